@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
+import type { Params, ParamSpec } from './params';
+import type { CnnSpec } from './spec';
+
+function convParams(name: string, k: number, cin: number, cout: number): ParamSpec[] {
+  const fanIn = k * k * cin;
+  return [
+    { name: `${name}/kernel`, shape: [k, k, cin, cout], init: 'he-normal', fanIn },
+    { name: `${name}/bias`, shape: [cout], init: 'zeros', fanIn },
+  ];
+}
+
+/** Two blocks of conv ('same' padding) - ReLU - 2x2 max-pool, then a ReLU dense layer, then the linear head. */
+export function createCnn(spec: CnnSpec, inputShape: [number, number, number], classes: number): Model {
+  const [h, w, c] = inputShape;
+  const [c1, c2] = spec.channels;
+  const k = spec.kernelSize;
+  const pooled = (n: number) => Math.floor(Math.floor(n / 2) / 2);
+  const flat = pooled(h) * pooled(w) * c2;
+  if (flat === 0) throw new Error(`a ${h}x${w} input is too small for two 2x2 max-pools`);
+  const params = [
+    ...convParams('conv1', k, c, c1),
+    ...convParams('conv2', k, c1, c2),
+    ...denseParams('dense1', flat, spec.dense, 'he-normal'),
+    ...denseParams('head', spec.dense, classes, 'lecun-normal'),
+  ];
+  const block = (x: tf.Tensor4D, name: string, p: Params): tf.Tensor4D =>
+    tf.maxPool(tf.relu(tf.add(tf.conv2d(x, p[`${name}/kernel`] as tf.Tensor4D, 1, 'same'), p[`${name}/bias`])) as tf.Tensor4D, 2, 2, 'valid');
+  return {
+    spec,
+    inputShape,
+    classes,
+    featureSize: spec.dense,
+    params,
+    forward(p: Params, x: tf.Tensor4D) {
+      const b2 = block(block(x, 'conv1', p), 'conv2', p);
+      const flatX = tf.reshape(b2, [x.shape[0], flat]) as tf.Tensor2D;
+      const features = tf.relu(tf.add(tf.matMul(flatX, p['dense1/kernel'] as tf.Tensor2D), p['dense1/bias'])) as tf.Tensor2D;
+      const logits = tf.add(tf.matMul(features, p[HEAD_KERNEL] as tf.Tensor2D), p[HEAD_BIAS]) as tf.Tensor2D;
+      return { features, logits };
+    },
+  };
+}

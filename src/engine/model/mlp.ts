@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
+import type { Params } from './params';
+import type { MlpSpec } from './spec';
+
+/** Flatten, then ReLU dense layers dense1..denseN, then the linear head. */
+export function createMlp(spec: MlpSpec, inputShape: [number, number, number], classes: number): Model {
+  const inputSize = inputShape[0] * inputShape[1] * inputShape[2];
+  const widths = [inputSize, ...spec.hidden];
+  const hidden = spec.hidden.flatMap((w, i) => denseParams(`dense${i + 1}`, widths[i], w, 'he-normal'));
+  const featureSize = widths[widths.length - 1];
+  return {
+    spec,
+    inputShape,
+    classes,
+    featureSize,
+    params: [...hidden, ...denseParams('head', featureSize, classes, 'lecun-normal')],
+    forward(params: Params, x: tf.Tensor4D) {
+      let h = tf.reshape(x, [x.shape[0], inputSize]) as tf.Tensor2D;
+      spec.hidden.forEach((_, i) => {
+        h = tf.relu(tf.add(tf.matMul(h, params[`dense${i + 1}/kernel`] as tf.Tensor2D), params[`dense${i + 1}/bias`]));
+      });
+      const logits = tf.add(tf.matMul(h, params[HEAD_KERNEL] as tf.Tensor2D), params[HEAD_BIAS]) as tf.Tensor2D;
+      return { features: h, logits };
+    },
+  };
+}

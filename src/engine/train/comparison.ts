@@ -1,0 +1,151 @@
+import type { Dataset } from '../data/dataset';
+import { disposeBatch, disposeEvalSet, makeBatch, makeEvalSet, normalizationTable, type Batch, type EvalSet } from '../data/batch';
+import { BatchSampler } from '../data/sampler';
+import { deriveSeed } from '../rng';
+import { initParams } from '../model/init';
+import type { Model } from '../model/model';
+import { countParams, disposeParams, type Params } from '../model/params';
+import { createModel } from '../model/registry';
+import { structureKey, type ComparisonConfig, type LaneConfig } from './config';
+import { evaluate, type Evaluation } from './evaluate';
+import { Lane, type StepRecord } from './lane';
+
+export interface LaneWindow {
+  laneId: string;
+  records: StepRecord[];
+  headNorm: number;
+  /** Wall-clock seconds this lane's steps of the window took, readback included. */
+  seconds: number;
+  gradEvals: number;
+  totalSeconds: number;
+}
+
+/**
+ * N lanes sharing dataset, architecture, initial weights and minibatch order. Lockstep: every
+ * lane takes step t on the same batch. Within a window of k steps the lanes run one after the
+ * other over the same k batches, so each lane's time is measured honestly with one readback.
+ */
+export class Comparison {
+  readonly model: Model;
+  readonly sampler: BatchSampler;
+  readonly parameterCount: number;
+  readonly key: string;
+  lanes: Lane[] = [];
+  step = 0;
+  config: ComparisonConfig;
+  private readonly initial: Params;
+  private readonly tables: Float32Array[];
+  private testSet: EvalSet | null = null;
+
+  constructor(readonly dataset: Dataset, config: ComparisonConfig) {
+    this.config = config;
+    this.key = structureKey(config);
+    this.model = createModel(config.model, dataset.info.shape, dataset.info.classNames.length);
+    this.parameterCount = countParams(this.model.params);
+    this.sampler = new BatchSampler(dataset.train.count, config.batchSize, deriveSeed(config.seed, 'batches'));
+    this.initial = initParams(this.model.params, deriveSeed(config.seed, 'init'));
+    this.tables = normalizationTable(dataset.info);
+    this.lanes = config.lanes.map((lane) => new Lane(this.model, lane, this.initial));
+  }
+
+  get totalSteps(): number {
+    return this.config.epochs * this.sampler.stepsPerEpoch;
+  }
+
+  get epoch(): number {
+    return this.step / this.sampler.stepsPerEpoch;
+  }
+
+  batchAt(step: number): Batch {
+    return makeBatch(this.dataset.train, this.dataset.info, this.sampler.batchAt(step), this.tables);
+  }
+
+  /** Trains every lane `steps` steps on the same batches; returns what each lane measured. */
+  async trainWindow(steps: number): Promise<LaneWindow[]> {
+    const count = Math.max(0, Math.min(steps, this.totalSteps - this.step));
+    if (count === 0) return [];
+    const batches = Array.from({ length: count }, (_, i) => this.batchAt(this.step + i));
+    const results: LaneWindow[] = [];
+    try {
+      for (const lane of this.lanes) {
+        const started = performance.now();
+        batches.forEach((batch, i) => lane.trainStep(batch, this.clock(this.step + i)));
+        const collected = await lane.collect();
+        const seconds = (performance.now() - started) / 1000;
+        lane.seconds += seconds;
+        results.push({ laneId: lane.config.id, ...collected, seconds, gradEvals: lane.gradEvals, totalSeconds: lane.seconds });
+      }
+    } finally {
+      batches.forEach(disposeBatch);
+    }
+    this.step += count;
+    return results;
+  }
+
+  clock(step: number) {
+    return { step, stepsPerEpoch: this.sampler.stepsPerEpoch, totalSteps: this.totalSteps };
+  }
+
+  /** Test loss and accuracy of every lane on the first `testSize` test samples (kept on the device). */
+  async evaluateTest(): Promise<Map<string, Evaluation>> {
+    if (!this.testSet || this.testSet.count !== Math.min(this.config.testSize, this.dataset.test.count)) {
+      if (this.testSet) disposeEvalSet(this.testSet);
+      this.testSet = makeEvalSet(this.dataset.test, this.dataset.info, this.config.testSize);
+    }
+    const out = new Map<string, Evaluation>();
+    for (const lane of this.lanes) out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet));
+    return out;
+  }
+
+  /**
+   * Applies settings that keep the weights: optimizer settings, schedules, epochs, logging, and
+   * lanes added (only at step 0: a new lane starts from the shared initial weights) or removed.
+   * Throws if `config` changes the structure (dataset, model, seed, batch size): rebuild instead.
+   */
+  applyConfig(config: ComparisonConfig): void {
+    if (structureKey(config) !== this.key) throw new Error('dataset, model, seed or batch size changed: the comparison must be rebuilt');
+    const wanted = new Map(config.lanes.map((lane) => [lane.id, lane]));
+    const added = config.lanes.filter((lane) => !this.lanes.some((l) => l.config.id === lane.id));
+    if (added.length > 0 && this.step > 0) {
+      throw new Error(`a new lane must start from the shared initial weights at step 0 (now at step ${this.step}): reset first, or duplicate a lane to fork it at this step`);
+    }
+    for (const lane of this.lanes.filter((l) => !wanted.has(l.config.id))) lane.dispose();
+    const kept = new Map(this.lanes.filter((l) => wanted.has(l.config.id)).map((l) => [l.config.id, l]));
+    this.lanes = config.lanes.map((laneConfig) => {
+      const existing = kept.get(laneConfig.id);
+      if (existing) {
+        existing.reconfigure(laneConfig);
+        return existing;
+      }
+      return new Lane(this.model, laneConfig, this.initial);
+    });
+    this.config = config;
+  }
+
+  /** A new lane that copies `sourceId`'s weights, optimizer state and counters at the current step. */
+  forkLane(sourceId: string, config: LaneConfig): Lane {
+    const source = this.lanes.find((l) => l.config.id === sourceId);
+    if (!source) throw new Error(`no lane "${sourceId}" to duplicate`);
+    if (this.lanes.some((l) => l.config.id === config.id)) throw new Error(`lane id "${config.id}" is taken`);
+    const fork = this.step === 0 ? new Lane(this.model, config, this.initial) : source.fork(config);
+    const index = this.lanes.indexOf(source);
+    this.lanes.splice(index + 1, 0, fork);
+    this.config = { ...this.config, lanes: this.lanes.map((l) => l.config) };
+    return fork;
+  }
+
+  /** Back to step 0: every lane gets the same initial weights again and a fresh optimizer. */
+  reset(): void {
+    this.lanes.forEach((lane) => lane.dispose());
+    this.lanes = this.config.lanes.map((lane) => new Lane(this.model, lane, this.initial));
+    this.step = 0;
+  }
+
+  dispose(): void {
+    this.lanes.forEach((lane) => lane.dispose());
+    this.lanes = [];
+    disposeParams(this.initial);
+    if (this.testSet) disposeEvalSet(this.testSet);
+    this.testSet = null;
+  }
+}

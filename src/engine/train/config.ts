@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { modelSpecSchema, DEFAULT_MLP } from '../model/spec';
+import { optimizerConfigSchema, type OptimizerConfig } from '../optim/config';
+import { defaultOptimizerConfig } from '../optim/registry';
+import { scheduleSchema } from '../optim/schedule';
+
+export const MAX_LANES = 8;
+
+export const LANE_COLORS = ['#e8710a', '#1a73e8', '#12a150', '#d93025', '#9334e6', '#00897b', '#c5221f', '#5f6368'];
+
+export const laneConfigSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  name: z.string().min(1).max(40),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  optimizer: optimizerConfigSchema,
+  schedule: scheduleSchema,
+});
+
+export const comparisonConfigSchema = z.object({
+  datasetId: z.string().regex(/^[a-z0-9/-]{1,64}$/),
+  model: modelSpecSchema,
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  batchSize: z.number().int().min(1).max(4096),
+  epochs: z.number().int().min(1).max(1000),
+  /** Training loss and accuracy are averaged over this many steps per logged point. */
+  logEvery: z.number().int().min(1).max(10000),
+  /** Test loss and accuracy every this many steps (and at step 0). */
+  testEvery: z.number().int().min(1).max(100000),
+  /** How many test samples the periodic test evaluation uses (the first N of the test split). */
+  testSize: z.number().int().min(1).max(1_000_000),
+  lanes: z.array(laneConfigSchema).min(1).max(MAX_LANES),
+});
+
+export type LaneConfig = z.infer<typeof laneConfigSchema>;
+export type ComparisonConfig = z.infer<typeof comparisonConfigSchema>;
+
+export function makeLane(index: number, optimizer: OptimizerConfig, name?: string): LaneConfig {
+  return {
+    id: `lane${index + 1}`,
+    name: name ?? `lane ${index + 1}`,
+    color: LANE_COLORS[index % LANE_COLORS.length],
+    optimizer,
+    schedule: { kind: 'constant' },
+  };
+}
+
+/** Three lanes that differ visibly within a minute: SGD, SGD with momentum, Adam. */
+export function defaultComparison(datasetId = 'fashion-mnist'): ComparisonConfig {
+  return {
+    datasetId,
+    model: DEFAULT_MLP,
+    seed: 1,
+    batchSize: 64,
+    epochs: 5,
+    logEvery: 10,
+    testEvery: 100,
+    testSize: 10000,
+    lanes: [
+      makeLane(0, { ...defaultOptimizerConfig('sgd'), lr: 0.05 }, 'SGD'),
+      makeLane(1, { ...defaultOptimizerConfig('momentum'), lr: 0.05 }, 'SGD + momentum'),
+      makeLane(2, defaultOptimizerConfig('adam'), 'Adam'),
+    ],
+  };
+}
+
+/** Settings whose change invalidates every lane's weights (a rebuild from step 0). */
+export function structureKey(config: ComparisonConfig): string {
+  return JSON.stringify([config.datasetId, config.model, config.seed, config.batchSize]);
+}

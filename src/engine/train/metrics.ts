@@ -1,0 +1,92 @@
+import type { Evaluation } from './evaluate';
+import type { LaneWindow } from './comparison';
+
+export const METRICS = {
+  train_loss: { label: 'training loss', help: 'Mean cross-entropy of the training minibatches over each logging interval.' },
+  train_acc: { label: 'training accuracy', help: 'Fraction of minibatch samples classified correctly over each logging interval.' },
+  test_loss: { label: 'test loss', help: 'Mean cross-entropy on the test samples (every N steps).' },
+  test_acc: { label: 'test accuracy', help: 'Fraction of test samples classified correctly (every N steps).' },
+  head_norm: { label: 'head ‖W‖_F', help: 'Frobenius norm of the last linear layer (what SOS shrinks and FAM weighs).' },
+  steps_per_s: { label: 'steps / s', help: "This lane's training steps per second over each logging interval, readback included." },
+  lr: { label: 'learning rate', help: 'Learning rate after the schedule, at each logged step.' },
+} as const;
+
+export type MetricName = keyof typeof METRICS;
+
+/** One logged value; long format, as exported later (lane, step, grad_evals, wall_s, metric, value). */
+export interface MetricPoint {
+  laneId: string;
+  metric: MetricName;
+  step: number;
+  gradEvals: number;
+  wallSeconds: number;
+  value: number;
+}
+
+interface Running {
+  lossSum: number;
+  accSum: number;
+  n: number;
+  seconds: number;
+}
+
+/**
+ * Turns per-step records into logged points: the running mean of the training loss and accuracy
+ * over each interval of `logEvery` steps, logged at steps that are multiples of `logEvery`
+ * (windows never cross such a step, so the head norm read at a window's end is the one at that step).
+ */
+export class MetricAggregator {
+  private running = new Map<string, Running>();
+
+  constructor(public logEvery: number) {}
+
+  addWindow(window: LaneWindow): MetricPoint[] {
+    const run = this.running.get(window.laneId) ?? { lossSum: 0, accSum: 0, n: 0, seconds: 0 };
+    this.running.set(window.laneId, run);
+    run.seconds += window.seconds;
+    const points: MetricPoint[] = [];
+    const last = window.records[window.records.length - 1];
+    for (const record of window.records) {
+      run.lossSum += record.loss;
+      run.accSum += record.accuracy;
+      run.n++;
+      if (record.step % this.logEvery !== 0) continue;
+      const at = { laneId: window.laneId, step: record.step, gradEvals: window.gradEvals, wallSeconds: window.totalSeconds };
+      points.push(
+        { ...at, metric: 'train_loss', value: run.lossSum / run.n },
+        { ...at, metric: 'train_acc', value: run.accSum / run.n },
+        { ...at, metric: 'lr', value: record.lr },
+        { ...at, metric: 'steps_per_s', value: run.n / Math.max(run.seconds, 1e-9) },
+      );
+      if (record === last) points.push({ ...at, metric: 'head_norm', value: window.headNorm });
+      run.lossSum = 0;
+      run.accSum = 0;
+      run.n = 0;
+      run.seconds = 0;
+    }
+    return points;
+  }
+
+  forget(laneId: string): void {
+    this.running.delete(laneId);
+  }
+
+  reset(): void {
+    this.running.clear();
+  }
+}
+
+export function testPoints(laneId: string, step: number, gradEvals: number, wallSeconds: number, evaluation: Evaluation): MetricPoint[] {
+  const at = { laneId, step, gradEvals, wallSeconds };
+  return [
+    { ...at, metric: 'test_loss', value: evaluation.loss },
+    { ...at, metric: 'test_acc', value: evaluation.accuracy },
+  ];
+}
+
+/** Steps in the next window: at most `wanted`, never past the next logging step, test step or the end. */
+export function windowLength(step: number, wanted: number, logEvery: number, testEvery: number, totalSteps: number): number {
+  const nextLog = (Math.floor(step / logEvery) + 1) * logEvery;
+  const nextTest = (Math.floor(step / testEvery) + 1) * testEvery;
+  return Math.max(0, Math.min(wanted, nextLog - step, nextTest - step, totalSteps - step));
+}

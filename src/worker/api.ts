@@ -1,0 +1,85 @@
+/**
+ * The one typed boundary between the UI and the engine. The UI never touches tensors: it sends
+ * plain configs and receives plain numbers. Implemented by EngineHost, which runs in a Web Worker
+ * (through Comlink) or, when the chosen backend cannot run in a worker, on the page itself.
+ */
+import type { BackendOptions, BackendReport, BackendRequest } from '../engine/backend';
+import type { DatasetEntry } from '../engine/data/registry';
+import type { LoadProgress } from '../engine/data/loader';
+import type { InputFile } from '../engine/data/files';
+import type { Normalization } from '../engine/data/dataset';
+import type { ComparisonConfig, LaneConfig } from '../engine/train/config';
+import type { MetricPoint } from '../engine/train/metrics';
+
+export interface DatasetSummary {
+  id: string;
+  title: string;
+  shape: [number, number, number];
+  classNames: string[];
+  trainCount: number;
+  testCount: number;
+  normalization: Normalization;
+  source: string;
+  license: string;
+  splitNote: string;
+  fromCache: number;
+  fetched: number;
+}
+
+export interface ComparisonSummary {
+  parameterCount: number;
+  featureSize: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  step: number;
+  laneIds: string[];
+  /** True when this configure call rebuilt the lanes from step 0 (charts start over). */
+  rebuilt: boolean;
+}
+
+export interface RunStatus {
+  playing: boolean;
+  step: number;
+  epoch: number;
+  totalSteps: number;
+  finished: boolean;
+  /** Steps of the whole comparison (all lanes) per second over the last window. */
+  stepsPerSecond: number;
+}
+
+export type UserDatasetKind = 'cifar10' | 'mnist-idx';
+
+export type EngineEvent =
+  | { type: 'load-progress'; progress: LoadProgress }
+  | { type: 'metrics'; points: MetricPoint[] }
+  | { type: 'status'; status: RunStatus }
+  | { type: 'reset' }
+  | { type: 'error'; message: string };
+
+export type EngineListener = (event: EngineEvent) => void;
+
+export interface InitOptions extends BackendOptions {
+  backend: BackendRequest;
+  /** The app's base URL; served datasets live under <base>data/. */
+  baseUrl: string;
+}
+
+export interface EngineApi {
+  init(options: InitOptions): Promise<BackendReport>;
+  /** tf.getBackend() where the engine runs. */
+  tfBackend(): Promise<string>;
+  subscribe(listener: EngineListener): Promise<void>;
+  listDatasets(): Promise<DatasetEntry[]>;
+  loadDataset(id: string): Promise<DatasetSummary>;
+  importFiles(kind: UserDatasetKind, files: InputFile[]): Promise<DatasetSummary>;
+  configure(config: ComparisonConfig): Promise<ComparisonSummary>;
+  forkLane(sourceId: string, lane: LaneConfig): Promise<ComparisonSummary>;
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  stepOnce(): Promise<void>;
+  reset(): Promise<void>;
+  /** Caps training speed (steps per second of the comparison); null runs as fast as possible. */
+  setSpeed(maxStepsPerSecond: number | null): Promise<void>;
+  memory(): Promise<{ numTensors: number; numBytes: number }>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import * as Comlink from 'comlink';
+import type { BackendName, BackendReport, BackendRequest } from '../engine/backend';
+import type { InputFile } from '../engine/data/files';
+import type { EngineApi, EngineListener, InitOptions } from './api';
+import { browserServices } from './browser-services';
+import { EngineHost } from './host';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export interface StartedEngine {
+  api: EngineApi;
+  report: BackendReport;
+  where: 'worker' | 'page';
+  /** Why training is not in a worker, when it is not. */
+  whereNote?: string;
+  terminate(): void;
+}
+
+const RANK: Record<BackendName, number> = { webgpu: 0, webgl: 1, wasm: 2, cpu: 3 };
+const INIT_TIMEOUT_MS = 60_000;
+
+function initOptions(backend: BackendRequest): InitOptions {
+  return {
+    backend,
+    baseUrl: new URL(import.meta.env.BASE_URL, document.baseURI).href,
+    wasmPaths: {
+      'tfjs-backend-wasm.wasm': new URL(wasmPlain, document.baseURI).href,
+      'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, document.baseURI).href,
+      'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, document.baseURI).href,
+    },
+  };
+}
+
+/** The best backend the page itself could use, judged cheaply without starting TensorFlow.js. */
+async function bestOnPage(): Promise<BackendName> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (gpu && (await gpu.requestAdapter().catch(() => null))) return 'webgpu';
+  if (document.createElement('canvas').getContext('webgl2')) return 'webgl';
+  return 'wasm';
+}
+
+/** Wraps the worker's Comlink proxy so callbacks and file buffers cross the boundary properly. */
+function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
+  return {
+    init: (o) => remote.init(o),
+    tfBackend: () => remote.tfBackend(),
+    subscribe: (listener: EngineListener) => remote.subscribe(Comlink.proxy(listener)),
+    listDatasets: () => remote.listDatasets(),
+    loadDataset: (id) => remote.loadDataset(id),
+    importFiles: (kind, files: InputFile[]) => remote.importFiles(kind, Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer))),
+    configure: (c) => remote.configure(c),
+    forkLane: (s, l) => remote.forkLane(s, l),
+    play: () => remote.play(),
+    pause: () => remote.pause(),
+    stepOnce: () => remote.stepOnce(),
+    reset: () => remote.reset(),
+    setSpeed: (s) => remote.setSpeed(s),
+    memory: () => remote.memory(),
+    dispose: () => remote.dispose(),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms))]);
+}
+
+async function startOnPage(backend: BackendRequest, whereNote: string): Promise<StartedEngine> {
+  const host = new EngineHost(browserServices());
+  const report = await host.init(initOptions(backend));
+  return { api: host, report, where: 'page', whereNote, terminate: () => void host.dispose() };
+}
+
+/**
+ * Starts the engine in a Web Worker when the chosen backend works there, otherwise on the page
+ * (the training loop then yields to the browser between steps). `useWorker: false` forces the page.
+ */
+export async function startEngine(backend: BackendRequest, useWorker = true): Promise<StartedEngine> {
+  if (!useWorker || typeof Worker === 'undefined') {
+    return startOnPage(backend, useWorker ? 'this browser has no Web Workers' : 'the worker was turned off (?worker=0)');
+  }
+  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+  const remote = Comlink.wrap<EngineApi>(worker);
+  let report: BackendReport;
+  try {
+    report = await withTimeout(remote.init(initOptions(backend)), INIT_TIMEOUT_MS, 'the engine worker');
+  } catch (error) {
+    worker.terminate();
+    return startOnPage(backend, `the engine could not start in a Web Worker (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (report.name !== 'webgpu') {
+    // The worker settled for less than WebGPU: if the page can do better, train there.
+    const pageBest = await bestOnPage();
+    const target = backend === 'auto' ? pageBest : backend;
+    if (RANK[report.name] > RANK[target] && RANK[pageBest] <= RANK[target]) {
+      worker.terminate();
+      return startOnPage(backend, `${target} does not work inside a Web Worker in this browser (the worker got ${report.name}), so training runs on the page`);
+    }
+  }
+  return { api: workerApi(remote), report, where: 'worker', terminate: () => worker.terminate() };
+}

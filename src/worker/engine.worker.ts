@@ -1,0 +1,5 @@
+import * as Comlink from 'comlink';
+import { browserServices } from './browser-services';
+import { EngineHost } from './host';
+
+Comlink.expose(new EngineHost(browserServices()));

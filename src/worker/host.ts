@@ -1,0 +1,313 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, type BackendReport } from '../engine/backend';
+import { cifarFromFiles } from '../engine/data/cifar';
+import type { Dataset } from '../engine/data/dataset';
+import { DataError } from '../engine/data/errors';
+import type { InputFile } from '../engine/data/files';
+import { mnistFromIdxFiles } from '../engine/data/idx';
+import { loadDataset, storeEncodedDataset, type ByteCache } from '../engine/data/loader';
+import { builtinEntries, datasetIndexSchema, type DatasetEntry } from '../engine/data/registry';
+import { encodeDataset, validateDataset } from '../engine/data/shards';
+import { comparisonConfigSchema, laneConfigSchema, structureKey, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
+import { Comparison } from '../engine/train/comparison';
+import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../engine/train/metrics';
+import type {
+  ComparisonSummary, DatasetSummary, EngineApi, EngineEvent, EngineListener, InitOptions, RunStatus, UserDatasetKind,
+} from './api';
+import { Mutex, sleep, yieldToEventLoop } from './mutex';
+
+/** What the host needs from its environment: the network and a persistent byte cache. */
+export interface DataServices {
+  fetchBytes(url: string): Promise<Uint8Array>;
+  cache?: ByteCache;
+}
+
+const USER_INDEX_KEY = 'user/index.json';
+const TARGET_WINDOW_SECONDS = 0.25;
+const MAX_WINDOW = 50;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs comparisons: owns datasets, the comparison, and the play/pause training loop. */
+export class EngineHost implements EngineApi {
+  private listeners: EngineListener[] = [];
+  private baseUrl = './';
+  private report: BackendReport | null = null;
+  private datasets = new Map<string, Dataset>();
+  private comparison: Comparison | null = null;
+  private aggregator = new MetricAggregator(10);
+  private readonly mutex = new Mutex();
+  private playing = false;
+  private loopRunning: Promise<void> | null = null;
+  private maxStepsPerSecond: number | null = null;
+  private windowSize = 1;
+  private lastRate = 0;
+
+  constructor(private readonly services: DataServices) {}
+
+  async init(options: InitOptions): Promise<BackendReport> {
+    this.baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.report = await initBackend(options.backend, { wasmPaths: options.wasmPaths });
+    return this.report;
+  }
+
+  async tfBackend(): Promise<string> {
+    return tf.getBackend();
+  }
+
+  async subscribe(listener: EngineListener): Promise<void> {
+    this.listeners.push(listener);
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  // ---- datasets ---------------------------------------------------------------------------
+
+  async listDatasets(): Promise<DatasetEntry[]> {
+    let builtin: DatasetEntry[] = [];
+    try {
+      const bytes = await this.services.fetchBytes(`${this.baseUrl}data/index.json`);
+      const parsed = datasetIndexSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+      if (parsed.success) builtin = builtinEntries(parsed.data);
+    } catch {
+      builtin = [];
+    }
+    return [...builtin, ...(await this.userEntries())];
+  }
+
+  private async userEntries(): Promise<DatasetEntry[]> {
+    const bytes = await this.services.cache?.get(USER_INDEX_KEY);
+    if (!bytes) return [];
+    try {
+      const list = JSON.parse(new TextDecoder().decode(bytes)) as DatasetEntry[];
+      return Array.isArray(list) ? list.filter((e) => e && typeof e.id === 'string' && e.origin === 'user') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async loadDataset(id: string): Promise<DatasetSummary> {
+    const entry = (await this.listDatasets()).find((e) => e.id === id);
+    if (!entry) throw new DataError(id, 'is not a known dataset; run "npm run data" (built-in) or load the files again (your own)');
+    const base = entry.path ? `${this.baseUrl}${entry.path}` : undefined;
+    const result = await loadDataset({
+      cacheKey: entry.cacheKey,
+      cache: this.services.cache,
+      fetchFile: base ? (file) => this.services.fetchBytes(`${base}${file}`) : undefined,
+      onProgress: (progress) => this.emit({ type: 'load-progress', progress }),
+    });
+    this.datasets.set(id, result.dataset);
+    return summarize(id, result.dataset, result.fromCache, result.fetched);
+  }
+
+  async importFiles(kind: UserDatasetKind, files: InputFile[]): Promise<DatasetSummary> {
+    const dataset = kind === 'cifar10' ? cifarFromFiles(files) : mnistFromIdxFiles(files);
+    validateDataset(dataset, files.map((f) => f.name).join(', '));
+    const id = `user-${dataset.info.id}`;
+    const entry: DatasetEntry = { id, title: `${dataset.info.title}`, origin: 'user', cacheKey: `user/${dataset.info.id}` };
+    if (this.services.cache) {
+      const { manifest, files: shards } = await encodeDataset(dataset);
+      await storeEncodedDataset(this.services.cache, entry.cacheKey, manifest, shards);
+      const others = (await this.userEntries()).filter((e) => e.id !== id);
+      await this.services.cache.put(USER_INDEX_KEY, new TextEncoder().encode(JSON.stringify([...others, entry])));
+    }
+    this.datasets.set(id, dataset);
+    return summarize(id, dataset, 0, 0);
+  }
+
+  // ---- the comparison ---------------------------------------------------------------------
+
+  async configure(raw: ComparisonConfig): Promise<ComparisonSummary> {
+    const config = comparisonConfigSchema.parse(raw);
+    return this.mutex.run(async () => {
+      const dataset = this.datasets.get(config.datasetId);
+      if (!dataset) throw new Error(`dataset "${config.datasetId}" is not loaded yet`);
+      let rebuilt = false;
+      if (!this.comparison || this.comparison.key !== structureKey(config) || this.comparison.dataset !== dataset) {
+        const next = new Comparison(dataset, config);
+        this.comparison?.dispose();
+        this.comparison = next;
+        rebuilt = true;
+      } else {
+        this.comparison.applyConfig(config);
+      }
+      this.aggregator.logEvery = config.logEvery;
+      if (rebuilt) {
+        this.aggregator.reset();
+        this.emit({ type: 'reset' });
+        await this.evaluateTest();
+      }
+      this.emitStatus();
+      return this.summary(rebuilt);
+    });
+  }
+
+  async forkLane(sourceId: string, rawLane: LaneConfig): Promise<ComparisonSummary> {
+    const lane = laneConfigSchema.parse(rawLane);
+    return this.mutex.run(async () => {
+      const comparison = this.requireComparison();
+      if (comparison.lanes.length >= 8) throw new Error('a comparison holds at most 8 lanes');
+      comparison.forkLane(sourceId, lane);
+      return this.summary(false);
+    });
+  }
+
+  async play(): Promise<void> {
+    this.requireComparison();
+    if (this.playing) return;
+    this.playing = true;
+    this.emitStatus();
+    this.loopRunning = this.loop();
+  }
+
+  async pause(): Promise<void> {
+    this.playing = false;
+    await this.loopRunning;
+    this.emitStatus();
+  }
+
+  async stepOnce(): Promise<void> {
+    if (this.playing) return;
+    await this.mutex.run(() => this.trainWindow(1));
+    this.emitStatus();
+  }
+
+  async reset(): Promise<void> {
+    await this.pause();
+    await this.mutex.run(async () => {
+      const comparison = this.requireComparison();
+      comparison.reset();
+      this.aggregator.reset();
+      this.emit({ type: 'reset' });
+      await this.evaluateTest();
+    });
+    this.emitStatus();
+  }
+
+  async setSpeed(maxStepsPerSecond: number | null): Promise<void> {
+    this.maxStepsPerSecond = maxStepsPerSecond !== null && maxStepsPerSecond > 0 ? maxStepsPerSecond : null;
+  }
+
+  async memory(): Promise<{ numTensors: number; numBytes: number }> {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
+  }
+
+  async dispose(): Promise<void> {
+    await this.pause();
+    this.comparison?.dispose();
+    this.comparison = null;
+  }
+
+  // ---- the training loop ------------------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.playing) {
+        const comparison = this.requireComparison();
+        if (comparison.step >= comparison.totalSteps) {
+          this.playing = false;
+          break;
+        }
+        const wanted = this.maxStepsPerSecond ? Math.max(1, Math.round(this.maxStepsPerSecond * TARGET_WINDOW_SECONDS)) : this.windowSize;
+        const started = performance.now();
+        const done = await this.mutex.run(() => this.trainWindow(wanted));
+        const seconds = (performance.now() - started) / 1000;
+        if (done > 0) {
+          this.lastRate = done / Math.max(seconds, 1e-6);
+          this.windowSize = Math.max(1, Math.min(MAX_WINDOW, Math.round(this.lastRate * TARGET_WINDOW_SECONDS)));
+        }
+        this.emitStatus();
+        if (this.maxStepsPerSecond) {
+          const wait = done / this.maxStepsPerSecond - seconds;
+          if (wait > 0) await sleep(wait * 1000);
+        }
+        await yieldToEventLoop();
+      }
+    } catch (error) {
+      this.playing = false;
+      this.emit({ type: 'error', message: `training stopped: ${describeError(error)}` });
+    } finally {
+      this.emitStatus();
+    }
+  }
+
+  /** Trains up to `wanted` steps (never past a logging or test step), emits metrics; returns steps done. */
+  private async trainWindow(wanted: number): Promise<number> {
+    const comparison = this.requireComparison();
+    const { logEvery, testEvery } = comparison.config;
+    const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps);
+    if (steps === 0) return 0;
+    const windows = await comparison.trainWindow(steps);
+    const points: MetricPoint[] = windows.flatMap((w) => this.aggregator.addWindow(w));
+    if (points.length > 0) this.emit({ type: 'metrics', points });
+    if (comparison.step % testEvery === 0 || comparison.step === comparison.totalSteps) await this.evaluateTest();
+    return steps;
+  }
+
+  private async evaluateTest(): Promise<void> {
+    const comparison = this.requireComparison();
+    const results = await comparison.evaluateTest();
+    const points = comparison.lanes.flatMap((lane) => {
+      const r = results.get(lane.config.id);
+      return r ? testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, r) : [];
+    });
+    this.emit({ type: 'metrics', points });
+  }
+
+  private requireComparison(): Comparison {
+    if (!this.comparison) throw new Error('no comparison yet: pick a dataset and a model first');
+    return this.comparison;
+  }
+
+  private status(): RunStatus {
+    const c = this.comparison;
+    return {
+      playing: this.playing,
+      step: c?.step ?? 0,
+      epoch: c?.epoch ?? 0,
+      totalSteps: c?.totalSteps ?? 0,
+      finished: c ? c.step >= c.totalSteps : false,
+      stepsPerSecond: this.lastRate,
+    };
+  }
+
+  private emitStatus(): void {
+    this.emit({ type: 'status', status: this.status() });
+  }
+
+  private summary(rebuilt: boolean): ComparisonSummary {
+    const c = this.requireComparison();
+    return {
+      parameterCount: c.parameterCount,
+      featureSize: c.model.featureSize,
+      stepsPerEpoch: c.sampler.stepsPerEpoch,
+      totalSteps: c.totalSteps,
+      step: c.step,
+      laneIds: c.lanes.map((l) => l.config.id),
+      rebuilt,
+    };
+  }
+}
+
+function summarize(id: string, dataset: Dataset, fromCache: number, fetched: number): DatasetSummary {
+  const { info } = dataset;
+  return {
+    id,
+    title: info.title,
+    shape: info.shape,
+    classNames: info.classNames,
+    trainCount: dataset.train.count,
+    testCount: dataset.test.count,
+    normalization: info.normalization,
+    source: info.source,
+    license: info.license,
+    splitNote: info.splitNote,
+    fromCache,
+    fetched,
+  };
+}
