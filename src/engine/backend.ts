@@ -91,55 +91,97 @@ function probeWebGl(): Probe {
   return { ok: true, adapter: renderer, software: isSoftwareDescription(renderer) };
 }
 
-async function activate(name: BackendName, options: BackendOptions): Promise<Probe> {
-  let probe: Probe = { ok: true, adapter: '', software: true };
-  if (name === 'webgpu') {
-    probe = await probeWebGpu();
-    if (!probe.ok) return probe;
-    await import('@tensorflow/tfjs-backend-webgpu');
-  } else if (name === 'webgl') {
-    probe = probeWebGl();
-    if (!probe.ok) return probe;
-    await import('@tensorflow/tfjs-backend-webgl');
-  } else if (name === 'wasm') {
+async function probe(name: BackendName): Promise<Probe> {
+  if (name === 'webgpu') return probeWebGpu();
+  if (name === 'webgl') return probeWebGl();
+  if (name === 'wasm') return { ok: true, adapter: 'WebAssembly on the CPU', software: true };
+  return { ok: true, adapter: 'plain JavaScript on the CPU', software: true };
+}
+
+async function activate(name: BackendName, options: BackendOptions): Promise<string | null> {
+  if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+  if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
-    probe = { ok: true, adapter: 'WebAssembly on the CPU', software: true };
-  } else {
-    probe = { ok: true, adapter: 'plain JavaScript on the CPU', software: true };
   }
   try {
-    const ok = await tf.setBackend(name);
-    if (!ok) return { ...probe, ok: false, reason: `tf.setBackend('${name}') failed to initialize` };
+    if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') failed to initialize`;
     await tf.ready();
+    return null;
   } catch (error) {
-    return { ...probe, ok: false, reason: `initialization failed: ${error instanceof Error ? error.message : String(error)}` };
+    return `initialization failed: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return probe;
+}
+
+/** What the model needs of a backend. tfjs 4.22's WASM backend has no Conv2DBackpropFilter kernel. */
+export interface BackendNeeds {
+  convolutionGradients?: boolean;
+}
+
+export const WASM_CONV_NOTE = 'WASM cannot train convolutions in tfjs 4.22 (it has no Conv2DBackpropFilter kernel)';
+
+function usable(name: BackendName, needs: BackendNeeds): string | null {
+  return name === 'wasm' && needs.convolutionGradients ? WASM_CONV_NOTE : null;
 }
 
 /**
- * Activates the requested backend, or the best available one in the order WebGPU, WebGL, WASM,
- * CPU, and reports why each better one was skipped. A forced backend that fails falls back too.
+ * Activates a backend. Auto: hardware WebGPU, then hardware WebGL, then WASM, then the software
+ * rasterizers (WebGL, then CPU, then WebGPU: measured slowest on SwiftShader), reporting why each
+ * better one was skipped. A forced backend is used if it works at all, else auto decides.
  */
-export async function initBackend(requested: BackendRequest, options: BackendOptions = {}): Promise<BackendReport> {
-  const order: BackendName[] = requested === 'auto' ? [...BACKENDS] : [requested, ...BACKENDS.filter((b) => b !== requested)];
+export async function initBackend(requested: BackendRequest, options: BackendOptions = {}, needs: BackendNeeds = {}): Promise<BackendReport> {
   const notes: string[] = [];
-  for (const name of order) {
-    const probe = await activate(name, options);
-    if (!probe.ok) {
-      notes.push(`${name}: ${probe.reason ?? 'unavailable'}`);
-      continue;
+  const probes = new Map<BackendName, Probe>();
+  const tryBackend = async (name: BackendName): Promise<BackendReport | null> => {
+    const p = probes.get(name) ?? (await probe(name));
+    probes.set(name, p);
+    if (!p.ok) return null;
+    const failure = usable(name, needs) ?? (await activate(name, options));
+    if (failure) {
+      notes.push(`${name}: ${failure}`);
+      probes.set(name, { ...p, ok: false });
+      return null;
     }
-    if (requested !== 'auto' && name !== requested) notes.unshift(`${requested} was requested but is unavailable; using ${name}`);
-    if (name === 'webgpu' && probe.software) {
-      notes.push('the WebGPU adapter is a software rasterizer (SwiftShader): it runs on the CPU and is slow; try ?backend=webgl or ?backend=wasm to compare');
-    } else if (name === 'webgl' && probe.software) {
-      notes.push('the WebGL renderer is a software rasterizer: expect slow steps');
+    return { name, requested, adapter: p.adapter, software: p.software, notes, context: currentContext() };
+  };
+  if (requested !== 'auto') {
+    const forced = await tryBackend(requested);
+    if (forced) return withWarnings(forced);
+    const reason = probes.get(requested)?.reason;
+    if (reason) notes.push(`${requested}: ${reason}`);
+    notes.unshift(`${requested} was requested but cannot be used here`);
+  }
+  for (const name of ['webgpu', 'webgl'] as const) {
+    const p = probes.get(name) ?? (await probe(name));
+    probes.set(name, p);
+    if (!p.ok) {
+      if (name !== requested) notes.push(`${name}: ${p.reason ?? 'unavailable'}`);
+    } else if (p.software) {
+      notes.push(name === 'webgpu'
+        ? 'webgpu: the WebGPU adapter is a software rasterizer (SwiftShader), the slowest choice here (force it with ?backend=webgpu)'
+        : 'webgl: the WebGL renderer is a software rasterizer');
+    } else {
+      const chosen = await tryBackend(name);
+      if (chosen) return withWarnings(chosen);
     }
-    return { name, requested, adapter: probe.adapter, software: probe.software, notes, context: currentContext() };
+  }
+  for (const name of ['wasm', 'webgl', 'cpu', 'webgpu'] as const) {
+    if (name === requested && probes.get(name)?.ok === false) continue;
+    const chosen = await tryBackend(name);
+    if (chosen) return withWarnings(chosen);
   }
   throw new Error(`no TensorFlow.js backend could start: ${notes.join('; ')}`);
+}
+
+function withWarnings(report: BackendReport): BackendReport {
+  if (report.requested !== 'auto' && report.name !== report.requested) {
+    report.notes[0] = `${report.requested} was requested but cannot be used here; using ${report.name}`;
+  }
+  if (report.software && (report.name === 'webgpu' || report.name === 'webgl')) {
+    report.notes.push(`the ${report.name === 'webgpu' ? 'WebGPU adapter' : 'WebGL renderer'} is a software rasterizer: it runs on the CPU and is slow`);
+  }
+  return report;
 }
 
 /** Reads a backend request (e.g. from ?backend=); an unknown name falls back to auto with a message. */

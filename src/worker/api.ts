@@ -54,6 +54,7 @@ export type EngineEvent =
   | { type: 'metrics'; points: MetricPoint[] }
   | { type: 'status'; status: RunStatus }
   | { type: 'reset' }
+  | { type: 'backend'; report: BackendReport }
   | { type: 'error'; message: string };
 
 export type EngineListener = (event: EngineEvent) => void;

@@ -15,7 +15,7 @@ interface OptimizerEntry<K extends OptimizerKind> {
 }
 
 const LR: ParamControl = { key: 'lr', label: 'learning rate η', help: 'Step size of each update (before the schedule scales it).', min: 1e-5, max: 10, step: 0.0001, default: 0.05, log: true };
-const WD: ParamControl = { key: 'weightDecay', label: 'weight decay λ', help: 'L2 penalty λθ added to the gradient at the unperturbed weights.', min: 0, max: 0.1, step: 0.0001, default: 0 };
+const WD: ParamControl = { key: 'weightDecay', label: 'weight decay', help: 'L2 penalty λθ added to the gradient at the unperturbed weights.', min: 0, max: 0.1, step: 0.0001, default: 0 };
 
 export const OPTIMIZERS: { [K in OptimizerKind]: OptimizerEntry<K> } = {
   sgd: {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { Batch } from '../data/batch';
 import { correctCount, softmaxCrossEntropy } from '../model/loss';
 import type { Model } from '../model/model';

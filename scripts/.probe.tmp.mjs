@@ -1,0 +1,17 @@
+import { chromium } from '@playwright/test';
+const url = process.argv[2];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu','--enable-features=Vulkan','--no-sandbox','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+const t0 = Date.now();
+await page.goto(url);
+await page.waitForFunction(() => window.__fmp?.state().phase === 'ready', null, { timeout: 300000 });
+console.log('ready after', (Date.now() - t0) / 1000, 's');
+await page.click('[data-testid=play]');
+await page.waitForTimeout(Number(process.argv[3] ?? 20000));
+await page.click('[data-testid=play]');
+await page.waitForTimeout(1000);
+const st = await page.evaluate(() => ({ status: window.__fmp.state().status, msgs: window.__fmp.state().messages }));
+console.log(JSON.stringify(st));
+await page.screenshot({ path: process.argv[4] ?? '/tmp/shots/run.png', fullPage: true });
+await browser.close();

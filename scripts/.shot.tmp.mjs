@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const url = process.argv[2] ?? 'http://127.0.0.1:4173/';
+const out = process.argv[3] ?? '/tmp/shots/app.png';
+const waitMs = Number(process.argv[4] ?? 15000);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu','--enable-features=Vulkan','--no-sandbox','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+page.on('console', (m) => console.log('console:', m.type(), m.text().slice(0, 300)));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(url);
+await page.waitForTimeout(waitMs);
+await page.screenshot({ path: out, fullPage: true });
+console.log(await page.evaluate(() => JSON.stringify({ phase: window.__fmp?.state().phase, backend: window.__fmp?.state().backend, summary: window.__fmp?.state().summary })));
+await browser.close();

@@ -1,0 +1,39 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { boot, useApp } from './store';
+import './styles.css';
+
+declare global {
+  interface Window {
+    /** Read-only hooks for end-to-end tests and the curious: the state and where the engine runs. */
+    __fmp?: {
+      state: typeof useApp.getState;
+      tfBackend(): Promise<string>;
+      memory(): Promise<{ numTensors: number; numBytes: number }>;
+    };
+  }
+}
+
+window.__fmp = {
+  state: useApp.getState,
+  tfBackend: async () => {
+    const engine = useApp.getState().engine;
+    if (!engine) throw new Error('the engine has not started');
+    return engine.api.tfBackend();
+  },
+  memory: async () => {
+    const engine = useApp.getState().engine;
+    if (!engine) throw new Error('the engine has not started');
+    return engine.api.memory();
+  },
+};
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+void boot();

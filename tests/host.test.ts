@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { EngineHost, type DataServices } from '../src/worker/host';
+import type { EngineEvent } from '../src/worker/api';
+import { MemoryByteCache } from '../src/engine/data/loader';
+import { encodeDataset } from '../src/engine/data/shards';
+import { encodeCifarBatch } from '../src/engine/data/cifar';
+import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
+import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { syntheticDataset } from './helpers';
+import { initBackend } from '../src/engine/backend';
+
+async function servedHost(): Promise<{ host: EngineHost; events: EngineEvent[]; served: Map<string, Uint8Array>; cache: MemoryByteCache }> {
+  const { manifest, files } = await encodeDataset(syntheticDataset(120, 40), 50);
+  const served = new Map<string, Uint8Array>();
+  served.set('http://app/data/index.json', new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'Synthetic', path: 'data/synthetic/' }] })));
+  served.set('http://app/data/synthetic/manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+  for (const [name, bytes] of files) served.set(`http://app/data/synthetic/${name}`, bytes);
+  const cache = new MemoryByteCache();
+  const services: DataServices = {
+    cache,
+    fetchBytes: async (url) => {
+      const bytes = served.get(url);
+      if (!bytes) throw new Error(`HTTP 404 for ${url}`);
+      return bytes.slice();
+    },
+  };
+  const host = new EngineHost(services);
+  const report = await host.init({ backend: 'cpu', baseUrl: 'http://app/' });
+  expect(report.name).toBe('cpu');
+  const events: EngineEvent[] = [];
+  await host.subscribe((e) => events.push(e));
+  return { host, events, served, cache };
+}
+
+const config: ComparisonConfig = {
+  ...defaultComparison('synthetic'),
+  model: { kind: 'mlp', hidden: [8] },
+  batchSize: 10,
+  epochs: 3,
+  logEvery: 2,
+  testEvery: 6,
+  testSize: 40,
+  lanes: [makeLane(0, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }), makeLane(1, defaultOptimizerConfig('adam'))],
+};
+
+function metricPoints(events: EngineEvent[], metric: string) {
+  return events.flatMap((e) => (e.type === 'metrics' ? e.points : [])).filter((p) => p.metric === metric);
+}
+
+describe('engine host', () => {
+  it('reports why it fell back when a forced backend is unavailable', async () => {
+    const report = await initBackend('webgpu');
+    expect(['wasm', 'cpu']).toContain(report.name);
+    expect(report.notes[0]).toMatch(new RegExp(`webgpu was requested but cannot be used here; using ${report.name}`));
+    expect(report.notes.join(' ')).toMatch(/webgl: Node.js has no WebGL/);
+    expect(report.notes.join(' ')).toMatch(/webgpu: Node.js has no WebGPU/);
+  });
+
+  it('loads a served dataset with progress, configures, steps, plays to the end and reports metrics', async () => {
+    const { host, events } = await servedHost();
+    expect((await host.listDatasets()).map((d) => d.id)).toEqual(['synthetic']);
+    const summary = await host.loadDataset('synthetic');
+    expect(summary).toMatchObject({ trainCount: 120, testCount: 40, fetched: 4, fromCache: 0 });
+    expect(events.some((e) => e.type === 'load-progress' && e.progress.shardsDone === 4)).toBe(true);
+    const comparison = await host.configure(config);
+    expect(comparison).toMatchObject({ stepsPerEpoch: 12, totalSteps: 36, rebuilt: true, parameterCount: 64 * 8 + 8 + 8 * 4 + 4 });
+    expect(metricPoints(events, 'test_acc').map((p) => p.step)).toEqual([0, 0]);
+    await host.stepOnce();
+    await host.stepOnce();
+    expect(metricPoints(events, 'train_loss').map((p) => [p.laneId, p.step])).toEqual([['lane1', 2], ['lane2', 2]]);
+    await host.play();
+    for (let i = 0; i < 200 && !events.some((e) => e.type === 'status' && e.status.finished && !e.status.playing); i++) await new Promise((r) => setTimeout(r, 20));
+    const losses = metricPoints(events, 'train_loss').filter((p) => p.laneId === 'lane1');
+    expect(losses.map((p) => p.step)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36]);
+    expect(losses[losses.length - 1].value).toBeLessThan(losses[0].value);
+    expect(metricPoints(events, 'test_loss').filter((p) => p.laneId === 'lane2').map((p) => p.step)).toEqual([0, 6, 12, 18, 24, 30, 36]);
+    expect(metricPoints(events, 'head_norm').length).toBe(36);
+    const before = await host.memory();
+    await host.reset();
+    expect(events[events.length - 1]).toMatchObject({ type: 'status', status: { step: 0, playing: false } });
+    await host.stepOnce();
+    expect((await host.memory()).numTensors).toBe(before.numTensors);
+    await host.dispose();
+  });
+
+  it('reloads from the cache without fetching shards again', async () => {
+    const { host, served, cache } = await servedHost();
+    await host.loadDataset('synthetic');
+    const second = new EngineHost({ cache, fetchBytes: async (url) => { const b = served.get(url); if (!b) throw new Error('404'); if (url.endsWith('.bin')) throw new Error(`fetched ${url}`); return b; } });
+    await second.init({ backend: 'cpu', baseUrl: 'http://app/' });
+    expect(await second.loadDataset('synthetic')).toMatchObject({ fromCache: 4, fetched: 0 });
+  });
+
+  it('keeps what was loaded when new files are bad, and persists user datasets', async () => {
+    const { host, cache } = await servedHost();
+    await host.loadDataset('synthetic');
+    await host.configure(config);
+    await host.stepOnce();
+    await expect(host.importFiles('cifar10', [
+      { name: 'data_batch_1.bin', bytes: new Uint8Array(5000) },
+      { name: 'test_batch.bin', bytes: new Uint8Array(3073) },
+    ])).rejects.toThrow(/data_batch_1.bin: wrong record size/);
+    await host.stepOnce();
+    const train = { count: 20, images: new Uint8Array(20 * 3072).map((_, i) => i % 251), labels: new Uint8Array(20).map((_, i) => i % 10) };
+    const summary = await host.importFiles('cifar10', [
+      { name: 'data_batch_1.bin', bytes: encodeCifarBatch(train) },
+      { name: 'test_batch.bin', bytes: encodeCifarBatch({ ...train, count: 10, images: train.images.subarray(0, 30720), labels: train.labels.subarray(0, 10) }) },
+    ]);
+    expect(summary).toMatchObject({ id: 'user-cifar10', trainCount: 20, testCount: 10, shape: [32, 32, 3] });
+    const fresh = new EngineHost({ cache, fetchBytes: async () => { throw new Error('offline'); } });
+    await fresh.init({ backend: 'cpu', baseUrl: 'http://app/' });
+    expect((await fresh.listDatasets()).map((d) => d.id)).toEqual(['user-cifar10']);
+    expect(await fresh.loadDataset('user-cifar10')).toMatchObject({ trainCount: 20, fromCache: 2 });
+    await host.dispose();
+    expect(tf.memory().numTensors).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rejects invalid configs with the field at fault and keeps the old comparison', async () => {
+    const { host } = await servedHost();
+    await host.loadDataset('synthetic');
+    await host.configure(config);
+    const bad = { ...config, lanes: [{ ...config.lanes[0], optimizer: { ...config.lanes[0].optimizer, lr: -1 } }] };
+    await expect(host.configure(bad)).rejects.toThrow(/lr/);
+    await expect(host.configure({ ...config, datasetId: 'mnist' })).rejects.toThrow(/not loaded/);
+    await host.stepOnce();
+    await host.dispose();
+  });
+});
+
+describe('backend choice for the model', () => {
+  it('auto leaves WASM for a CNN (no Conv2DBackpropFilter) and returns for an MLP', async () => {
+    const { manifest, files } = await encodeDataset(syntheticDataset(60, 20), 50);
+    const served = new Map<string, Uint8Array>([['http://app/data/index.json', new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'S', path: 'data/synthetic/' }] }))], ['http://app/data/synthetic/manifest.json', new TextEncoder().encode(JSON.stringify(manifest))]]);
+    for (const [name, bytes] of files) served.set(`http://app/data/synthetic/${name}`, bytes);
+    const host = new EngineHost({ fetchBytes: async (url) => served.get(url)!.slice() });
+    const report = await host.init({ backend: 'auto', baseUrl: 'http://app/' });
+    expect(report.name).toBe('wasm');
+    const events: EngineEvent[] = [];
+    await host.subscribe((e) => events.push(e));
+    await host.loadDataset('synthetic');
+    await host.configure({ ...config, testSize: 20 });
+    await host.stepOnce();
+    expect(await host.tfBackend()).toBe('wasm');
+    const cnn: ComparisonConfig = { ...config, testSize: 20, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 } };
+    await host.configure(cnn);
+    expect(await host.tfBackend()).toBe('cpu');
+    const switched = events.find((e) => e.type === 'backend');
+    expect(switched && switched.type === 'backend' && switched.report.notes.join(' ')).toMatch(/WASM cannot train convolutions/);
+    await host.stepOnce();
+    await host.configure({ ...config, testSize: 20 });
+    expect(await host.tfBackend()).toBe('wasm');
+    await host.dispose();
+  });
+
+  it('WASM really has no convolution filter gradient in this tfjs (why a CNN never trains on it)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([1, 4, 4, 1]);
+    const grad = () => tf.grad((k: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1]));
+    expect(grad).toThrow(/Conv2DBackpropFilter/);
+    await tf.setBackend('cpu');
+  });
+
+  it('a forced WASM backend refuses a CNN with the reason and keeps the MLP comparison', async () => {
+    const { host } = await servedHost();
+    await host.init({ backend: 'wasm', baseUrl: 'http://app/' });
+    await host.loadDataset('synthetic');
+    await host.configure(config);
+    await expect(host.configure({ ...config, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 } })).rejects.toThrow(/WASM cannot train convolutions.*choose webgl, webgpu or cpu/);
+    await host.stepOnce();
+    expect(await host.tfBackend()).toBe('wasm');
+    await host.dispose();
+    await tf.setBackend('cpu');
+  });
+});
