@@ -58,6 +58,7 @@ test('auto picks the best backend and says why the others were skipped', async (
   const report = await stateOf<{ name: string; notes: string[]; requested: string }>(page, 'backend');
   expect(report.requested).toBe('auto');
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe(report.name);
+  await expect(page.getByTestId('backend-where')).toHaveText('in a Web Worker');
   if (report.name !== 'webgpu') {
     // On a machine without a GPU the reason for skipping WebGPU is on screen.
     await expect(page.getByTestId('backend-notes')).toContainText('webgpu:');

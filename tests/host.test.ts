@@ -84,6 +84,21 @@ describe('engine host', () => {
     await host.dispose();
   });
 
+  it('caps the speed when asked', async () => {
+    const { host, events } = await servedHost();
+    await host.loadDataset('synthetic');
+    await host.configure({ ...config, epochs: 50 });
+    await host.setSpeed(10);
+    await host.play();
+    await new Promise((r) => setTimeout(r, 1500));
+    await host.pause();
+    const status = events.filter((e) => e.type === 'status').pop();
+    const step = status && status.type === 'status' ? status.status.step : -1;
+    expect(step).toBeGreaterThanOrEqual(5);
+    expect(step).toBeLessThanOrEqual(20);
+    await host.dispose();
+  });
+
   it('reloads from the cache without fetching shards again', async () => {
     const { host, served, cache } = await servedHost();
     await host.loadDataset('synthetic');

@@ -15,6 +15,13 @@ export interface BackendReport {
   /** Why a preferred backend was not used, and warnings about the one in use. */
   notes: string[];
   context: 'worker' | 'page' | 'node';
+  /** Whether the GPU backends could start where the engine runs (software rasterizers included). */
+  gpu: GpuAvailability;
+}
+
+export interface GpuAvailability {
+  webgpu: { ok: boolean; software: boolean };
+  webgl: { ok: boolean; software: boolean };
 }
 
 export interface BackendOptions {
@@ -91,6 +98,12 @@ function probeWebGl(): Probe {
   return { ok: true, adapter: renderer, software: isSoftwareDescription(renderer) };
 }
 
+/** Probes WebGPU and WebGL without starting TensorFlow.js (used to compare a worker with the page). */
+export async function probeGpu(): Promise<GpuAvailability> {
+  const [webgpu, webgl] = [await probeWebGpu(), probeWebGl()];
+  return { webgpu: { ok: webgpu.ok, software: webgpu.software }, webgl: { ok: webgl.ok, software: webgl.software } };
+}
+
 async function probe(name: BackendName): Promise<Probe> {
   if (name === 'webgpu') return probeWebGpu();
   if (name === 'webgl') return probeWebGl();
@@ -143,7 +156,7 @@ export async function initBackend(requested: BackendRequest, options: BackendOpt
       probes.set(name, { ...p, ok: false });
       return null;
     }
-    return { name, requested, adapter: p.adapter, software: p.software, notes, context: currentContext() };
+    return { name, requested, adapter: p.adapter, software: p.software, notes, context: currentContext(), gpu: await gpuOf(probes) };
   };
   if (requested !== 'auto') {
     const forced = await tryBackend(requested);
@@ -172,6 +185,15 @@ export async function initBackend(requested: BackendRequest, options: BackendOpt
     if (chosen) return withWarnings(chosen);
   }
   throw new Error(`no TensorFlow.js backend could start: ${notes.join('; ')}`);
+}
+
+async function gpuOf(probes: Map<BackendName, Probe>): Promise<GpuAvailability> {
+  const of = async (name: 'webgpu' | 'webgl') => {
+    const p = probes.get(name) ?? (await probe(name));
+    probes.set(name, p);
+    return { ok: p.ok, software: p.software };
+  };
+  return { webgpu: await of('webgpu'), webgl: await of('webgl') };
 }
 
 function withWarnings(report: BackendReport): BackendReport {

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendName, BackendReport, BackendRequest } from '../engine/backend';
+import { probeGpu, type BackendReport, type BackendRequest } from '../engine/backend';
 import type { InputFile } from '../engine/data/files';
 import type { EngineApi, EngineListener, InitOptions } from './api';
 import { browserServices } from './browser-services';
@@ -17,7 +17,6 @@ export interface StartedEngine {
   terminate(): void;
 }
 
-const RANK: Record<BackendName, number> = { webgpu: 0, webgl: 1, wasm: 2, cpu: 3 };
 const INIT_TIMEOUT_MS = 60_000;
 
 function initOptions(backend: BackendRequest): InitOptions {
@@ -30,14 +29,6 @@ function initOptions(backend: BackendRequest): InitOptions {
       'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, document.baseURI).href,
     },
   };
-}
-
-/** The best backend the page itself could use, judged cheaply without starting TensorFlow.js. */
-async function bestOnPage(): Promise<BackendName> {
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (gpu && (await gpu.requestAdapter().catch(() => null))) return 'webgpu';
-  if (document.createElement('canvas').getContext('webgl2')) return 'webgl';
-  return 'wasm';
 }
 
 /** Wraps the worker's Comlink proxy so callbacks and file buffers cross the boundary properly. */
@@ -88,13 +79,14 @@ export async function startEngine(backend: BackendRequest, useWorker = true): Pr
     worker.terminate();
     return startOnPage(backend, `the engine could not start in a Web Worker (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (report.name !== 'webgpu') {
-    // The worker settled for less than WebGPU: if the page can do better, train there.
-    const pageBest = await bestOnPage();
-    const target = backend === 'auto' ? pageBest : backend;
-    if (RANK[report.name] > RANK[target] && RANK[pageBest] <= RANK[target]) {
+  // A GPU backend the page has but the worker lacks (e.g. no WebGPU or OffscreenCanvas in workers):
+  // if it is the one asked for, or a hardware one auto would prefer, train on the page instead.
+  const page = await probeGpu();
+  for (const name of ['webgpu', 'webgl'] as const) {
+    const wanted = backend === name || (backend === 'auto' && !page[name].software);
+    if (wanted && page[name].ok && !report.gpu[name].ok && report.name !== name) {
       worker.terminate();
-      return startOnPage(backend, `${target} does not work inside a Web Worker in this browser (the worker got ${report.name}), so training runs on the page`);
+      return startOnPage(backend, `${name} does not work inside a Web Worker in this browser (the worker could only use ${report.name}), so training runs on the page`);
     }
   }
   return { api: workerApi(remote), report, where: 'worker', terminate: () => worker.terminate() };
