@@ -138,6 +138,9 @@ describe('engine host', () => {
     const bad = { ...config, lanes: [{ ...config.lanes[0], optimizer: { ...config.lanes[0].optimizer, lr: -1 } }] };
     await expect(host.configure(bad)).rejects.toThrow(/lr/);
     await expect(host.configure({ ...config, datasetId: 'mnist' })).rejects.toThrow(/not loaded/);
+    await expect(host.configure({ ...config, batchSize: 500 })).rejects.toThrow(/batch size 500 is larger than the training split \(120 samples\)/);
+    await expect(host.configure({ ...config, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 }, seed: 3 })).resolves.toMatchObject({ rebuilt: true });
+    await host.configure(config);
     await host.stepOnce();
     await host.dispose();
   });

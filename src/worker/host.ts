@@ -135,6 +135,7 @@ export class EngineHost implements EngineApi {
       let rebuilt = false;
       if (!this.comparison || this.comparison.key !== structureKey(config) || this.comparison.dataset !== dataset) {
         this.checkBackendFor(config);
+        Comparison.check(dataset, config);
         this.comparison?.dispose();
         this.comparison = null;
         await this.switchBackendFor(config);

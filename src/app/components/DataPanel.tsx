@@ -76,6 +76,7 @@ function DatasetInfo() {
   const [h, w, c] = dataset.shape;
   const norm = dataset.normalization;
   return (
+    <>
     <dl className="dataset-info" data-testid="dataset-info">
       <dt title="Samples in each split">splits</dt>
       <dd>
@@ -89,13 +90,19 @@ function DatasetInfo() {
       <dd>
         mean {norm.mean.map((m) => m.toFixed(4)).join(', ')} · std {norm.std.map((s) => s.toFixed(4)).join(', ')}
       </dd>
-      <dt title="How the splits were made">split</dt>
-      <dd>{dataset.splitNote}</dd>
-      <dt>source</dt>
-      <dd>{dataset.source}</dd>
-      <dt>licence</dt>
-      <dd>{dataset.license}</dd>
     </dl>
+    <details className="provenance">
+      <summary title="Where the images come from, how the splits were made, and the licence">provenance and licence</summary>
+      <dl className="dataset-info">
+        <dt>split</dt>
+        <dd>{dataset.splitNote}</dd>
+        <dt>source</dt>
+        <dd>{dataset.source}</dd>
+        <dt>licence</dt>
+        <dd>{dataset.license}</dd>
+      </dl>
+    </details>
+    </>
   );
 }
 

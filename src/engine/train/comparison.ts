@@ -48,6 +48,12 @@ export class Comparison {
     this.lanes = config.lanes.map((lane) => new Lane(this.model, lane, this.initial));
   }
 
+  /** Throws, allocating nothing, if `config` cannot be built on `dataset` (say why). */
+  static check(dataset: Dataset, config: ComparisonConfig): void {
+    createModel(config.model, dataset.info.shape, dataset.info.classNames.length);
+    new BatchSampler(dataset.train.count, config.batchSize, 0);
+  }
+
   get totalSteps(): number {
     return this.config.epochs * this.sampler.stepsPerEpoch;
   }
