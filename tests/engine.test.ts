@@ -149,14 +149,14 @@ describe('loss and gradients', () => {
     expect(set.chunks.map((c) => c.size)).toEqual([10, 10, 10, 7]);
     const chunked = await evaluate(model, params, set);
     const whole = makeBatch(dataset.test, dataset.info, rangeIndices(0, 37));
-    const { logits } = model.forward(params, whole.x);
-    const loss = softmaxCrossEntropy(logits, whole.y).dataSync()[0];
-    const predictions = tf.argMax(logits, 1).dataSync();
+    const { loss, predictions } = tf.tidy(() => {
+      const { logits } = model.forward(params, whole.x);
+      return { loss: softmaxCrossEntropy(logits, whole.y).dataSync()[0], predictions: tf.argMax(logits, 1).dataSync() };
+    });
     const labels = whole.labels.dataSync();
     const accuracy = Array.from(predictions).filter((p, i) => p === labels[i]).length / 37;
     expect(chunked.loss).toBeCloseTo(loss, 5);
     expect(chunked.accuracy).toBeCloseTo(accuracy, 10);
-    tf.dispose([logits, predictions as unknown as tf.Tensor].filter((t) => t instanceof tf.Tensor));
     disposeBatch(whole);
     disposeEvalSet(set);
     disposeParams(params);
