@@ -72,4 +72,40 @@ test('with ?worker=0 the lanes train on the page, which stays responsive', async
   await page.waitForFunction(() => !window.__fmp?.state().status.playing);
   expect(Date.now() - started).toBeLessThan(5000);
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('wasm');
+
+  // Paused: edit a lane's learning rate; the next logged steps use it.
+  const lane1 = page.getByTestId('lane-lane1');
+  await lane1.getByLabel('learning rate η').fill('0.02');
+  await lane1.getByLabel('learning rate η').press('Enter');
+  await page.waitForFunction(() => window.__fmp?.state().config.lanes[0].optimizer.lr === 0.02);
+  const step = await stateOf<number>(page, 'status.step');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((s) => window.__fmp?.state().status.step === s + 10, step);
+  const lrs = await page.evaluate(() => window.__fmp!.state().series.lane1.lr!.values);
+  expect(lrs[lrs.length - 1]).toBeCloseTo(0.02, 10);
+  // Out-of-range input is refused with a reason, and nothing changes.
+  await lane1.getByLabel('learning rate η').fill('-3');
+  await lane1.getByLabel('learning rate η').press('Enter');
+  await expect(lane1.getByRole('alert')).toContainText('learning rate η must be between');
+  expect(await stateOf(page, 'config.lanes.0.optimizer.lr')).toBe(0.02);
+
+  // After step 0 a new lane cannot join (it would not share the weights), but a lane can be forked.
+  await expect(page.getByRole('button', { name: '+ add lane' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Duplicate SGD + momentum' }).click();
+  await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 4);
+  const fork = await page.evaluate(() => {
+    const s = window.__fmp!.state();
+    return { ids: s.config.lanes.map((l) => l.id), history: s.series.lane4?.train_loss?.values.length ?? 0, source: s.series.lane2.train_loss!.values.length };
+  });
+  expect(fork.ids).toEqual(['lane1', 'lane2', 'lane4', 'lane3']);
+  expect(fork.history).toBe(fork.source);
+  await page.getByRole('button', { name: 'Remove SGD', exact: true }).click();
+  await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 3);
+
+  // Reset: step 0, charts start over, every lane from the same initial weights.
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForFunction(() => window.__fmp?.state().status.step === 0);
+  await expect(page.getByRole('button', { name: '+ add lane' })).toBeEnabled();
+  expect(await page.evaluate(() => window.__fmp!.state().series.lane2?.train_loss?.values.length ?? 0)).toBe(0);
 });
