@@ -6,7 +6,7 @@ import { createModel } from '../src/engine/model/registry';
 import type { ModelSpec } from '../src/engine/model/spec';
 import { countParams, disposeParams, type Params } from '../src/engine/model/params';
 import { softmaxCrossEntropy } from '../src/engine/model/loss';
-import { lossAndGradients } from '../src/engine/train/gradients';
+import { Objective } from '../src/engine/optim/objective';
 import { evaluate } from '../src/engine/train/evaluate';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
@@ -111,7 +111,7 @@ describe('loss and gradients', () => {
       const model = createModel(spec, [4, 4, 1], 3);
       const params = initParams(model.params, 4);
       const batch = makeBatch(dataset.train, dataset.info, rangeIndices(0, 8));
-      const { loss, correct, grads } = lossAndGradients(model, params, batch);
+      const { loss, correct, grads } = new Objective(model, 'cross-entropy').evaluate(params, batch);
       const lossAt = (p: Params) => tf.tidy(() => softmaxCrossEntropy(model.forward(p, batch.x).logits, batch.y).dataSync()[0]);
       const rng = createRng(9);
       for (const spec2 of model.params) {

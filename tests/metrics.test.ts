@@ -6,8 +6,9 @@ describe('metric logging', () => {
     const agg = new MetricAggregator(4);
     const window = (from: number, to: number, seconds: number) => ({
       laneId: 'a',
-      records: Array.from({ length: to - from + 1 }, (_, i) => ({ step: from + i, loss: from + i, accuracy: 0.5, lr: 0.1 })),
+      records: Array.from({ length: to - from + 1 }, (_, i) => ({ step: from + i, loss: from + i, accuracy: 0.5, lr: 0.1, metrics: { fam_kappa: 2 * (from + i), deform_clamps: 1 } })),
       headNorm: 3,
+      sosEvents: to === 4 ? [{ step: 4, changed: true, rank: 3, headNormBefore: 5, headNormAfter: 4 }] : [],
       seconds,
       gradEvals: to,
       totalSeconds: to,
@@ -19,6 +20,12 @@ describe('metric logging', () => {
     expect(byMetric.train_acc).toBe(0.5);
     expect(byMetric.steps_per_s).toBeCloseTo(4 / 0.4, 10);
     expect(byMetric.head_norm).toBe(3);
+    expect(byMetric.fam_kappa).toBe((2 + 4 + 6 + 8) / 4);
+    expect(byMetric.deform_clamps).toBe(4);
+    expect(byMetric.sos_head_before).toBe(5);
+    expect(byMetric.sos_head_after).toBe(4);
+    const later = agg.addWindow(window(5, 8, 0.4));
+    expect(later.find((p) => p.metric === 'deform_clamps')?.value).toBe(8);
     expect(points.every((p) => p.step === 4 && p.gradEvals === 4)).toBe(true);
   });
 

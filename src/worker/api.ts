@@ -10,6 +10,9 @@ import type { InputFile } from '../engine/data/files';
 import type { Normalization } from '../engine/data/dataset';
 import type { ComparisonConfig, LaneConfig } from '../engine/train/config';
 import type { MetricPoint } from '../engine/train/metrics';
+import type { ShiftReport } from '../engine/train/comparison';
+
+export type { ShiftReport };
 
 export interface DatasetSummary {
   id: string;
@@ -75,6 +78,8 @@ export interface EngineApi {
   importFiles(kind: UserDatasetKind, files: InputFile[]): Promise<DatasetSummary>;
   configure(config: ComparisonConfig): Promise<ComparisonSummary>;
   forkLane(sourceId: string, lane: LaneConfig): Promise<ComparisonSummary>;
+  /** A one-shot optimum shift of a lane's head (paused), with the before/after report. */
+  shiftNow(laneId: string, samples: number): Promise<ShiftReport>;
   play(): Promise<void>;
   pause(): Promise<void>;
   stepOnce(): Promise<void>;

@@ -42,6 +42,7 @@ function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
     importFiles: (kind, files: InputFile[]) => remote.importFiles(kind, Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer))),
     configure: (c) => remote.configure(c),
     forkLane: (s, l) => remote.forkLane(s, l),
+    shiftNow: (laneId, samples) => remote.shiftNow(laneId, samples),
     play: () => remote.play(),
     pause: () => remote.pause(),
     stepOnce: () => remote.stepOnce(),

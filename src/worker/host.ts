@@ -12,9 +12,10 @@ import { comparisonConfigSchema, laneConfigSchema, structureKey, type Comparison
 import { Comparison } from '../engine/train/comparison';
 import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../engine/train/metrics';
 import type {
-  ComparisonSummary, DatasetSummary, EngineApi, EngineEvent, EngineListener, InitOptions, RunStatus, UserDatasetKind,
+  ComparisonSummary, DatasetSummary, EngineApi, EngineEvent, EngineListener, InitOptions, RunStatus, ShiftReport, UserDatasetKind,
 } from './api';
 import { Mutex, sleep, yieldToEventLoop } from './mutex';
+import { describeZodError } from '../engine/optim/controls';
 
 /** What the host needs from its environment: the network and a persistent byte cache. */
 export interface DataServices {
@@ -128,7 +129,9 @@ export class EngineHost implements EngineApi {
   // ---- the comparison ---------------------------------------------------------------------
 
   async configure(raw: ComparisonConfig): Promise<ComparisonSummary> {
-    const config = comparisonConfigSchema.parse(raw);
+    const parsed = comparisonConfigSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`invalid settings: ${describeZodError(parsed.error)}`);
+    const config = parsed.data;
     return this.mutex.run(async () => {
       const dataset = this.datasets.get(config.datasetId);
       if (!dataset) throw new Error(`dataset "${config.datasetId}" is not loaded yet`);
@@ -173,12 +176,30 @@ export class EngineHost implements EngineApi {
   }
 
   async forkLane(sourceId: string, rawLane: LaneConfig): Promise<ComparisonSummary> {
-    const lane = laneConfigSchema.parse(rawLane);
+    const parsed = laneConfigSchema.safeParse(rawLane);
+    if (!parsed.success) throw new Error(`invalid lane: ${describeZodError(parsed.error)}`);
+    const lane = parsed.data;
     return this.mutex.run(async () => {
       const comparison = this.requireComparison();
       if (comparison.lanes.length >= 8) throw new Error('a comparison holds at most 8 lanes');
       comparison.forkLane(sourceId, lane);
       return this.summary(false);
+    });
+  }
+
+  async shiftNow(laneId: string, samples: number): Promise<ShiftReport> {
+    if (!Number.isInteger(samples) || samples < 1 || samples > 4096) throw new Error(`b2 samples must be a whole number in [1, 4096], got ${samples}`);
+    await this.pause();
+    return this.mutex.run(async () => {
+      const comparison = this.requireComparison();
+      const report = await comparison.shiftNow(laneId, samples);
+      const lane = comparison.lanes.find((l) => l.config.id === laneId);
+      const collected = lane ? await lane.collect() : null;
+      if (lane && collected) {
+        const points = this.aggregator.addWindow({ laneId, records: [], headNorm: collected.headNorm, sosEvents: collected.sosEvents, seconds: 0, gradEvals: lane.gradEvals, totalSeconds: lane.seconds });
+        if (points.length > 0) this.emit({ type: 'metrics', points });
+      }
+      return report;
     });
   }
 

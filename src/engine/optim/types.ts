@@ -15,28 +15,3 @@ export interface BaseOptimizer<C extends OptimizerConfig = OptimizerConfig> {
   dispose(): void;
 }
 
-/** One control of a method's settings, rendered by the UI (range, default, one-line help). */
-export interface NumberParam {
-  key: string;
-  label: string;
-  help: string;
-  min: number;
-  max: number;
-  step: number;
-  default: number;
-  log?: boolean;
-}
-
-export interface BooleanParam {
-  key: string;
-  label: string;
-  help: string;
-  default: boolean;
-  boolean: true;
-}
-
-export type ParamControl = NumberParam | BooleanParam;
-
-export function isBooleanParam(control: ParamControl): control is BooleanParam {
-  return 'boolean' in control;
-}

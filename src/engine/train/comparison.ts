@@ -1,19 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset';
 import { disposeBatch, disposeEvalSet, makeBatch, makeEvalSet, normalizationTable, type Batch, type EvalSet } from '../data/batch';
 import { BatchSampler } from '../data/sampler';
-import { deriveSeed } from '../rng';
+import { createRng, deriveSeed } from '../rng';
 import { initParams } from '../model/init';
 import type { Model } from '../model/model';
 import { countParams, disposeParams, type Params } from '../model/params';
 import { createModel } from '../model/registry';
 import { structureKey, type ComparisonConfig, type LaneConfig } from './config';
-import { evaluate, type Evaluation } from './evaluate';
-import { Lane, type StepRecord } from './lane';
+import { evaluate, evaluateSplit, type Evaluation } from './evaluate';
+import { Lane, type SosEvent, type StepEnvironment, type StepRecord } from './lane';
+import { lossAndCorrect } from './gradients';
+import type { ShiftOutcome } from '../optim/sos';
+
+export interface ShiftReport extends Omit<ShiftOutcome, 'kernel'> {
+  laneId: string;
+  step: number;
+  sosLossBefore: number;
+  sosLossAfter: number;
+  trainLossBefore: number;
+  trainLossAfter: number;
+  trainAccuracyBefore: number;
+  trainAccuracyAfter: number;
+}
 
 export interface LaneWindow {
   laneId: string;
   records: StepRecord[];
   headNorm: number;
+  sosEvents: SosEvent[];
   /** Wall-clock seconds this lane's steps of the window took, readback included. */
   seconds: number;
   gradEvals: number;
@@ -36,6 +51,7 @@ export class Comparison {
   private readonly initial: Params;
   private readonly tables: Float32Array[];
   private testSet: EvalSet | null = null;
+  private readonly env: StepEnvironment;
 
   constructor(readonly dataset: Dataset, config: ComparisonConfig) {
     this.config = config;
@@ -45,7 +61,28 @@ export class Comparison {
     this.sampler = new BatchSampler(dataset.train.count, config.batchSize, deriveSeed(config.seed, 'batches'));
     this.initial = initParams(this.model.params, deriveSeed(config.seed, 'init'));
     this.tables = normalizationTable(dataset.info);
-    this.lanes = config.lanes.map((lane) => new Lane(this.model, lane, this.initial));
+    const noiseSeed = deriveSeed(config.seed, 'noise');
+    this.env = { seed: noiseSeed, sosBatch: (step, size) => this.sosBatch(step, size) };
+    this.lanes = config.lanes.map((lane) => this.newLane(lane));
+  }
+
+  private newLane(config: LaneConfig): Lane {
+    return new Lane(this.model, config, this.initial, this.config.loss);
+  }
+
+  /** The b2 training samples of an optimum shift at `step`: seeded, so every SOS lane shifts on the same ones. */
+  sosBatch(step: number, size: number): Batch {
+    const n = this.dataset.train.count;
+    const count = Math.min(size, n);
+    const rng = createRng(deriveSeed(this.config.seed, `sos-${step}`));
+    const chosen = new Map<number, number>();
+    const indices = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const j = i + rng.int(n - i);
+      indices[i] = chosen.get(j) ?? j;
+      chosen.set(j, chosen.get(i) ?? i);
+    }
+    return makeBatch(this.dataset.train, this.dataset.info, indices, this.tables);
   }
 
   /** Throws, allocating nothing, if `config` cannot be built on `dataset` (say why). */
@@ -75,7 +112,7 @@ export class Comparison {
     try {
       for (const lane of this.lanes) {
         const started = performance.now();
-        batches.forEach((batch, i) => lane.trainStep(batch, this.clock(this.step + i)));
+        for (let i = 0; i < batches.length; i++) await lane.trainStep(batches[i], this.clock(this.step + i), this.env);
         const collected = await lane.collect();
         const seconds = (performance.now() - started) / 1000;
         lane.seconds += seconds;
@@ -99,7 +136,7 @@ export class Comparison {
       this.testSet = makeEvalSet(this.dataset.test, this.dataset.info, this.config.testSize);
     }
     const out = new Map<string, Evaluation>();
-    for (const lane of this.lanes) out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet));
+    for (const lane of this.lanes) out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet, this.config.loss));
     return out;
   }
 
@@ -123,7 +160,7 @@ export class Comparison {
         existing.reconfigure(laneConfig);
         return existing;
       }
-      return new Lane(this.model, laneConfig, this.initial);
+      return this.newLane(laneConfig);
     });
     this.config = config;
   }
@@ -133,17 +170,45 @@ export class Comparison {
     const source = this.lanes.find((l) => l.config.id === sourceId);
     if (!source) throw new Error(`no lane "${sourceId}" to duplicate`);
     if (this.lanes.some((l) => l.config.id === config.id)) throw new Error(`lane id "${config.id}" is taken`);
-    const fork = this.step === 0 ? new Lane(this.model, config, this.initial) : source.fork(config);
+    const fork = this.step === 0 ? this.newLane(config) : source.fork(config);
     const index = this.lanes.indexOf(source);
     this.lanes.splice(index + 1, 0, fork);
     this.config = { ...this.config, lanes: this.lanes.map((l) => l.config) };
     return fork;
   }
 
+  /**
+   * A one-shot optimum shift of a lane's head on `samples` training samples, with the paper's
+   * failure signature: the loss on the whole training split before and after.
+   */
+  async shiftNow(laneId: string, samples: number): Promise<ShiftReport> {
+    const lane = this.lanes.find((l) => l.config.id === laneId);
+    if (!lane) throw new Error(`no lane "${laneId}"`);
+    const { train, info } = this.dataset;
+    const batch = this.sosBatch(this.step, samples);
+    try {
+      const sosLoss = async () => {
+        const r = lossAndCorrect(this.model, lane.params, batch, this.config.loss);
+        const value = (await r.loss.data())[0];
+        tf.dispose([r.loss, r.correct]);
+        return value;
+      };
+      const sosLossBefore = await sosLoss();
+      const trainBefore = await evaluateSplit(this.model, lane.params, train, info, this.config.loss);
+      const outcome = await lane.shift(batch);
+      const sosLossAfter = outcome.changed ? await sosLoss() : sosLossBefore;
+      const trainAfter = outcome.changed ? await evaluateSplit(this.model, lane.params, train, info, this.config.loss) : trainBefore;
+      const { kernel: _kernel, ...rest } = outcome;
+      return { ...rest, laneId, step: this.step, sosLossBefore, sosLossAfter, trainLossBefore: trainBefore.loss, trainLossAfter: trainAfter.loss, trainAccuracyBefore: trainBefore.accuracy, trainAccuracyAfter: trainAfter.accuracy };
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+
   /** Back to step 0: every lane gets the same initial weights again and a fresh optimizer. */
   reset(): void {
     this.lanes.forEach((lane) => lane.dispose());
-    this.lanes = this.config.lanes.map((lane) => new Lane(this.model, lane, this.initial));
+    this.lanes = this.config.lanes.map((lane) => this.newLane(lane));
     this.step = 0;
   }
 

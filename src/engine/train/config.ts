@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { modelSpecSchema, DEFAULT_MLP } from '../model/spec';
 import { optimizerConfigSchema, type OptimizerConfig } from '../optim/config';
+import { deformationSchema } from '../optim/deformation';
+import { methodSchema } from '../optim/methods';
 import { defaultOptimizerConfig } from '../optim/registry';
 import { scheduleSchema } from '../optim/schedule';
+import { DEFAULT_SOS, sosSchema } from '../optim/sos';
 
 export const MAX_LANES = 8;
 
@@ -14,11 +17,18 @@ export const laneConfigSchema = z.object({
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
   optimizer: optimizerConfigSchema,
   schedule: scheduleSchema,
+  /** At most one flat-minima method (none, SAM, ASAM, NSO, WP-SGD, FAM). */
+  method: methodSchema.default({ kind: 'none' }),
+  /** Optional stochastic optimum shifting of the head every s steps. */
+  sos: sosSchema.default(DEFAULT_SOS),
+  /** Optional loss deformation (AP or LE) on top of everything. */
+  deformation: deformationSchema.default({ kind: 'none' }),
 });
 
 export const comparisonConfigSchema = z.object({
   datasetId: z.string().regex(/^[a-z0-9/-]{1,64}$/),
   model: modelSpecSchema,
+  loss: z.enum(['cross-entropy', 'mse'], { error: 'loss must be cross-entropy or mse' }).default('cross-entropy'),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
   batchSize: z.number().int().min(1).max(4096),
   epochs: z.number().int().min(1).max(1000),
@@ -41,6 +51,9 @@ export function makeLane(index: number, optimizer: OptimizerConfig, name?: strin
     color: LANE_COLORS[index % LANE_COLORS.length],
     optimizer,
     schedule: { kind: 'constant' },
+    method: { kind: 'none' },
+    sos: DEFAULT_SOS,
+    deformation: { kind: 'none' },
   };
 }
 
@@ -49,6 +62,7 @@ export function defaultComparison(datasetId = 'fashion-mnist'): ComparisonConfig
   return {
     datasetId,
     model: DEFAULT_MLP,
+    loss: 'cross-entropy',
     seed: 1,
     batchSize: 64,
     epochs: 5,
@@ -63,7 +77,7 @@ export function defaultComparison(datasetId = 'fashion-mnist'): ComparisonConfig
   };
 }
 
-/** Settings whose change invalidates every lane's weights (a rebuild from step 0). */
+/** Settings whose change invalidates every lane's history (a rebuild from step 0). */
 export function structureKey(config: ComparisonConfig): string {
-  return JSON.stringify([config.datasetId, config.model, config.seed, config.batchSize]);
+  return JSON.stringify([config.datasetId, config.model, config.seed, config.batchSize, config.loss]);
 }

@@ -1,12 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../data/batch';
+import type { LossKind } from '../model/loss';
 import { HEAD_KERNEL, type Model } from '../model/model';
 import { cloneParams, disposeParams, type Params } from '../model/params';
+import { deformSlopeTensor } from '../optim/deformation';
+import type { GradientMethod } from '../optim/method';
+import { methodParts } from '../optim/methods';
+import { Objective } from '../optim/objective';
 import { createOptimizer, reconfigureOptimizer } from '../optim/registry';
 import { learningRateAt, type ScheduleClock } from '../optim/schedule';
+import { optimumShift, type ShiftOutcome } from '../optim/sos';
 import type { BaseOptimizer } from '../optim/types';
+import { createRng, deriveSeed } from '../rng';
 import type { LaneConfig } from './config';
-import { lossAndGradients } from './gradients';
 
 /** What one training step of one lane measured (read back in batches, never per step). */
 export interface StepRecord {
@@ -15,11 +21,29 @@ export interface StepRecord {
   loss: number;
   accuracy: number;
   lr: number;
+  /** Method metrics of this step (κ, ‖e‖, perturbation gap, δ′(ℓ), guard clamps). */
+  metrics: Record<string, number>;
+}
+
+export interface SosEvent {
+  step: number;
+  changed: boolean;
+  reason?: string;
+  rank: number;
+  headNormBefore: number;
+  headNormAfter: number;
 }
 
 export interface CollectedWindow {
   records: StepRecord[];
   headNorm: number;
+  sosEvents: SosEvent[];
+}
+
+/** What a step needs from the comparison: seeds and the shared SOS samples. */
+export interface StepEnvironment {
+  seed: number;
+  sosBatch(step: number, size: number): Batch;
 }
 
 interface PendingStep {
@@ -28,61 +52,115 @@ interface PendingStep {
   correct: tf.Scalar;
   size: number;
   lr: number;
+  metrics: Record<string, tf.Scalar>;
 }
 
-/** One optimizer run of a comparison: its weights, optimizer state and counters. */
+/**
+ * One optimizer run of a comparison: its weights and its optimizer, which is a base optimizer
+ * (SGD, momentum, Adam) + at most one method (SAM, ASAM, NSO, WP-SGD, FAM) + optional SOS +
+ * optional deformation (ALGORITHMS.md).
+ */
 export class Lane {
   params: Params;
   optimizer: BaseOptimizer;
+  objective!: Objective;
+  method!: GradientMethod;
   steps = 0;
   gradEvals = 0;
   seconds = 0;
   private pending: PendingStep[] = [];
+  private sosEvents: SosEvent[] = [];
 
-  constructor(readonly model: Model, public config: LaneConfig, initial: Params, optimizer?: BaseOptimizer) {
+  constructor(readonly model: Model, public config: LaneConfig, initial: Params, readonly lossKind: LossKind, optimizer?: BaseOptimizer) {
     this.params = cloneParams(initial);
     this.optimizer = optimizer ?? createOptimizer(config.optimizer);
+    this.buildMethod(config);
   }
 
-  /** Dispatches one step on the device; its loss and accuracy are read back by collect(). */
-  trainStep(batch: Batch, clock: ScheduleClock): void {
+  private buildMethod(config: LaneConfig): void {
+    const parts = methodParts(config.method, this.lossKind);
+    this.objective?.dispose();
+    this.objective = new Objective(this.model, this.lossKind, config.deformation, parts.regularizer);
+    this.method = parts.gradient;
+  }
+
+  /** One step: dispatched on the device; awaits only when an optimum shift is due (it needs the CPU). */
+  async trainStep(batch: Batch, clock: ScheduleClock, env: StepEnvironment): Promise<void> {
     const lr = learningRateAt(this.config.schedule, this.config.optimizer.lr, clock);
-    const { loss, correct, grads } = lossAndGradients(this.model, this.params, batch);
-    const next = this.optimizer.apply(this.params, grads, lr);
-    disposeParams(grads);
+    const rng = createRng(deriveSeed(env.seed, `${this.config.id}/step-${this.steps}`));
+    const before = this.objective.evaluations;
+    const result = this.method.gradient({ params: this.params, specs: this.model.params, batch, objective: this.objective, rng });
+    const next = this.optimizer.apply(this.params, result.grads, lr);
+    disposeParams(result.grads);
     disposeParams(this.params);
     this.params = next;
     this.steps++;
-    this.gradEvals += 1;
-    this.pending.push({ step: this.steps, loss, correct, size: batch.size, lr });
+    this.gradEvals += this.objective.evaluations - before;
+    const metrics = { ...result.metrics };
+    if (this.config.deformation.kind !== 'none') {
+      const { slope, clamped } = deformSlopeTensor(this.config.deformation, result.loss);
+      clamped.dispose();
+      metrics.deform_scale = slope;
+      const clamps = this.objective.drainClampCount();
+      if (clamps) metrics.deform_clamps = clamps;
+    }
+    this.pending.push({ step: this.steps, loss: result.loss, correct: result.correct, size: batch.size, lr, metrics });
+    const { sos } = this.config;
+    if (sos.enabled && this.steps % sos.every === 0) {
+      const sosBatch = env.sosBatch(this.steps, sos.samples);
+      try {
+        await this.shift(sosBatch);
+      } finally {
+        tf.dispose([sosBatch.x, sosBatch.y, sosBatch.labels]);
+      }
+    }
   }
 
-  /** Reads back every pending step and the head's Frobenius norm in one asynchronous transfer. */
+  /** Applies an optimum shift of the head on `batch` and records it. */
+  async shift(batch: Batch): Promise<ShiftOutcome> {
+    const outcome = await optimumShift(this.model, this.params, batch);
+    if (outcome.kernel) {
+      this.params[HEAD_KERNEL].dispose();
+      this.params[HEAD_KERNEL] = tf.keep(outcome.kernel);
+    }
+    this.sosEvents.push({ step: this.steps, changed: outcome.changed, reason: outcome.reason, rank: outcome.rank, headNormBefore: outcome.headNormBefore, headNormAfter: outcome.headNormAfter });
+    return outcome;
+  }
+
+  /** Reads back every pending step, its metrics and the head's Frobenius norm in one asynchronous transfer. */
   async collect(): Promise<CollectedWindow> {
     const pending = this.pending;
     this.pending = [];
-    const packed = tf.tidy(() => tf.stack([
-      ...pending.map((p) => p.loss),
-      ...pending.map((p) => p.correct),
-      tf.norm(this.params[HEAD_KERNEL]),
-    ]));
-    tf.dispose(pending.flatMap((p) => [p.loss, p.correct]));
+    const keys = [...new Set(pending.flatMap((p) => Object.keys(p.metrics)))].sort();
+    const packed = tf.tidy(() => {
+      const columns = pending.flatMap((p) => [p.loss, p.correct, ...keys.map((k) => p.metrics[k] ?? tf.scalar(NaN))]);
+      return tf.stack([...columns, tf.norm(this.params[HEAD_KERNEL])]);
+    });
+    tf.dispose([...pending.flatMap((p) => [p.loss, p.correct, ...Object.values(p.metrics)])]);
     const values = await packed.data();
     packed.dispose();
-    const n = pending.length;
-    const records = pending.map((p, i) => ({ step: p.step, loss: values[i], accuracy: values[n + i] / p.size, lr: p.lr }));
-    return { records, headNorm: values[2 * n] };
+    const width = 2 + keys.length;
+    const records = pending.map((p, i) => ({
+      step: p.step,
+      loss: values[i * width],
+      accuracy: values[i * width + 1] / p.size,
+      lr: p.lr,
+      metrics: Object.fromEntries(keys.map((k, j) => [k, values[i * width + 2 + j]])),
+    }));
+    const sosEvents = this.sosEvents;
+    this.sosEvents = [];
+    return { records, headNorm: values[pending.length * width], sosEvents };
   }
 
   reconfigure(config: LaneConfig): void {
     this.optimizer = reconfigureOptimizer(this.optimizer, config.optimizer);
     this.config = config;
+    this.buildMethod(config);
   }
 
   /** A copy at the same step with its own weights and optimizer state (for "what if from here"). */
   fork(config: LaneConfig): Lane {
-    const copy = new Lane(this.model, config, this.params, this.optimizer.clone());
-    copy.optimizer = reconfigureOptimizer(copy.optimizer, config.optimizer);
+    const copy = new Lane(this.model, config, this.params, this.lossKind, reconfigureOptimizer(this.optimizer.clone(), config.optimizer));
     copy.steps = this.steps;
     copy.gradEvals = this.gradEvals;
     copy.seconds = this.seconds;
@@ -90,9 +168,10 @@ export class Lane {
   }
 
   dispose(): void {
-    tf.dispose(this.pending.flatMap((p) => [p.loss, p.correct]));
+    tf.dispose(this.pending.flatMap((p) => [p.loss, p.correct, ...Object.values(p.metrics)]));
     this.pending = [];
     disposeParams(this.params);
     this.optimizer.dispose();
+    this.objective.dispose();
   }
 }
