@@ -96,3 +96,19 @@ export function deformSlopeTensor(d: Deformation, loss: tf.Scalar): { slope: tf.
     return { slope: tf.where(bad, clampedValue, raw) as tf.Scalar, clamped: tf.cast(bad, 'float32') as tf.Scalar };
   });
 }
+
+type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+
+/**
+ * A scalar whose value is ℓ and whose gradient is δ′(ℓ)·∇ℓ (guarded δ′ held constant). The slope is
+ * computed inside the custom gradient, so its comparisons never enter the tape.
+ */
+export function deformedLoss(d: Deformation, loss: tf.Scalar): tf.Scalar {
+  const op = tf.customGrad(((l: tf.Scalar, save: (tensors: tf.Tensor[]) => void) => {
+    const { slope, clamped } = deformSlopeTensor(d, l);
+    clamped.dispose();
+    save([slope]);
+    return { value: tf.clone(l), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+  }) as unknown as CustomGradientFunc);
+  return op(loss) as tf.Scalar;
+}

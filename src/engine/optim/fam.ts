@@ -59,7 +59,7 @@ export function famKappa(kernel: tf.Tensor2D, features: tf.Tensor2D, logits: tf.
     const n = logits.shape[0];
     const e = stopGradient(featureEnergy);
     const q = stopGradient(p);
-    const diagonal = tf.diag(tf.div(tf.sum(tf.mul(q, tf.expandDims(e, 1)), 0), n));
+    const diagonal = tf.mul(tf.eye(d), tf.div(tf.sum(tf.mul(q, tf.expandDims(e, 1)), 0), n)); // tf.diag has no gradient
     const outer = tf.div(tf.matMul(tf.mul(q, tf.expandDims(e, 1)), q, true, false), n);
     const traces = tf.sub(diagonal, outer);
     const gram = tf.matMul(kernel, kernel, true, false); // WWᵀ = KᵀK, [d, d]

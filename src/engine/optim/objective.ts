@@ -4,8 +4,7 @@ import type { Batch } from '../data/batch';
 import { correctCount, dataLoss, type LossKind } from '../model/loss';
 import type { ForwardResult, Model } from '../model/model';
 import { paramList, paramsFromList, type Params } from '../model/params';
-import { deformSlopeTensor, type Deformation } from './deformation';
-import { stopGradient } from './stop-gradient';
+import { deformedLoss, deformSlopeTensor, type Deformation } from './deformation';
 
 /** A term added to the (deformed) loss, e.g. FAM's λκ; its metrics are logged per step. */
 export type Regularizer = (forward: ForwardResult, params: Params) => { penalty: tf.Scalar; metrics: Record<string, tf.Scalar> };
@@ -53,8 +52,9 @@ export class Objective {
       let total: tf.Scalar = l;
       if (this.deformation.kind !== 'none') {
         const { slope, clamped } = deformSlopeTensor(this.deformation, l);
+        slope.dispose();
         this.clampFlags.push(tf.keep(clamped));
-        total = tf.mul(stopGradient(slope), l);
+        total = deformedLoss(this.deformation, l);
       }
       if (this.regularizer) {
         const extra = this.regularizer(forward, p);
