@@ -5,6 +5,7 @@ import { Header } from './components/Header';
 import { LanesPanel } from './components/LanesPanel';
 import { Messages } from './components/Messages';
 import { ModelPanel } from './components/ModelPanel';
+import { ShiftReportPanel } from './components/ShiftReportPanel';
 import { stepOnce, togglePlay, useApp } from './store';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -36,6 +37,7 @@ export function App() {
     <div className="app" data-phase={phase}>
       <Header />
       <Messages />
+      <ShiftReportPanel />
       <main className="columns">
         <div className="column column-setup">
           <DataPanel />

@@ -3,10 +3,11 @@ import type { BackendReport, BackendRequest } from '../engine/backend';
 import type { LoadProgress } from '../engine/data/loader';
 import type { DatasetEntry } from '../engine/data/registry';
 import type { InputFile } from '../engine/data/files';
-import { defaultComparison, LANE_COLORS, MAX_LANES, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
+import { defaultComparison, LANE_COLORS, makeLane, MAX_LANES, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
+import { PRESETS } from '../engine/train/presets';
 import type { MetricName, MetricPoint } from '../engine/train/metrics';
 import { defaultOptimizerConfig } from '../engine/optim/registry';
-import type { ComparisonSummary, DatasetSummary, EngineEvent, RunStatus, UserDatasetKind } from '../worker/api';
+import type { ComparisonSummary, DatasetSummary, EngineEvent, RunStatus, ShiftReport, UserDatasetKind } from '../worker/api';
 import { startEngine, type StartedEngine } from '../worker/client';
 import { readUrlOptions, setUrlParam } from './url';
 
@@ -25,6 +26,8 @@ export interface Message {
   text: string;
 }
 
+export type XAxis = 'step' | 'gradEvals' | 'wallSeconds';
+
 export interface AppState {
   phase: 'starting' | 'loading' | 'ready' | 'failed';
   engine: StartedEngine | null;
@@ -40,8 +43,11 @@ export interface AppState {
   seriesVersion: number;
   logScale: boolean;
   smoothing: number;
+  xAxis: XAxis;
   speed: number | null;
   messages: Message[];
+  /** The last one-shot optimum shift, shown until dismissed. */
+  shiftReport: (ShiftReport & { laneName: string }) | null;
 }
 
 const IDLE: RunStatus = { playing: false, step: 0, epoch: 0, totalSteps: 0, finished: false, stepsPerSecond: 0 };
@@ -61,8 +67,10 @@ export const useApp = create<AppState>(() => ({
   seriesVersion: 0,
   logScale: false,
   smoothing: 0.3,
+  xAxis: 'step',
   speed: null,
   messages: [],
+  shiftReport: null,
 }));
 
 const get = useApp.getState;
@@ -256,7 +264,7 @@ export function addLane(): Promise<boolean> {
     return Promise.resolve(false);
   }
   const id = freshLaneId(config.lanes);
-  const lane: LaneConfig = { id, name: `lane ${id.slice(4)}`, color: freshColor(config.lanes), optimizer: defaultOptimizerConfig('sgd'), schedule: { kind: 'constant' } };
+  const lane: LaneConfig = { ...makeLane(0, defaultOptimizerConfig('sgd'), `lane ${id.slice(4)}`), id, color: freshColor(config.lanes) };
   return applyConfig({ ...config, lanes: [...config.lanes, lane] });
 }
 
@@ -291,6 +299,32 @@ export async function duplicateLane(id: string): Promise<void> {
       }]));
     }
     set((s) => ({ config: { ...config, lanes }, summary, series, seriesVersion: s.seriesVersion + 1 }));
+  } catch (error) {
+    notify('error', describe(error));
+  }
+}
+
+/** Replaces the lanes by a paper's comparison, from step 0 (dataset, model and seed stay). */
+export async function applyPreset(id: string): Promise<void> {
+  const preset = PRESETS.find((p) => p.id === id);
+  const engine = get().engine;
+  if (!preset || !engine) return;
+  try {
+    await engine.api.reset();
+  } catch (error) {
+    notify('error', describe(error));
+    return;
+  }
+  if (await applyConfig({ ...get().config, lanes: preset.lanes })) notify('info', `${preset.label}: ${preset.description}`);
+}
+
+export async function shiftNow(laneId: string, samples: number): Promise<void> {
+  const engine = get().engine;
+  const lane = get().config.lanes.find((l) => l.id === laneId);
+  if (!engine || !lane) return;
+  try {
+    const report = await engine.api.shiftNow(laneId, samples);
+    set({ shiftReport: { ...report, laneName: lane.name } });
   } catch (error) {
     notify('error', describe(error));
   }

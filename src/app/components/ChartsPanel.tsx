@@ -1,16 +1,48 @@
 import type { MetricName } from '../../engine/train/metrics';
-import { useApp } from '../store';
-import { MetricChart } from './MetricChart';
-import { Panel } from './controls';
+import type { LaneConfig } from '../../engine/train/config';
+import { useApp, type XAxis } from '../store';
+import { MetricChart, X_LABELS } from './MetricChart';
+import { Panel, SelectField } from './controls';
 
 const CHARTS: MetricName[] = ['train_loss', 'test_loss', 'train_acc', 'test_acc', 'head_norm', 'steps_per_s'];
+
+interface MethodChart {
+  metrics: MetricName[];
+  title?: string;
+  help?: string;
+  shown(lane: LaneConfig): boolean;
+}
+
+/** Charts of method-specific metrics, shown when some lane uses the method. */
+const METHOD_CHARTS: MethodChart[] = [
+  { metrics: ['fam_kappa'], shown: (l) => l.method.kind === 'fam' },
+  { metrics: ['sam_e_norm'], shown: (l) => l.method.kind === 'sam' || l.method.kind === 'asam' },
+  { metrics: ['nso_gap'], shown: (l) => l.method.kind === 'nso' || l.method.kind === 'wpsgd' },
+  {
+    metrics: ['sos_head_before', 'sos_head_after'], title: 'SOS head ‖W‖ before (solid) and after (dashed) each shift',
+    help: 'Frobenius norm of the head just before and just after each optimum shift: a shift never increases it.', shown: (l) => l.sos.enabled,
+  },
+  { metrics: ['deform_scale'], shown: (l) => l.deformation.kind !== 'none' },
+  { metrics: ['deform_clamps'], shown: (l) => l.deformation.kind !== 'none' },
+];
 
 export function ChartsPanel() {
   const logScale = useApp((s) => s.logScale);
   const smoothing = useApp((s) => s.smoothing);
+  const xAxis = useApp((s) => s.xAxis);
+  const lanes = useApp((s) => s.config.lanes);
+  const methodCharts = METHOD_CHARTS.filter((c) => lanes.some(c.shown));
   return (
-    <Panel title="Metrics" help="Live charts, one colour per lane; hover a chart to read every lane's value at a step, drag to zoom, double-click to zoom out" className="charts-panel">
+    <Panel title="Metrics" help="Live charts, one colour per lane; hover a chart to read every lane's value, drag to zoom, double-click to zoom out" className="charts-panel">
       <div className="chart-toolbar">
+        <SelectField<XAxis>
+          label="x axis"
+          help="Compare lanes per step, at equal compute (gradient evaluations: SAM and NSO cost 2 per step), or per second of wall time"
+          value={xAxis}
+          options={(Object.keys(X_LABELS) as XAxis[]).map((x) => ({ value: x, label: X_LABELS[x] }))}
+          onChange={(x) => useApp.setState({ xAxis: x })}
+          testId="x-axis"
+        />
         <label title="Logarithmic y axis for the loss charts">
           <input type="checkbox" checked={logScale} onChange={(e) => useApp.setState({ logScale: e.target.checked })} /> log-scale loss
         </label>
@@ -22,9 +54,19 @@ export function ChartsPanel() {
       </div>
       <div className="charts">
         {CHARTS.map((metric) => (
-          <MetricChart key={metric} metric={metric} />
+          <MetricChart key={metric} metrics={[metric]} />
         ))}
       </div>
+      {methodCharts.length > 0 && (
+        <>
+          <h3>Method metrics</h3>
+          <div className="charts">
+            {methodCharts.map((c) => (
+              <MetricChart key={c.metrics.join()} metrics={c.metrics} title={c.title} help={c.help} />
+            ))}
+          </div>
+        </>
+      )}
     </Panel>
   );
 }

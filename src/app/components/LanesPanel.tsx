@@ -1,11 +1,17 @@
+import { useState } from 'react';
+import { DEFORMATIONS, DEFORMATION_PRESETS, defaultDeformation, type Deformation, type DeformationKind } from '../../engine/optim/deformation';
+import { METHODS, defaultMethod, type MethodConfig, type MethodKind } from '../../engine/optim/methods';
 import { OPTIMIZERS, changeOptimizerKind, type OptimizerKind } from '../../engine/optim/registry';
 import type { OptimizerConfig } from '../../engine/optim/config';
 import type { Schedule } from '../../engine/optim/schedule';
-import { isBooleanParam } from '../../engine/optim/types';
+import { SOS_EVERY, SOS_SAMPLES } from '../../engine/optim/sos';
 import { MAX_LANES, type LaneConfig } from '../../engine/train/config';
-import { addLane, duplicateLane, removeLane, updateLane, useApp, type LaneSeries } from '../store';
+import { PRESETS } from '../../engine/train/presets';
+import { addLane, applyPreset, duplicateLane, removeLane, shiftNow, updateLane, useApp, type LaneSeries } from '../store';
 import { CheckboxField, NumberField, Panel, SelectField, TextField } from './controls';
+import { DeformationPlot } from './DeformationPlot';
 import { CloseIcon, CopyIcon } from './icons';
+import { ParamControls } from './ParamControls';
 
 const PAUSE = 'Pause to edit the lanes';
 
@@ -14,7 +20,7 @@ function latest(series: LaneSeries | undefined, metric: keyof LaneSeries): numbe
   return s && s.values.length > 0 ? s.values[s.values.length - 1] : undefined;
 }
 
-function LaneReadout({ laneId }: { laneId: string }) {
+function LaneReadout({ laneId, method }: { laneId: string; method: MethodConfig }) {
   useApp((s) => s.seriesVersion);
   const series = useApp((s) => s.series[laneId]);
   const loss = latest(series, 'train_loss');
@@ -28,26 +34,29 @@ function LaneReadout({ laneId }: { laneId: string }) {
       <span title="Training loss (mean over the last logging interval)">loss {fmt(loss, 3)}</span>
       <span title="Test accuracy at the last evaluation">test {testAcc === undefined ? '–' : `${(testAcc * 100).toFixed(1)}%`}</span>
       <span title="This lane's steps per second">{fmt(speed, 1)} st/s</span>
-      <span title="Gradient evaluations used so far (SAM and NSO cost more per step)">{evals ?? 0} grads</span>
+      <span title={`Gradient evaluations used so far (${METHODS[method.kind].gradEvals(method)} per step for this method)`}>{evals ?? 0} grads</span>
       <span title="Wall-clock seconds this lane has trained">{fmt(wall, 1)} s</span>
     </div>
   );
 }
 
-function OptimizerControls({ lane, disabled }: { lane: LaneConfig; disabled: boolean }) {
+function BaseOptimizer({ lane, disabled }: { lane: LaneConfig; disabled: boolean }) {
   const entry = OPTIMIZERS[lane.optimizer.kind];
-  const values = lane.optimizer as Record<string, unknown>;
-  const set = (key: string, value: number | boolean) => void updateLane(lane.id, { optimizer: { ...lane.optimizer, [key]: value } as OptimizerConfig });
   return (
-    <div className="row">
-      {entry.controls.map((control) =>
-        isBooleanParam(control) ? (
-          <CheckboxField key={control.key} label={control.label} help={control.help} checked={Boolean(values[control.key])} disabled={disabled} disabledReason={PAUSE} onChange={(v) => set(control.key, v)} />
-        ) : (
-          <NumberField key={control.key} label={control.label} help={`${control.help} (${control.min}–${control.max})`} value={Number(values[control.key])} min={control.min} max={control.max} step={control.step} disabled={disabled} disabledReason={PAUSE} onCommit={(v) => set(control.key, v)} />
-        ),
-      )}
-    </div>
+    <>
+      <SelectField<OptimizerKind>
+        label="base optimizer"
+        help={entry.description}
+        value={lane.optimizer.kind}
+        disabled={disabled}
+        disabledReason={PAUSE}
+        options={Object.values(OPTIMIZERS).map((o) => ({ value: o.kind, label: o.label, title: o.description }))}
+        onChange={(kind) => void updateLane(lane.id, { optimizer: changeOptimizerKind(lane.optimizer, kind) })}
+      />
+      <ParamControls controls={entry.controls} values={lane.optimizer} disabled={disabled} disabledReason={PAUSE}
+        onChange={(key, value) => void updateLane(lane.id, { optimizer: { ...lane.optimizer, [key]: value } as OptimizerConfig })} />
+      <ScheduleControls lane={lane} disabled={disabled} />
+    </>
   );
 }
 
@@ -76,11 +85,107 @@ function ScheduleControls({ lane, disabled }: { lane: LaneConfig; disabled: bool
         <>
           <TextField label="milestones" help="Epochs at which the learning rate is multiplied by the factor, e.g. 2, 4" value={schedule.milestones.join(', ')} disabled={disabled} disabledReason={PAUSE} parse={parseMilestones}
             onCommit={(t) => setSchedule({ ...schedule, milestones: t.split(',').map((p) => p.trim()).filter(Boolean).map(Number) })} />
-          <NumberField label="factor" help="Multiplier applied at each milestone (0–1)" value={schedule.factor} min={0.0001} max={1} disabled={disabled} disabledReason={PAUSE} onCommit={(factor) => setSchedule({ ...schedule, factor })} />
+          <NumberField label="factor" help="Multiplier applied at each milestone" value={schedule.factor} min={0} exclusiveMin max={1} disabled={disabled} disabledReason={PAUSE} onCommit={(factor) => setSchedule({ ...schedule, factor })} />
         </>
       )}
       {schedule.kind === 'cosine' && (
-        <NumberField label="floor" help="Final learning rate as a fraction of the initial one (0–1)" value={schedule.minFactor} min={0} max={1} disabled={disabled} disabledReason={PAUSE} onCommit={(minFactor) => setSchedule({ ...schedule, minFactor })} />
+        <NumberField label="floor" help="Final learning rate as a fraction of the initial one" value={schedule.minFactor} min={0} max={1} disabled={disabled} disabledReason={PAUSE} onCommit={(minFactor) => setSchedule({ ...schedule, minFactor })} />
+      )}
+    </div>
+  );
+}
+
+function MethodControls({ lane, disabled }: { lane: LaneConfig; disabled: boolean }) {
+  const entry = METHODS[lane.method.kind];
+  return (
+    <div className="lane-section">
+      <SelectField<MethodKind>
+        label="flat-minima method"
+        help={`${entry.description} At most one method per lane; SOS and a deformation combine with any.`}
+        value={lane.method.kind}
+        disabled={disabled}
+        disabledReason={PAUSE}
+        options={(Object.keys(METHODS) as MethodKind[]).map((kind) => ({ value: kind, label: `${METHODS[kind].label}${kind === 'none' ? '' : ` (${METHODS[kind].gradEvals(defaultMethod(kind))}× grads)`}`, title: METHODS[kind].description }))}
+        onChange={(kind) => void updateLane(lane.id, { method: defaultMethod(kind) })}
+        testId={`method-${lane.id}`}
+      />
+      <ParamControls controls={entry.controls} values={lane.method} disabled={disabled} disabledReason={PAUSE}
+        onChange={(key, value) => void updateLane(lane.id, { method: { ...lane.method, [key]: value } as MethodConfig })} />
+    </div>
+  );
+}
+
+function SosControls({ lane, disabled, features }: { lane: LaneConfig; disabled: boolean; features: number }) {
+  const { sos } = lane;
+  const [busy, setBusy] = useState(false);
+  const tooMany = sos.samples >= features;
+  return (
+    <div className="lane-section">
+      <div className="sos-line">
+        <CheckboxField label="SOS every s steps" help="Stochastic optimum shifting: replace the head W by the minimum-norm W* that keeps the logits of b2 training samples (the OS paper)." checked={sos.enabled} disabled={disabled} disabledReason={PAUSE}
+          onChange={(enabled) => void updateLane(lane.id, { sos: { ...sos, enabled } })} />
+        <button type="button" className="small-button" disabled={disabled || busy} title="Shift this lane's head once, now, on b2 samples, and report the head norm and the losses before and after (pauses training)"
+          onClick={async () => {
+            setBusy(true);
+            await shiftNow(lane.id, sos.samples);
+            setBusy(false);
+          }}>
+          {busy ? 'shifting…' : 'shift now'}
+        </button>
+      </div>
+      {sos.enabled && (
+        <div className="row">
+          <NumberField label={SOS_EVERY.label} help={SOS_EVERY.help} value={sos.every} min={SOS_EVERY.min} max={SOS_EVERY.max} integer disabled={disabled} disabledReason={PAUSE} onCommit={(every) => void updateLane(lane.id, { sos: { ...sos, every } })} />
+          <NumberField label={SOS_SAMPLES.label} help={SOS_SAMPLES.help} value={sos.samples} min={SOS_SAMPLES.min} max={SOS_SAMPLES.max} integer disabled={disabled} disabledReason={PAUSE} onCommit={(samples) => void updateLane(lane.id, { sos: { ...sos, samples } })} />
+        </div>
+      )}
+      {(sos.enabled || tooMany) && tooMany && (
+        <div className="note warning" role="note">b2 = {sos.samples} ≥ m = {features} features: a shift cannot change W (the system is not under-determined). Use fewer samples than features.</div>
+      )}
+    </div>
+  );
+}
+
+function DeformationControls({ lane, disabled }: { lane: LaneConfig; disabled: boolean }) {
+  const d = lane.deformation;
+  const entry = DEFORMATIONS[d.kind];
+  const presetLabel = DEFORMATION_PRESETS.find((p) => JSON.stringify(p.deformation) === JSON.stringify(d))?.label ?? 'custom';
+  return (
+    <div className="lane-section">
+      <div className="row">
+        <SelectField<DeformationKind>
+          label="deformation"
+          help="Minimize δ(ℓ) instead of ℓ: the optimizer receives δ′(ℓ)·∇ℓ, on top of any method (the deformation paper)."
+          value={d.kind}
+          disabled={disabled}
+          disabledReason={PAUSE}
+          options={(Object.keys(DEFORMATIONS) as DeformationKind[]).map((kind) => ({ value: kind, label: DEFORMATIONS[kind].label, title: DEFORMATIONS[kind].description }))}
+          onChange={(kind) => void updateLane(lane.id, { deformation: defaultDeformation(kind) })}
+        />
+        {d.kind !== 'none' && (
+          <SelectField
+            label="paper preset"
+            help="The coefficients used in the deformation paper"
+            value={presetLabel}
+            disabled={disabled}
+            disabledReason={PAUSE}
+            options={[{ value: 'custom', label: 'custom' }, ...DEFORMATION_PRESETS.filter((p) => p.deformation.kind === d.kind).map((p) => ({ value: p.label, label: p.label }))]}
+            onChange={(label) => {
+              const preset = DEFORMATION_PRESETS.find((p) => p.label === label);
+              if (preset) void updateLane(lane.id, { deformation: preset.deformation });
+            }}
+          />
+        )}
+      </div>
+      {d.kind !== 'none' && (
+        <>
+          <ParamControls controls={entry.controls} values={d} disabled={disabled} disabledReason={PAUSE}
+            onChange={(key, value) => void updateLane(lane.id, { deformation: { ...d, [key]: value } as Deformation })} />
+          <DeformationPlot deformation={d} />
+          {lane.optimizer.kind === 'adam' && (
+            <div className="note" role="note">Adam divides by the running gradient scale, so it is nearly invariant to δ′(ℓ): a deformation mostly matters with SGD and momentum.</div>
+          )}
+        </>
       )}
     </div>
   );
@@ -88,6 +193,7 @@ function ScheduleControls({ lane, disabled }: { lane: LaneConfig; disabled: bool
 
 function LaneCard({ lane, canRemove, canDuplicate }: { lane: LaneConfig; canRemove: boolean; canDuplicate: boolean }) {
   const playing = useApp((s) => s.status.playing);
+  const features = useApp((s) => s.summary?.featureSize ?? 0);
   const disabled = playing;
   return (
     <article className="lane" style={{ borderLeftColor: lane.color }} data-testid={`lane-${lane.id}`} aria-label={`lane ${lane.name}`}>
@@ -104,19 +210,27 @@ function LaneCard({ lane, canRemove, canDuplicate }: { lane: LaneConfig; canRemo
           </button>
         </div>
       </div>
-      <SelectField<OptimizerKind>
-        label="optimizer"
-        help={OPTIMIZERS[lane.optimizer.kind].description}
-        value={lane.optimizer.kind}
-        disabled={disabled}
-        disabledReason={PAUSE}
-        options={Object.values(OPTIMIZERS).map((o) => ({ value: o.kind, label: o.label, title: o.description }))}
-        onChange={(kind) => void updateLane(lane.id, { optimizer: changeOptimizerKind(lane.optimizer, kind) })}
-      />
-      <OptimizerControls lane={lane} disabled={disabled} />
-      <ScheduleControls lane={lane} disabled={disabled} />
-      <LaneReadout laneId={lane.id} />
+      <BaseOptimizer lane={lane} disabled={disabled} />
+      <MethodControls lane={lane} disabled={disabled} />
+      <SosControls lane={lane} disabled={disabled} features={features} />
+      <DeformationControls lane={lane} disabled={disabled} />
+      <LaneReadout laneId={lane.id} method={lane.method} />
     </article>
+  );
+}
+
+function Presets() {
+  const playing = useApp((s) => s.status.playing);
+  const ready = useApp((s) => s.phase === 'ready');
+  return (
+    <div className="presets" role="group" aria-label="Presets">
+      <span className="label" title="Set up the lanes of a paper's comparison in one click (restarts from step 0; the dataset and model stay)">presets</span>
+      {PRESETS.map((preset) => (
+        <button key={preset.id} type="button" className="preset" disabled={playing || !ready} title={playing ? PAUSE : preset.description} onClick={() => void applyPreset(preset.id)} data-testid={`preset-${preset.id}`}>
+          {preset.label}
+        </button>
+      ))}
+    </div>
   );
 }
 
@@ -127,7 +241,8 @@ export function LanesPanel() {
   const canAdd = !playing && step === 0 && lanes.length < MAX_LANES;
   const addReason = playing ? PAUSE : step > 0 ? 'A new lane starts from the shared initial weights: reset to add one, or duplicate a lane to fork it at this step' : lanes.length >= MAX_LANES ? `At most ${MAX_LANES} lanes` : 'Add a lane that starts from the shared initial weights';
   return (
-    <Panel title={`Lanes (${lanes.length})`} help="Each lane trains the same model from the same initial weights on the same batches, with its own optimizer" className="lanes-panel">
+    <Panel title={`Lanes (${lanes.length})`} help="Each lane trains the same model from the same initial weights on the same batches, with its own optimizer: base optimizer + at most one method + optional SOS + optional deformation" className="lanes-panel">
+      <Presets />
       <div className="lanes">
         {lanes.map((lane) => (
           <LaneCard key={lane.id} lane={lane} canRemove={lanes.length > 1} canDuplicate={lanes.length < MAX_LANES} />

@@ -3,10 +3,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { METRICS, type MetricName } from '../../engine/train/metrics';
 import { alignSeries, smooth } from '../smoothing';
-import { useApp } from '../store';
+import { useApp, type XAxis } from '../store';
 
 const HEIGHT = 170;
 const LOG_METRICS: MetricName[] = ['train_loss', 'test_loss'];
+const UNSMOOTHED: MetricName[] = ['lr', 'head_norm', 'deform_clamps', 'sos_head_before', 'sos_head_after'];
+const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after'];
+export const X_LABELS: Record<XAxis, string> = { step: 'step', gradEvals: 'gradient evaluations', wallSeconds: 'wall time (s)' };
 
 function formatTick(metric: MetricName, v: number): string {
   if (metric === 'train_acc' || metric === 'test_acc') return `${Number((v * 100).toPrecision(3))}%`;
@@ -19,30 +22,38 @@ function formatValue(metric: MetricName, v: number | null | undefined): string {
   return Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4);
 }
 
-/** One metric for every lane, on a shared step axis; hover shows each lane's value at that step. */
-export function MetricChart({ metric }: { metric: MetricName }) {
+/**
+ * One chart: a metric (or a pair, the second dashed) for every lane, against steps, gradient
+ * evaluations or wall time; hover shows each lane's value.
+ */
+export function MetricChart({ metrics, title, help }: { metrics: MetricName[]; title?: string; help?: string }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const lanes = useApp((s) => s.config.lanes);
-  const logScale = useApp((s) => s.logScale) && LOG_METRICS.includes(metric);
+  const primary = metrics[0];
+  const logScale = useApp((s) => s.logScale) && LOG_METRICS.includes(primary);
   const smoothing = useApp((s) => s.smoothing);
+  const xAxis = useApp((s) => s.xAxis);
   const version = useApp((s) => s.seriesVersion);
   const series = useApp((s) => s.series);
   const laneKey = lanes.map((l) => `${l.id}:${l.name}:${l.color}`).join('|');
+  const metricKey = metrics.join(',');
 
   const data = useMemo(() => {
-    const weight = metric === 'lr' || metric === 'head_norm' ? 0 : smoothing;
-    return alignSeries(lanes.map((lane) => {
+    const columns = lanes.flatMap((lane) => metrics.map((metric) => {
       const s = series[lane.id]?.[metric];
-      return { xs: s?.steps ?? [], ys: smooth(s?.values ?? [], weight) };
+      const weight = UNSMOOTHED.includes(metric) ? 0 : smoothing;
+      return { xs: s ? s[xAxis === 'step' ? 'steps' : xAxis] : [], ys: smooth(s?.values ?? [], weight) };
     }));
+    return alignSeries(columns);
     // seriesVersion tells when the (mutated in place) series grew.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [version, laneKey, smoothing, metric]);
+  }, [version, laneKey, smoothing, metricKey, xAxis]);
 
   useEffect(() => {
     const el = container.current;
     if (!el) return;
+    const events = EVENT_METRICS.includes(primary);
     const options: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height: HEIGHT,
@@ -50,12 +61,20 @@ export function MetricChart({ metric }: { metric: MetricName }) {
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false }, y: logScale ? { distr: 3, log: 10 } : { auto: true } },
       axes: [
-        { label: 'step', labelSize: 14, size: 30, stroke: '#555', grid: { stroke: '#eee' } },
-        { size: 52, stroke: '#555', grid: { stroke: '#eee' }, values: (_u, ticks) => ticks.map((t) => formatTick(metric, t)) },
+        { label: X_LABELS[xAxis], labelSize: 14, size: 30, stroke: '#555', grid: { stroke: '#eee' } },
+        { size: 56, stroke: '#555', grid: { stroke: '#eee' }, ...(primary === 'train_acc' || primary === 'test_acc' ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTick(primary, t)) } : {}) },
       ],
       series: [
-        { label: 'step' },
-        ...lanes.map((lane) => ({ label: lane.name, stroke: lane.color, width: 2, spanGaps: true, points: { show: false }, value: (_u: uPlot, v: number | null) => formatValue(metric, v) })),
+        { label: X_LABELS[xAxis] },
+        ...lanes.flatMap((lane) => metrics.map((metric, i) => ({
+          label: metrics.length > 1 ? `${lane.name} ${i === 0 ? 'before' : 'after'}` : lane.name,
+          stroke: lane.color,
+          width: 2,
+          dash: i > 0 ? [5, 4] : undefined,
+          spanGaps: true,
+          points: { show: events, size: 6 },
+          value: (_u: uPlot, v: number | null) => formatValue(metric, v),
+        }))),
       ],
     };
     const u = new uPlot(options, data as uPlot.AlignedData, el);
@@ -67,24 +86,24 @@ export function MetricChart({ metric }: { metric: MetricName }) {
       u.destroy();
       plot.current = null;
     };
-    // Rebuilt only when the lanes or the scale change; data updates go through setData below.
+    // Rebuilt only when the lanes, metrics, axis or scale change; data updates go through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [laneKey, logScale, metric]);
+  }, [laneKey, logScale, metricKey, xAxis]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);
   }, [data]);
 
   const points = data[0].length;
-  const info = METRICS[metric];
+  const info = METRICS[primary];
   return (
-    <figure className="chart" data-testid={`chart-${metric}`} data-points={points}>
-      <figcaption title={info.help}>
-        {info.label}
+    <figure className="chart" data-testid={`chart-${primary}`} data-points={points}>
+      <figcaption title={help ?? info.help}>
+        {title ?? info.label}
         {logScale ? ' (log)' : ''}
       </figcaption>
       <div ref={container} className="chart-canvas" />
-      {points === 0 && <div className="chart-empty">press play to train</div>}
+      {points === 0 && <div className="chart-empty">{EVENT_METRICS.includes(primary) ? 'no shift yet' : 'press play to train'}</div>}
     </figure>
   );
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_CNN, DEFAULT_MLP, type ModelSpec } from '../../engine/model/spec';
+import { LOSSES, type LossKind } from '../../engine/model/loss';
 import { updateConfig, useApp } from '../store';
 import { NumberField, Panel, SelectField, TextField } from './controls';
 
@@ -57,6 +58,15 @@ export function ModelPanel() {
           <NumberField label="dense width" help="Width of the ReLU dense layer whose output feeds the head (the features)" value={model.dense} min={1} max={4096} integer disabled={locked} disabledReason={reason} onCommit={(d) => setModel({ ...model, dense: d })} />
         </div>
       )}
+      <SelectField<LossKind>
+        label="loss"
+        help="The training loss of every lane: softmax cross-entropy, or squared error ½‖z − y‖² on one-hot targets (FAM's κ has a closed form for both). Changing it restarts every lane."
+        value={config.loss}
+        options={(Object.keys(LOSSES) as LossKind[]).map((k) => ({ value: k, label: LOSSES[k].label, title: LOSSES[k].help }))}
+        disabled={locked}
+        disabledReason={reason}
+        onChange={(loss) => void updateConfig({ loss })}
+      />
       <div className="param-count" data-testid="param-count" title="Trainable parameters of one lane, and the width m of the features feeding the head">
         {summary ? `${summary.parameterCount.toLocaleString('en-US')} parameters · ${summary.featureSize} features · ${summary.stepsPerEpoch.toLocaleString('en-US')} steps per epoch` : '…'}
       </div>

@@ -23,6 +23,8 @@ export interface NumberFieldProps {
   max: number;
   step?: number;
   integer?: boolean;
+  /** The minimum itself is not allowed, e.g. (0, 1]. */
+  exclusiveMin?: boolean;
   disabled?: boolean;
   disabledReason?: string;
   onCommit(value: number): void;
@@ -32,7 +34,7 @@ export interface NumberFieldProps {
  * A number input that commits on Enter or blur. Out-of-range or malformed text is not clamped:
  * the field says what is wrong and keeps the last good value until the text is fixed.
  */
-export function NumberField({ label, help, value, min, max, step, integer, disabled, disabledReason, onCommit }: NumberFieldProps) {
+export function NumberField({ label, help, value, min, max, step, integer, exclusiveMin, disabled, disabledReason, onCommit }: NumberFieldProps) {
   const id = useId();
   const [text, setText] = useState(formatNumber(value));
   const [error, setError] = useState<string | null>(null);
@@ -45,7 +47,9 @@ export function NumberField({ label, help, value, min, max, step, integer, disab
     const parsed = Number(trimmed);
     if (trimmed === '' || !Number.isFinite(parsed)) return setError(`${label}: "${trimmed}" is not a number`);
     if (integer && !Number.isInteger(parsed)) return setError(`${label} must be a whole number`);
-    if (parsed < min || parsed > max) return setError(`${label} must be between ${formatNumber(min)} and ${formatNumber(max)}`);
+    if (parsed < min || parsed > max || (exclusiveMin && parsed === min)) {
+      return setError(`${label} must be in ${exclusiveMin ? '(' : '['}${formatNumber(min)}, ${formatNumber(max)}]`);
+    }
     setError(null);
     if (parsed !== value) onCommit(parsed);
   };

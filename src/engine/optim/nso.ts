@@ -42,12 +42,25 @@ export function drawNoise(kind: NoiseKind, sigma: number, rng: Rng): number {
   return -scale * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
 }
 
+/** Fills `out` with N(0, σ²) draws, using both halves of each Box–Muller pair (twice as fast as drawNoise). */
+function fillNormal(out: Float32Array, sigma: number, rng: Rng): void {
+  for (let i = 0; i < out.length; i += 2) {
+    let u = rng.next();
+    while (u === 0) u = rng.next();
+    const r = sigma * Math.sqrt(-2 * Math.log(u));
+    const angle = 2 * Math.PI * rng.next();
+    out[i] = r * Math.cos(angle);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(angle);
+  }
+}
+
 /** A noise tensor for every parameter, drawn in JavaScript so every backend sees the same numbers. */
 export function noiseLike(specs: readonly ParamSpec[], kind: NoiseKind, sigma: number, rng: Rng): Params {
   const out: Params = {};
   for (const spec of specs) {
     const values = new Float32Array(paramSize(spec.shape));
-    for (let i = 0; i < values.length; i++) values[i] = drawNoise(kind, sigma, rng);
+    if (kind === 'normal') fillNormal(values, sigma, rng);
+    else for (let i = 0; i < values.length; i++) values[i] = drawNoise(kind, sigma, rng);
     out[spec.name] = tf.keep(tf.tensor(values, spec.shape, 'float32'));
   }
   return out;
