@@ -56,7 +56,7 @@ test('a CNN on auto leaves WASM for a backend that can train convolutions, and s
   const backend = await page.evaluate(() => window.__fmp!.tfBackend());
   expect(backend).not.toBe('wasm');
   if (first === 'wasm') await expect(page.getByTestId('backend-notes')).toContainText('WASM cannot train convolutions');
-  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
   await page.waitForFunction(() => window.__fmp?.state().status.step === 1, null, { timeout: 120_000 });
 });
 

@@ -84,3 +84,9 @@ export function expectEachLaneLearns(losses: LaneLosses[], minPoints: number): v
     expect(last, `${lane.laneId}: training loss should fall (first ${first.toFixed(3)}, last ${last.toFixed(3)})`).toBeLessThan(first);
   }
 }
+
+/** Opens a lane's editor if it is collapsed. */
+export async function expandLane(page: Page, laneId: string): Promise<void> {
+  const summary = page.getByTestId(`lane-${laneId}`).locator('.lane-summary');
+  if ((await summary.getAttribute('aria-expanded')) !== 'true') await summary.click();
+}

@@ -2,8 +2,9 @@
  * npm run bench [-- --json] [-- --seconds N] [-- --only node|browser]
  * Training speed of the default comparison (3 lanes: SGD, momentum, Adam; MLP 128-64; batch 64;
  * Fashion-MNIST) on every backend available: in Node (wasm, cpu) and in Chromium through
- * Playwright (webgpu, webgl, wasm, cpu). Reports; never fails a test. Needs `npm run build` first
- * for the browser part (it runs it if dist/ is missing).
+ * Playwright (webgpu, webgl, wasm, cpu); and the cost per step of every method relative to SGD
+ * (the "One lane per method" preset; --no-methods skips it). Reports; never fails a test. The
+ * browser part serves dist/ (it builds it if missing).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,49 @@ import { initBackend, type BackendName } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/data/loader';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison } from '../src/engine/train/config';
+import { PRESETS } from '../src/engine/train/presets';
+import { METHODS } from '../src/engine/optim/methods';
+import type { Dataset } from '../src/engine/data/dataset';
+
+/** Per-method cost: the "One lane per method" preset, each lane timed on its own (default MLP, batch 64). */
+interface MethodRow {
+  where: 'node' | 'browser';
+  backend: string;
+  lane: string;
+  gradEvalsPerStep: number;
+  stepsPerSecond: number;
+  relativeToSgd: number;
+}
+
+const EVERY_METHOD = PRESETS.find((p) => p.id === 'every-method')!;
+
+function loadFashion(): Promise<Dataset> {
+  const dir = path.join(root, 'public', 'data', 'fashion-mnist');
+  return loadDataset({ cacheKey: 'bench', fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) }).then((r) => r.dataset);
+}
+
+function relative(rows: Omit<MethodRow, 'relativeToSgd'>[]): MethodRow[] {
+  const sgd = rows.find((r) => r.lane === 'SGD')?.stepsPerSecond ?? NaN;
+  return rows.map((r) => ({ ...r, relativeToSgd: r.stepsPerSecond / sgd }));
+}
+
+async function nodeMethodRows(backend: BackendName): Promise<MethodRow[]> {
+  const report = await initBackend(backend);
+  const comparison = new Comparison(await loadFashion(), { ...defaultComparison(), lanes: EVERY_METHOD.lanes });
+  await comparison.trainWindow(5);
+  const start = comparison.lanes.map((l) => ({ steps: l.steps, seconds: l.seconds }));
+  const started = performance.now();
+  while ((performance.now() - started) / 1000 < seconds) await comparison.trainWindow(5);
+  const rows = comparison.lanes.map((lane, i) => ({
+    where: 'node' as const,
+    backend: report.name,
+    lane: lane.config.name,
+    gradEvalsPerStep: METHODS[lane.config.method.kind].gradEvals(lane.config.method),
+    stepsPerSecond: (lane.steps - start[i].steps) / (lane.seconds - start[i].seconds),
+  }));
+  comparison.dispose();
+  return relative(rows);
+}
 
 interface Row {
   where: 'node' | 'browser';
@@ -33,9 +77,7 @@ const root = path.resolve(import.meta.dirname, '..');
 
 async function nodeRow(backend: BackendName): Promise<Row> {
   const report = await initBackend(backend);
-  const dir = path.join(root, 'public', 'data', 'fashion-mnist');
-  const { dataset } = await loadDataset({ cacheKey: 'bench', fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) });
-  const comparison = new Comparison(dataset, defaultComparison());
+  const comparison = new Comparison(await loadFashion(), defaultComparison());
   await comparison.trainWindow(5);
   const started = performance.now();
   let steps = 0;
@@ -48,7 +90,29 @@ async function nodeRow(backend: BackendName): Promise<Row> {
   return { where: 'node', backend: report.name, adapter: report.adapter, comparisonStepsPerSecond: steps / elapsed, laneStepsPerSecond: (3 * steps) / elapsed, steps };
 }
 
-async function browserRows(): Promise<Row[]> {
+async function browserMethodRows(page: import('@playwright/test').Page, backend: string): Promise<MethodRow[]> {
+  await page.getByTestId('preset-every-method').click();
+  await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 8 && window.__fmp?.state().phase === 'ready', null, { timeout: 600_000 });
+  // Log every step, so that even a slow backend gives several timed points.
+  const logEvery = page.getByLabel('log every', { exact: true });
+  await logEvery.fill('1');
+  await logEvery.press('Enter');
+  await page.waitForFunction(() => window.__fmp?.state().config.logEvery === 1);
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => (window.__fmp?.state().status.step ?? 0) >= 3, null, { timeout: 600_000 });
+  const first = await page.evaluate(() => window.__fmp!.state().config.lanes.map((l) => { const s = window.__fmp!.state().series[l.id]?.train_loss; return { steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 }; }));
+  await page.waitForTimeout(seconds * 1000);
+  await page.waitForFunction((start) => (window.__fmp?.state().status.step ?? 0) >= start + 3, first[0].steps, { timeout: 600_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForFunction(() => !window.__fmp?.state().status.playing);
+  const last = await page.evaluate(() => window.__fmp!.state().config.lanes.map((l) => { const s = window.__fmp!.state().series[l.id]?.train_loss; return { name: l.name, steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 }; }));
+  return relative(last.map((l, i) => {
+    const lane = EVERY_METHOD.lanes[i];
+    return { where: 'browser' as const, backend, lane: l.name, gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method), stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall) };
+  }));
+}
+
+async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods: MethodRow[] }> {
   const { chromium } = await import('@playwright/test');
   const { preview } = await import('vite');
   if (!existsSync(path.join(root, 'dist', 'index.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
@@ -58,6 +122,7 @@ async function browserRows(): Promise<Row[]> {
     args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const rows: Row[] = [];
+  const methods: MethodRow[] = [];
   try {
     for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu']) {
       const page = await browser.newPage();
@@ -78,41 +143,61 @@ async function browserRows(): Promise<Row[]> {
       const steps = t1.step - t0.step;
       const elapsed = (t1.time - t0.time) / 1000;
       rows.push({ where: 'browser', backend, adapter: report.adapter, comparisonStepsPerSecond: steps / elapsed, laneStepsPerSecond: (3 * steps) / elapsed, steps });
+      await page.waitForFunction(() => !window.__fmp?.state().status.playing);
+      if (withMethods && backend !== 'cpu') {
+        log(`browser: ${backend}: one lane per method…`);
+        methods.push(...(await browserMethodRows(page, backend)));
+      }
       await page.close();
     }
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
   }
-  return rows;
+  return { rows, methods };
 }
 
 export async function main(args: string[]): Promise<number> {
   json = args.includes('--json');
   seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const withMethods = !args.includes('--no-methods');
   const rows: Row[] = [];
+  const methods: MethodRow[] = [];
   if (only !== 'browser') {
     for (const backend of ['wasm', 'cpu'] as const) {
       log(`node: ${backend}…`);
       rows.push(await nodeRow(backend));
+      if (withMethods) {
+        log(`node: ${backend}: one lane per method…`);
+        methods.push(...(await nodeMethodRows(backend)));
+      }
     }
     tf.engine().reset();
   }
   if (only !== 'node') {
     log('browser: webgpu, webgl, wasm, cpu…');
-    rows.push(...(await browserRows()));
+    const browser = await browserRows(withMethods);
+    rows.push(...browser.rows);
+    methods.push(...browser.methods);
   }
   const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version };
   const workload = 'default comparison: 3 lanes (SGD, SGD+momentum, Adam), MLP 128-64 (109,386 parameters), batch 64, Fashion-MNIST';
   if (json) {
-    console.log(JSON.stringify({ machine, workload, training: rows }, null, 2));
+    console.log(JSON.stringify({ machine, workload, training: rows, methods }, null, 2));
     return 0;
   }
   console.log(`\n${workload}\nmachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}\n`);
   console.log('where    backend  comparison steps/s  lane steps/s  adapter');
   for (const r of rows) {
     console.log(`${r.where.padEnd(8)} ${r.backend.padEnd(8)} ${r.comparisonStepsPerSecond.toFixed(2).padStart(18)} ${r.laneStepsPerSecond.toFixed(2).padStart(13)}  ${r.adapter}`);
+  }
+  if (methods.length > 0) {
+    console.log(`\ncost per step by method (${EVERY_METHOD.label} preset, default MLP, batch 64; each lane timed on its own)`);
+    console.log('where    backend  lane          grads/step  steps/s  time per step vs SGD');
+    for (const m of methods) {
+      console.log(`${m.where.padEnd(8)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toFixed(1).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`);
+    }
   }
   return 0;
 }

@@ -145,7 +145,11 @@ export class EngineHost implements EngineApi {
         this.comparison = new Comparison(dataset, config);
         rebuilt = true;
       } else {
+        const before = new Set(this.comparison.lanes.map((l) => l.config.id));
         this.comparison.applyConfig(config);
+        const added = this.comparison.lanes.filter((l) => !before.has(l.config.id)).map((l) => l.config.id);
+        // Lanes join only at step 0: give them the step-0 test point the others have.
+        if (added.length > 0) await this.evaluateTest(new Set(added));
       }
       this.aggregator.logEvery = config.logEvery;
       if (rebuilt) {
@@ -296,10 +300,10 @@ export class EngineHost implements EngineApi {
     return steps;
   }
 
-  private async evaluateTest(): Promise<void> {
+  private async evaluateTest(only?: Set<string>): Promise<void> {
     const comparison = this.requireComparison();
-    const results = await comparison.evaluateTest();
-    const points = comparison.lanes.flatMap((lane) => {
+    const results = await comparison.evaluateTest(only);
+    const points = comparison.lanes.filter((lane) => !only || only.has(lane.config.id)).flatMap((lane) => {
       const r = results.get(lane.config.id);
       return r ? testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, r) : [];
     });

@@ -62,7 +62,7 @@ export function ChartsPanel() {
           <h3>Method metrics</h3>
           <div className="charts">
             {methodCharts.map((c) => (
-              <MetricChart key={c.metrics.join()} metrics={c.metrics} title={c.title} help={c.help} />
+              <MetricChart key={c.metrics.join()} metrics={c.metrics} title={c.title} help={c.help} laneFilter={c.shown} />
             ))}
           </div>
         </>

@@ -12,6 +12,7 @@ import { CheckboxField, NumberField, Panel, SelectField, TextField } from './con
 import { DeformationPlot } from './DeformationPlot';
 import { CloseIcon, CopyIcon } from './icons';
 import { ParamControls } from './ParamControls';
+import { describeLane } from '../describe';
 
 const PAUSE = 'Pause to edit the lanes';
 
@@ -139,7 +140,7 @@ function SosControls({ lane, disabled, features }: { lane: LaneConfig; disabled:
           <NumberField label={SOS_SAMPLES.label} help={SOS_SAMPLES.help} value={sos.samples} min={SOS_SAMPLES.min} max={SOS_SAMPLES.max} integer disabled={disabled} disabledReason={PAUSE} onCommit={(samples) => void updateLane(lane.id, { sos: { ...sos, samples } })} />
         </div>
       )}
-      {(sos.enabled || tooMany) && tooMany && (
+      {sos.enabled && tooMany && (
         <div className="note warning" role="note">b2 = {sos.samples} ≥ m = {features} features: a shift cannot change W (the system is not under-determined). Use fewer samples than features.</div>
       )}
     </div>
@@ -191,9 +192,10 @@ function DeformationControls({ lane, disabled }: { lane: LaneConfig; disabled: b
   );
 }
 
-function LaneCard({ lane, canRemove, canDuplicate }: { lane: LaneConfig; canRemove: boolean; canDuplicate: boolean }) {
+function LaneCard({ lane, canRemove, canDuplicate, startOpen }: { lane: LaneConfig; canRemove: boolean; canDuplicate: boolean; startOpen: boolean }) {
   const playing = useApp((s) => s.status.playing);
   const features = useApp((s) => s.summary?.featureSize ?? 0);
+  const [open, setOpen] = useState(startOpen);
   const disabled = playing;
   return (
     <article className="lane" style={{ borderLeftColor: lane.color }} data-testid={`lane-${lane.id}`} aria-label={`lane ${lane.name}`}>
@@ -210,10 +212,17 @@ function LaneCard({ lane, canRemove, canDuplicate }: { lane: LaneConfig; canRemo
           </button>
         </div>
       </div>
-      <BaseOptimizer lane={lane} disabled={disabled} />
-      <MethodControls lane={lane} disabled={disabled} />
-      <SosControls lane={lane} disabled={disabled} features={features} />
-      <DeformationControls lane={lane} disabled={disabled} />
+      <button type="button" className="lane-summary" aria-expanded={open} onClick={() => setOpen(!open)} title={open ? 'Hide the settings of this lane' : 'Show and edit the settings of this lane'}>
+        <span aria-hidden>{open ? '▾' : '▸'}</span> {describeLane(lane)}
+      </button>
+      {open && (
+        <div className="lane-editor">
+          <BaseOptimizer lane={lane} disabled={disabled} />
+          <MethodControls lane={lane} disabled={disabled} />
+          <SosControls lane={lane} disabled={disabled} features={features} />
+          <DeformationControls lane={lane} disabled={disabled} />
+        </div>
+      )}
       <LaneReadout laneId={lane.id} method={lane.method} />
     </article>
   );
@@ -245,7 +254,7 @@ export function LanesPanel() {
       <Presets />
       <div className="lanes">
         {lanes.map((lane) => (
-          <LaneCard key={lane.id} lane={lane} canRemove={lanes.length > 1} canDuplicate={lanes.length < MAX_LANES} />
+          <LaneCard key={lane.id} lane={lane} canRemove={lanes.length > 1} canDuplicate={lanes.length < MAX_LANES} startOpen={lanes.length <= 3} />
         ))}
       </div>
       <button type="button" className="add-lane" onClick={() => void addLane()} disabled={!canAdd} title={addReason}>

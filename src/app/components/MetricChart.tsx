@@ -4,11 +4,14 @@ import 'uplot/dist/uPlot.min.css';
 import { METRICS, type MetricName } from '../../engine/train/metrics';
 import { alignSeries, smooth } from '../smoothing';
 import { useApp, type XAxis } from '../store';
+import type { LaneConfig } from '../../engine/train/config';
 
 const HEIGHT = 170;
 const LOG_METRICS: MetricName[] = ['train_loss', 'test_loss'];
 const UNSMOOTHED: MetricName[] = ['lr', 'head_norm', 'deform_clamps', 'sos_head_before', 'sos_head_after'];
 const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after'];
+/** Metrics whose y axis starts at zero (a constant ‖e‖ = ρ would otherwise show rounding noise). */
+const ZERO_BASED: MetricName[] = ['sam_e_norm', 'deform_clamps', 'deform_scale', 'steps_per_s', 'head_norm', 'sos_head_before'];
 export const X_LABELS: Record<XAxis, string> = { step: 'step', gradEvals: 'gradient evaluations', wallSeconds: 'wall time (s)' };
 
 function formatTick(metric: MetricName, v: number): string {
@@ -26,10 +29,11 @@ function formatValue(metric: MetricName, v: number | null | undefined): string {
  * One chart: a metric (or a pair, the second dashed) for every lane, against steps, gradient
  * evaluations or wall time; hover shows each lane's value.
  */
-export function MetricChart({ metrics, title, help }: { metrics: MetricName[]; title?: string; help?: string }) {
+export function MetricChart({ metrics, title, help, laneFilter }: { metrics: MetricName[]; title?: string; help?: string; laneFilter?: (lane: LaneConfig) => boolean }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const lanes = useApp((s) => s.config.lanes);
+  const allLanes = useApp((s) => s.config.lanes);
+  const lanes = useMemo(() => (laneFilter ? allLanes.filter(laneFilter) : allLanes), [allLanes, laneFilter]);
   const primary = metrics[0];
   const logScale = useApp((s) => s.logScale) && LOG_METRICS.includes(primary);
   const smoothing = useApp((s) => s.smoothing);
@@ -59,7 +63,10 @@ export function MetricChart({ metrics, title, help }: { metrics: MetricName[]; t
       height: HEIGHT,
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false }, y: logScale ? { distr: 3, log: 10 } : { auto: true } },
+      scales: {
+        x: { time: false },
+        y: logScale ? { distr: 3, log: 10 } : ZERO_BASED.includes(primary) ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } : { auto: true },
+      },
       axes: [
         { label: X_LABELS[xAxis], labelSize: 14, size: 30, stroke: '#555', grid: { stroke: '#eee' } },
         { size: 56, stroke: '#555', grid: { stroke: '#eee' }, ...(primary === 'train_acc' || primary === 'test_acc' ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTick(primary, t)) } : {}) },

@@ -110,6 +110,10 @@ export class Comparison {
     const batches = Array.from({ length: count }, (_, i) => this.batchAt(this.step + i));
     const results: LaneWindow[] = [];
     try {
+      // GPU backends upload a tensor on first use: do it now, so the first lane's time does not include it.
+      const touched = tf.tidy(() => tf.addN(batches.map((b) => tf.sum(b.x))));
+      await touched.data();
+      touched.dispose();
       for (const lane of this.lanes) {
         const started = performance.now();
         for (let i = 0; i < batches.length; i++) await lane.trainStep(batches[i], this.clock(this.step + i), this.env);
@@ -130,13 +134,15 @@ export class Comparison {
   }
 
   /** Test loss and accuracy of every lane on the first `testSize` test samples (kept on the device). */
-  async evaluateTest(): Promise<Map<string, Evaluation>> {
+  async evaluateTest(only?: Set<string>): Promise<Map<string, Evaluation>> {
     if (!this.testSet || this.testSet.count !== Math.min(this.config.testSize, this.dataset.test.count)) {
       if (this.testSet) disposeEvalSet(this.testSet);
       this.testSet = makeEvalSet(this.dataset.test, this.dataset.info, this.config.testSize);
     }
     const out = new Map<string, Evaluation>();
-    for (const lane of this.lanes) out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet, this.config.loss));
+    for (const lane of this.lanes) {
+      if (!only || only.has(lane.config.id)) out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet, this.config.loss));
+    }
     return out;
   }
 
