@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
+import { batchedDense, denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
 import type { Params, ParamSpec } from './params';
 import type { CnnSpec } from './spec';
 
@@ -39,6 +39,21 @@ export function createCnn(spec: CnnSpec, inputShape: [number, number, number], c
       const features = tf.relu(tf.add(tf.matMul(flatX, p['dense1/kernel'] as tf.Tensor2D), p['dense1/bias'])) as tf.Tensor2D;
       const logits = tf.add(tf.matMul(features, p[HEAD_KERNEL] as tf.Tensor2D), p[HEAD_BIAS]) as tf.Tensor2D;
       return { features, logits };
+    },
+    firstLayer: { kernel: 'conv1/kernel', bias: 'conv1/bias' },
+    firstLinear: (x, kernel) => tf.conv2d(x, kernel as tf.Tensor4D, 1, 'same'),
+    logitsFromFirst(p: Params, pre: tf.Tensor) {
+      const [sets, n] = pre.shape;
+      const pool = (t: tf.Tensor4D) => tf.maxPool(tf.relu(t), 2, 2, 'valid');
+      const a1 = pool(tf.reshape(pre, [sets * n, h, w, c1]) as tf.Tensor4D);
+      // tfjs has no grouped convolution: conv2 runs once per parameter set.
+      const kernels = tf.unstack(p['conv2/kernel']) as tf.Tensor4D[];
+      const z2 = tf.concat(tf.split(a1, sets, 0).map((part, k) => tf.conv2d(part as tf.Tensor4D, kernels[k], 1, 'same')), 0);
+      const [, h2, w2] = z2.shape;
+      const withBias = tf.add(tf.reshape(z2, [sets, n * h2 * w2, c2]), tf.expandDims(p['conv2/bias'], 1));
+      const a2 = pool(tf.reshape(withBias, [sets * n, h2, w2, c2]) as tf.Tensor4D);
+      const features = tf.relu(batchedDense(tf.reshape(a2, [sets, n, flat]) as tf.Tensor3D, p['dense1/kernel'], p['dense1/bias']));
+      return batchedDense(features, p[HEAD_KERNEL], p[HEAD_BIAS]);
     },
   };
 }

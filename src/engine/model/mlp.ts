@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
+import { batchedDense, denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
 import type { Params } from './params';
 import type { MlpSpec } from './spec';
 
@@ -9,6 +9,8 @@ export function createMlp(spec: MlpSpec, inputShape: [number, number, number], c
   const widths = [inputSize, ...spec.hidden];
   const hidden = spec.hidden.flatMap((w, i) => denseParams(`dense${i + 1}`, widths[i], w, 'he-normal'));
   const featureSize = widths[widths.length - 1];
+  const layers = [...spec.hidden.map((_, i) => `dense${i + 1}`), 'head'];
+  const flatten = (x: tf.Tensor4D) => tf.reshape(x, [x.shape[0], inputSize]) as tf.Tensor2D;
   return {
     spec,
     inputShape,
@@ -16,12 +18,19 @@ export function createMlp(spec: MlpSpec, inputShape: [number, number, number], c
     featureSize,
     params: [...hidden, ...denseParams('head', featureSize, classes, 'lecun-normal')],
     forward(params: Params, x: tf.Tensor4D) {
-      let h = tf.reshape(x, [x.shape[0], inputSize]) as tf.Tensor2D;
+      let h = flatten(x);
       spec.hidden.forEach((_, i) => {
         h = tf.relu(tf.add(tf.matMul(h, params[`dense${i + 1}/kernel`] as tf.Tensor2D), params[`dense${i + 1}/bias`]));
       });
       const logits = tf.add(tf.matMul(h, params[HEAD_KERNEL] as tf.Tensor2D), params[HEAD_BIAS]) as tf.Tensor2D;
       return { features: h, logits };
+    },
+    firstLayer: { kernel: `${layers[0]}/kernel`, bias: `${layers[0]}/bias` },
+    firstLinear: (x, kernel) => tf.matMul(flatten(x), kernel as tf.Tensor2D),
+    logitsFromFirst(params: Params, pre: tf.Tensor) {
+      let h = pre as tf.Tensor3D;
+      for (const layer of layers.slice(1)) h = batchedDense(tf.relu(h), params[`${layer}/kernel`], params[`${layer}/bias`]);
+      return h;
     },
   };
 }

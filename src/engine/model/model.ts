@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Params, ParamSpec } from './params';
 import type { ModelSpec } from './spec';
 
@@ -19,6 +19,17 @@ export interface Model {
   params: ParamSpec[];
   featureSize: number;
   forward(params: Params, x: tf.Tensor4D): ForwardResult;
+  /**
+   * The first layer is linear in its kernel: `firstLinear(x, kernel)` is its pre-activation
+   * without the bias ([n, out] for a dense layer, [n, h, w, out] for a convolution).
+   */
+  firstLayer: { kernel: string; bias: string };
+  firstLinear(x: tf.Tensor4D, kernel: tf.Tensor): tf.Tensor;
+  /**
+   * Logits [K, n, classes] for K parameter sets at once: `pre` is the first layer's pre-activation
+   * with its bias, [K, n, ...]; every other parameter carries a leading K axis.
+   */
+  logitsFromFirst(params: Params, pre: tf.Tensor): tf.Tensor3D;
 }
 
 export const HEAD_KERNEL = 'head/kernel';
@@ -29,4 +40,9 @@ export function denseParams(name: string, fanIn: number, fanOut: number, init: P
     { name: `${name}/kernel`, shape: [fanIn, fanOut], init, fanIn },
     { name: `${name}/bias`, shape: [fanOut], init: 'zeros', fanIn },
   ];
+}
+
+/** A dense layer for K parameter sets: h [K, n, in] · W [K, in, out] + b [K, out] → [K, n, out]. */
+export function batchedDense(h: tf.Tensor3D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor3D {
+  return tf.add(tf.matMul(h, kernel as tf.Tensor3D), tf.expandDims(bias, 1));
 }

@@ -1,0 +1,139 @@
+import type { EvalSet } from '../data/batch';
+import type { LossKind } from '../model/loss';
+import type { Model } from '../model/model';
+import type { CurveResult, CurveValues, SurfaceResult } from './config';
+import type { HostParams } from './directions';
+import { evaluatePointsFast, evaluatePointsNaive, firstLayerWidth, type PointValues } from './evaluate';
+import { AffineFamily } from './family';
+import { gridPasses, levelIndices, levelSizes, linspace } from './grid';
+
+/** How a long computation is driven: cancellation, progress, and serialization with training. */
+export interface JobControl {
+  cancelled(): boolean;
+  /** Runs one pass of device work (the app serializes it with training steps). */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** Work done so far, in point-samples (points evaluated times samples each). */
+  progress(done: number): void;
+}
+
+export const DIRECT_CONTROL: JobControl = { cancelled: () => false, exclusive: (work) => work(), progress: () => undefined };
+
+export interface LandscapeContext {
+  model: Model;
+  loss: LossKind;
+  train: EvalSet;
+  test: EvalSet | null;
+  /** 'naive' runs the per-point reference loop (for checks and the benchmark). */
+  path?: 'fast' | 'naive';
+}
+
+/** Work per pass in first-layer floats: a pass of the default MLP on 2,000 samples has 256 points. */
+const PASS_WORK = 2 ** 26;
+
+export function pointsPerPass(model: Model, samples: number): number {
+  return Math.max(4, Math.min(512, Math.round(PASS_WORK / (samples * firstLayerWidth(model)))));
+}
+
+function evaluatePoints(ctx: LandscapeContext, family: AffineFamily, set: EvalSet, coords: number[][]): Promise<PointValues> {
+  return (ctx.path === 'naive' ? evaluatePointsNaive : evaluatePointsFast)(ctx.model, family, set, coords, ctx.loss);
+}
+
+/** Loss and accuracy at `alphas` along one direction, in passes; NaN where cancelled before computing. */
+async function evaluateAxis(ctx: LandscapeContext, family: AffineFamily, set: EvalSet, alphas: number[], control: JobControl, done: { value: number }): Promise<CurveValues & { complete: boolean }> {
+  const out = { loss: alphas.map(() => NaN), accuracy: alphas.map(() => NaN), complete: true };
+  const size = pointsPerPass(ctx.model, set.count);
+  for (let s = 0; s < alphas.length; s += size) {
+    if (control.cancelled()) return { ...out, complete: false };
+    const coords = alphas.slice(s, s + size).map((a) => [a]);
+    const values = await control.exclusive(() => evaluatePoints(ctx, family, set, coords));
+    values.loss.forEach((v, k) => {
+      out.loss[s + k] = v;
+      out.accuracy[s + k] = values.accuracy[k];
+    });
+    done.value += coords.length * set.count;
+    control.progress(done.value);
+  }
+  return out;
+}
+
+export interface CurveSource {
+  key: string;
+  label: string;
+  kind: CurveResult['kind'];
+  origin: HostParams;
+  direction: HostParams;
+}
+
+/** L(θ + α d) (or the interpolation θ1 + α(θ2 − θ1)) on the training subset and, if given, the test subset. */
+export async function computeCurve(ctx: LandscapeContext, source: CurveSource, alphas: number[], control: JobControl = DIRECT_CONTROL, done = { value: 0 }): Promise<CurveResult> {
+  const started = performance.now();
+  const family = new AffineFamily(ctx.model.params, source.origin, [source.direction]);
+  try {
+    const train = await evaluateAxis(ctx, family, ctx.train, alphas, control, done);
+    const test = ctx.test && train.complete ? await evaluateAxis(ctx, family, ctx.test, alphas, control, done) : null;
+    return {
+      kind: source.kind,
+      key: source.key,
+      label: source.label,
+      alphas,
+      train: { loss: train.loss, accuracy: train.accuracy },
+      test: test ? { loss: test.loss, accuracy: test.accuracy } : null,
+      samples: { train: ctx.train.count, test: ctx.test?.count ?? 0 },
+      seconds: (performance.now() - started) / 1000,
+      cancelled: !train.complete || (test !== null && !test.complete) || (ctx.test !== null && test === null),
+    };
+  } finally {
+    family.dispose();
+  }
+}
+
+export interface SurfaceSource {
+  laneId: string;
+  origin: HostParams;
+  directions: [HostParams, HostParams];
+}
+
+/**
+ * L(θ + α d1 + β d2) on an n x n grid over range², coarse to fine (a 13 x 13 preview, then finer
+ * levels), calling `onUpdate` after every pass with everything computed so far. A cancelled grid
+ * keeps what it has; `level` says which sub-grid is complete.
+ */
+export async function computeSurface(
+  ctx: LandscapeContext, source: SurfaceSource, range: [number, number], n: number, split: 'train' | 'test' = 'train',
+  control: JobControl = DIRECT_CONTROL, onUpdate: (result: SurfaceResult) => void = () => undefined, done = { value: 0 },
+): Promise<SurfaceResult> {
+  const started = performance.now();
+  const axis = linspace(range[0], range[1], n);
+  const set = split === 'test' ? ctx.test : ctx.train;
+  if (!set) throw new Error('a surface on the test split needs test samples (set "test samples" above 0)');
+  const result: SurfaceResult = {
+    laneId: source.laneId, alphas: axis, betas: axis, loss: Array(n * n).fill(NaN), accuracy: Array(n * n).fill(NaN),
+    split, samples: set.count, level: [], computed: 0, total: n * n, seconds: 0, cancelled: false,
+  };
+  const sizes = levelSizes(n);
+  const family = new AffineFamily(ctx.model.params, source.origin, source.directions);
+  try {
+    for (const pass of gridPasses(n, pointsPerPass(ctx.model, set.count))) {
+      if (control.cancelled()) {
+        result.cancelled = true;
+        break;
+      }
+      const coords = pass.points.map(([i, j]) => [axis[i], axis[j]]);
+      const values = await control.exclusive(() => evaluatePoints(ctx, family, set, coords));
+      pass.points.forEach(([i, j], k) => {
+        result.loss[j * n + i] = values.loss[k];
+        result.accuracy[j * n + i] = values.accuracy[k];
+      });
+      result.computed += pass.points.length;
+      if (pass.completes) result.level = levelIndices(n, sizes[pass.level]);
+      result.seconds = (performance.now() - started) / 1000;
+      done.value += pass.points.length * set.count;
+      control.progress(done.value);
+      onUpdate(result);
+    }
+  } finally {
+    family.dispose();
+  }
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
+}
