@@ -9,6 +9,7 @@ import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engin
 import { defaultOptimizerConfig } from '../src/engine/optim/registry';
 import { syntheticDataset } from './helpers';
 import { initBackend } from '../src/engine/backend';
+import { DEFAULT_LANDSCAPE } from '../src/engine/landscape/config';
 
 async function servedHost(): Promise<{ host: EngineHost; events: EngineEvent[]; served: Map<string, Uint8Array>; cache: MemoryByteCache }> {
   const { manifest, files } = await encodeDataset(syntheticDataset(120, 40), 50);
@@ -189,5 +190,51 @@ describe('backend choice for the model', () => {
     expect(await host.tfBackend()).toBe('wasm');
     await host.dispose();
     await tf.setBackend('cpu');
+  });
+});
+
+describe('landscapes in the host', () => {
+  it('streams curves and surfaces of every lane with progress to the total, while training goes on; cancel keeps what it has', async () => {
+    const { host, events } = await servedHost();
+    await host.loadDataset('synthetic');
+    await host.configure({ ...config, epochs: 200 });
+    for (let i = 0; i < 4; i++) await host.stepOnce();
+    const settings = { ...DEFAULT_LANDSCAPE, trainSamples: 60, testSamples: 20, curvePoints: 11, surfacePoints: 9 };
+    const before = tf.memory().numTensors;
+    const curve = await host.computeLandscape({ kind: 'curve', laneIds: ['lane1', 'lane2'], settings });
+    expect(curve.cancelled).toBe(false);
+    const curves = events.flatMap((e) => (e.type === 'landscape-update' && e.jobId === curve.jobId && e.update.kind === 'curve' ? [e.update.result] : []));
+    expect(curves.map((c) => c.key)).toEqual(['lane1', 'lane2']);
+    expect(curves[0].train.loss.every(Number.isFinite)).toBe(true);
+    expect(curves[0].test!.loss.every(Number.isFinite)).toBe(true);
+    const progress = events.flatMap((e) => (e.type === 'landscape-progress' && e.progress.jobId === curve.jobId ? [e.progress] : []));
+    expect(progress[progress.length - 1].done).toBe(progress[0].total);
+    expect(progress[0].total).toBe(2 * 11 * (60 + 20));
+
+    const metricEvents = () => events.filter((e) => e.type === 'metrics').length;
+    const beforePlay = metricEvents();
+    await host.play();
+    const surface = await host.computeLandscape({ kind: 'surface', laneIds: ['lane1'], settings: { ...settings, surfacePoints: 27 } });
+    const duringSurface = metricEvents();
+    await host.pause();
+    expect(surface.cancelled).toBe(false);
+    expect(duringSurface).toBeGreaterThan(beforePlay);
+    const updates = events.flatMap((e) => (e.type === 'landscape-update' && e.jobId === surface.jobId && e.update.kind === 'surface' ? [e.update.result] : []));
+    expect(updates[0].computed).toBe(169);
+    expect(updates[updates.length - 1].computed).toBe(27 * 27);
+
+    const job = host.computeLandscape({ kind: 'surface', laneIds: ['lane1', 'lane2'], settings: { ...settings, surfacePoints: 101 } });
+    await expect(host.computeLandscape({ kind: 'curve', laneIds: ['lane1'], settings })).rejects.toThrow(/being computed/);
+    await host.cancelLandscape();
+    const cancelled = await job;
+    expect(cancelled.cancelled).toBe(true);
+    await expect(host.computeLandscape({ kind: 'interpolation', from: { laneId: 'lane1', weights: 'initial' }, to: { laneId: 'lane9', weights: 'current' }, settings })).rejects.toThrow(/no lane "lane9"/);
+    await expect(host.computeLandscape({ kind: 'curve', laneIds: ['lane1'], settings: { ...settings, range: [1, -1] } })).rejects.toThrow(/range/);
+    const interpolation = await host.computeLandscape({ kind: 'interpolation', from: { laneId: 'lane1', weights: 'initial' }, to: { laneId: 'lane1', weights: 'current' }, settings });
+    const line = events.flatMap((e) => (e.type === 'landscape-update' && e.jobId === interpolation.jobId && e.update.kind === 'curve' ? [e.update.result] : []))[0];
+    expect(line.label).toBe('lane 1 (initial) → lane 1');
+    expect(line.alphas[0]).toBe(-0.5);
+    expect(tf.memory().numTensors).toBe(before);
+    await host.dispose();
   });
 });

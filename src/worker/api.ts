@@ -11,6 +11,8 @@ import type { Normalization } from '../engine/data/dataset';
 import type { ComparisonConfig, LaneConfig } from '../engine/train/config';
 import type { MetricPoint } from '../engine/train/metrics';
 import type { ShiftReport } from '../engine/train/comparison';
+import type { LandscapeRequest } from '../engine/landscape/config';
+import type { LandscapeUpdate } from '../engine/landscape/job';
 
 export type { ShiftReport };
 
@@ -52,13 +54,29 @@ export interface RunStatus {
 
 export type UserDatasetKind = 'cifar10' | 'mnist-idx';
 
+export interface LandscapeProgress {
+  jobId: number;
+  /** Work done and in all, in point-samples (grid points times evaluation samples). */
+  done: number;
+  total: number;
+  seconds: number;
+}
+
+export interface LandscapeOutcome {
+  jobId: number;
+  cancelled: boolean;
+  seconds: number;
+}
+
 export type EngineEvent =
   | { type: 'load-progress'; progress: LoadProgress }
   | { type: 'metrics'; points: MetricPoint[] }
   | { type: 'status'; status: RunStatus }
   | { type: 'reset' }
   | { type: 'backend'; report: BackendReport }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'landscape-progress'; progress: LandscapeProgress }
+  | { type: 'landscape-update'; jobId: number; update: LandscapeUpdate };
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -80,6 +98,12 @@ export interface EngineApi {
   forkLane(sourceId: string, lane: LaneConfig): Promise<ComparisonSummary>;
   /** A one-shot optimum shift of a lane's head (paused), with the before/after report. */
   shiftNow(laneId: string, samples: number): Promise<ShiftReport>;
+  /**
+   * Loss-landscape curves, surfaces or an interpolation from snapshots of the lanes' weights taken
+   * now; results stream as events; resolves when done or cancelled. Training may go on meanwhile.
+   */
+  computeLandscape(request: LandscapeRequest): Promise<LandscapeOutcome>;
+  cancelLandscape(): Promise<void>;
   play(): Promise<void>;
   pause(): Promise<void>;
   stepOnce(): Promise<void>;

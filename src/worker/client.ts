@@ -43,6 +43,8 @@ function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
     configure: (c) => remote.configure(c),
     forkLane: (s, l) => remote.forkLane(s, l),
     shiftNow: (laneId, samples) => remote.shiftNow(laneId, samples),
+    computeLandscape: (r) => remote.computeLandscape(r),
+    cancelLandscape: () => remote.cancelLandscape(),
     play: () => remote.play(),
     pause: () => remote.pause(),
     stepOnce: () => remote.stepOnce(),

@@ -16,6 +16,9 @@ import type {
 } from './api';
 import { Mutex, sleep, yieldToEventLoop } from './mutex';
 import { describeZodError } from '../engine/optim/controls';
+import { landscapeRequestSchema, type LandscapeRequest } from '../engine/landscape/config';
+import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
+import type { LandscapeOutcome } from './api';
 
 /** What the host needs from its environment: the network and a persistent byte cache. */
 export interface DataServices {
@@ -49,6 +52,8 @@ export class EngineHost implements EngineApi {
   private maxStepsPerSecond: number | null = null;
   private windowSize = 1;
   private lastRate = 0;
+  private landscapeJob: { id: number; cancelled: boolean } | null = null;
+  private landscapeJobs = 0;
 
   constructor(private readonly services: DataServices) {}
 
@@ -207,6 +212,34 @@ export class EngineHost implements EngineApi {
     });
   }
 
+  async computeLandscape(raw: LandscapeRequest): Promise<LandscapeOutcome> {
+    const parsed = landscapeRequestSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`invalid landscape settings: ${describeZodError(parsed.error)}`);
+    if (this.landscapeJob) throw new Error('a landscape is being computed: wait for it or cancel it first');
+    const request = parsed.data;
+    const job = { id: ++this.landscapeJobs, cancelled: false };
+    this.landscapeJob = job;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const inputs = await this.mutex.run(() => this.requireComparison().landscapeInputs(lanesOf(request)));
+      const total = landscapeWork(inputs, request);
+      this.emit({ type: 'landscape-progress', progress: { jobId: job.id, done: 0, total, seconds: 0 } });
+      const { cancelled } = await runLandscape(inputs, request, {
+        cancelled: () => job.cancelled,
+        exclusive: (work) => this.mutex.run(work),
+        progress: (done) => this.emit({ type: 'landscape-progress', progress: { jobId: job.id, done, total, seconds: seconds() } }),
+      }, (update) => this.emit({ type: 'landscape-update', jobId: job.id, update }));
+      return { jobId: job.id, cancelled, seconds: seconds() };
+    } finally {
+      this.landscapeJob = null;
+    }
+  }
+
+  async cancelLandscape(): Promise<void> {
+    if (this.landscapeJob) this.landscapeJob.cancelled = true;
+  }
+
   async play(): Promise<void> {
     this.requireComparison();
     if (this.playing) return;
@@ -249,6 +282,7 @@ export class EngineHost implements EngineApi {
   }
 
   async dispose(): Promise<void> {
+    await this.cancelLandscape();
     await this.pause();
     this.comparison?.dispose();
     this.comparison = null;

@@ -12,6 +12,8 @@ import { evaluate, evaluateSplit, type Evaluation } from './evaluate';
 import { Lane, type SosEvent, type StepEnvironment, type StepRecord } from './lane';
 import { lossAndCorrect } from './gradients';
 import type { ShiftOutcome } from '../optim/sos';
+import { readParams } from '../landscape/directions';
+import type { LandscapeInputs } from '../landscape/job';
 
 export interface ShiftReport extends Omit<ShiftOutcome, 'kernel'> {
   laneId: string;
@@ -209,6 +211,18 @@ export class Comparison {
     } finally {
       disposeBatch(batch);
     }
+  }
+
+  /** Copies of the named lanes' current weights and the shared initial weights, read now, for a landscape. */
+  async landscapeInputs(laneIds: readonly string[]): Promise<LandscapeInputs> {
+    const initial = await readParams(this.initial);
+    const weights: LandscapeInputs['weights'] = new Map();
+    for (const id of laneIds) {
+      const lane = this.lanes.find((l) => l.config.id === id);
+      if (!lane) throw new Error(`no lane "${id}"`);
+      weights.set(id, { current: await readParams(lane.params), initial, label: lane.config.name });
+    }
+    return { model: this.model, loss: this.config.loss, dataset: this.dataset, weights };
   }
 
   /** Back to step 0: every lane gets the same initial weights again and a fresh optimizer. */
