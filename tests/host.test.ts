@@ -211,7 +211,7 @@ describe('landscapes in the host', () => {
     expect(progress[progress.length - 1].done).toBe(progress[0].total);
     expect(progress[0].total).toBe(2 * 11 * (60 + 20));
 
-    const metricEvents = () => events.filter((e) => e.type === 'metrics').length;
+    const metricEvents = () => Math.max(...events.map((e) => (e.type === 'status' ? e.status.step : 0)));
     const beforePlay = metricEvents();
     await host.play();
     const surface = await host.computeLandscape({ kind: 'surface', laneIds: ['lane1'], settings: { ...settings, surfacePoints: 27 } });
