@@ -3,8 +3,9 @@
  * Training speed of the default comparison (3 lanes: SGD, momentum, Adam; MLP 128-64; batch 64;
  * Fashion-MNIST) on every backend available: in Node (wasm, cpu) and in Chromium through
  * Playwright (webgpu, webgl, wasm, cpu); and the cost per step of every method relative to SGD
- * (the "One lane per method" preset; --no-methods skips it). Reports; never fails a test. The
- * browser part serves dist/ (it builds it if missing).
+ * (the "One lane per method" preset; --no-methods skips it); and the loss-landscape evaluation,
+ * naive per-point loop vs fast path (--only landscape for that alone; --mlp-grid, --cnn-grid,
+ * --samples). Reports; never fails a test. The browser part serves dist/ (it builds it if missing).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { defaultComparison } from '../src/engine/train/config';
 import { PRESETS } from '../src/engine/train/presets';
 import { METHODS } from '../src/engine/optim/methods';
 import type { Dataset } from '../src/engine/data/dataset';
+import { landscapeBenchmarks, type LandscapeBenchRow } from './bench-landscape';
 
 /** Per-method cost: the "One lane per method" preset, each lane timed on its own (default MLP, batch 64). */
 interface MethodRow {
@@ -164,6 +166,19 @@ export async function main(args: string[]): Promise<number> {
   const withMethods = !args.includes('--no-methods');
   const rows: Row[] = [];
   const methods: MethodRow[] = [];
+  const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version };
+  let landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow } | null = null;
+  if (only === undefined || only === 'landscape') {
+    const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+    const report = await initBackend('wasm');
+    log(`landscape on ${report.name}: naive per-point loop vs fast path…`);
+    landscape = await landscapeBenchmarks(await loadFashion(), { mlpGrid: option('--mlp-grid', 51), cnnGrid: option('--cnn-grid', 7), samples: option('--samples', 2000) });
+    if (only === 'landscape') {
+      if (json) console.log(JSON.stringify({ machine, landscape }, null, 2));
+      else printLandscape(landscape);
+      return 0;
+    }
+  }
   if (only !== 'browser') {
     for (const backend of ['wasm', 'cpu'] as const) {
       log(`node: ${backend}…`);
@@ -181,10 +196,9 @@ export async function main(args: string[]): Promise<number> {
     rows.push(...browser.rows);
     methods.push(...browser.methods);
   }
-  const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version };
   const workload = 'default comparison: 3 lanes (SGD, SGD+momentum, Adam), MLP 128-64 (109,386 parameters), batch 64, Fashion-MNIST';
   if (json) {
-    console.log(JSON.stringify({ machine, workload, training: rows, methods }, null, 2));
+    console.log(JSON.stringify({ machine, workload, training: rows, methods, landscape }, null, 2));
     return 0;
   }
   console.log(`\n${workload}\nmachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}\n`);
@@ -199,5 +213,14 @@ export async function main(args: string[]): Promise<number> {
       console.log(`${m.where.padEnd(8)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toFixed(1).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`);
     }
   }
+  if (landscape) printLandscape(landscape);
   return 0;
+}
+
+function printLandscape(landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }): void {
+  console.log('\nloss landscape, filter-normalized 2D surface on Fashion-MNIST training samples: the per-point loop vs the fast path');
+  console.log('model                            backend  grid     points  samples  naive s  fast s   ratio  max rel diff');
+  for (const r of [landscape.mlp, landscape.cnn]) {
+    console.log(`${r.model.padEnd(32)} ${r.backend.padEnd(8)} ${r.grid.padEnd(8)} ${String(r.points).padStart(6)} ${String(r.samples).padStart(8)} ${r.naiveSeconds.toFixed(2).padStart(8)} ${r.fastSeconds.toFixed(2).padStart(7)} ${r.ratio.toFixed(2).padStart(7)}  ${r.maxRelDiff.toExponential(2)}`);
+  }
 }

@@ -3,6 +3,7 @@ import { ChartsPanel } from './components/ChartsPanel';
 import { DataPanel } from './components/DataPanel';
 import { Header } from './components/Header';
 import { LanesPanel } from './components/LanesPanel';
+import { LandscapePanel } from './components/LandscapePanel';
 import { Messages } from './components/Messages';
 import { ModelPanel } from './components/ModelPanel';
 import { ShiftReportPanel } from './components/ShiftReportPanel';
@@ -50,6 +51,9 @@ export function App() {
           <ChartsPanel />
         </div>
       </main>
+      <section className="wide">
+        <LandscapePanel />
+      </section>
       <footer className="footer">
         Keys: Space play/pause · → one step · every control explains itself on hover. Data stays in your browser.
       </footer>

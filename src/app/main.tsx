@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { boot, useApp } from './store';
+import { useLandscape } from './landscapeStore';
 import './styles.css';
 
 declare global {
@@ -9,6 +10,7 @@ declare global {
     /** Read-only hooks for end-to-end tests and the curious: the state and where the engine runs. */
     __fmp?: {
       state: typeof useApp.getState;
+      landscape: typeof useLandscape.getState;
       tfBackend(): Promise<string>;
       memory(): Promise<{ numTensors: number; numBytes: number }>;
     };
@@ -17,6 +19,7 @@ declare global {
 
 window.__fmp = {
   state: useApp.getState,
+  landscape: useLandscape.getState,
   tfBackend: async () => {
     const engine = useApp.getState().engine;
     if (!engine) throw new Error('the engine has not started');

@@ -10,6 +10,7 @@ import { defaultOptimizerConfig } from '../engine/optim/registry';
 import type { ComparisonSummary, DatasetSummary, EngineEvent, RunStatus, ShiftReport, UserDatasetKind } from '../worker/api';
 import { startEngine, type StartedEngine } from '../worker/client';
 import { readUrlOptions, setUrlParam } from './url';
+import { onLandscapeEvent } from './landscapeStore';
 
 export interface Series {
   steps: number[];
@@ -114,6 +115,7 @@ function appendPoints(points: MetricPoint[]): void {
 }
 
 function onEngineEvent(event: EngineEvent): void {
+  onLandscapeEvent(event);
   switch (event.type) {
     case 'load-progress':
       set({ loadProgress: event.progress });

@@ -105,7 +105,7 @@ export async function computeSurface(
   const started = performance.now();
   const axis = linspace(range[0], range[1], n);
   const set = split === 'test' ? ctx.test : ctx.train;
-  if (!set) throw new Error('a surface on the test split needs test samples (set "test samples" above 0)');
+  if (!set) throw new Error('a surface on the test split needs test samples (set "test subset" above 0)');
   const result: SurfaceResult = {
     laneId: source.laneId, alphas: axis, betas: axis, loss: Array(n * n).fill(NaN), accuracy: Array(n * n).fill(NaN),
     split, samples: set.count, level: [], computed: 0, total: n * n, seconds: 0, cancelled: false,

@@ -48,10 +48,32 @@ export async function evaluatePointsNaive(model: Model, family: AffineFamily, se
 }
 
 /**
+ * Points per dispatch: on GPU backends many (the per-dispatch overhead dominates and batched matmul
+ * is native), within a memory budget; on the CPU backends one, because tfjs-wasm's batched matmul
+ * with a batch of weight matrices is about 12x slower than the same work as one 2D matmul.
+ */
+export function defaultPointsPerDispatch(floatsPerPoint: number): number {
+  const gpu = ['webgl', 'webgpu'].includes(tf.getBackend());
+  return gpu ? Math.max(1, Math.min(64, Math.floor(DISPATCH_FLOATS / floatsPerPoint))) : 1;
+}
+
+/** θ's first-layer pre-activation at K points: Y0 + Σ_j c_kj Y_j + bias_k, shaped [K, n, ...]. */
+function combineFirstLayer(parts: tf.Tensor[], block: readonly number[][], bias: tf.Tensor, shape: number[]): tf.Tensor {
+  const sets = block.length;
+  if (sets === 1) {
+    const point = block[0].reduce<tf.Tensor>((acc, c, j) => tf.add(acc, tf.mul(parts[j + 1], c)), parts[0]);
+    return tf.add(tf.reshape(point, [1, ...shape]), tf.reshape(bias, [1, 1, ...shape.slice(2).map(() => 1), -1]));
+  }
+  const combination = tf.tensor2d(block.map((c) => [1, ...c]));
+  const combined = tf.matMul(combination, tf.stack(parts) as tf.Tensor2D);
+  return tf.add(tf.reshape(combined, [sets, ...shape]), tf.reshape(bias, [sets, 1, ...shape.slice(2).map(() => 1), -1]));
+}
+
+/**
  * The fast path. The first layer is linear in its kernel, so for each chunk of the subset it
  * computes f(X, K0), f(X, D1), f(X, D2) once and forms every point's first-layer pre-activation as
- * their linear combination (one matmul); the rest of the network runs for K points per dispatch
- * with batched weights [K, ...]. Sums stay on the device; one readback at the end.
+ * their linear combination; the rest of the network runs for K points per dispatch with batched
+ * weights [K, ...]. Sums stay on the device; one readback at the end.
  */
 export async function evaluatePointsFast(model: Model, family: AffineFamily, set: EvalSet, coords: readonly number[][], loss: LossKind, pointsPerDispatch?: number): Promise<PointValues> {
   const { kernel: firstKernel, bias: firstBias } = model.firstLayer;
@@ -60,24 +82,19 @@ export async function evaluatePointsFast(model: Model, family: AffineFamily, set
   let blocks: number[][][] | null = null;
   let sums: (tf.Tensor | null)[] = [];
   for (const chunk of set.chunks) {
-    const basis = tf.tidy(() => {
-      const parts = [model.firstLinear(chunk.x, family.origin[firstKernel]), ...Array.from({ length: J }, (_, j) => model.firstLinear(chunk.x, family.direction(j, firstKernel)))];
-      return { shape: parts[0].shape.slice(1), stacked: tf.stack(parts.map((p) => tf.reshape(p, [-1]))) as tf.Tensor2D };
-    });
+    const parts = tf.tidy(() => [family.origin[firstKernel], ...Array.from({ length: J }, (_, j) => family.direction(j, firstKernel))].map((kernel) => model.firstLinear(chunk.x, kernel)));
+    const shape = [chunk.size, ...parts[0].shape.slice(1)];
+    const flat = parts.map((p) => tf.reshape(p, [-1]));
     if (!blocks) {
-      const perPoint = basis.stacked.shape[1];
-      const size = pointsPerDispatch ?? Math.max(1, Math.min(64, Math.floor(DISPATCH_FLOATS / perPoint)));
+      const size = pointsPerDispatch ?? defaultPointsPerDispatch(flat[0].size);
       blocks = [];
       for (let s = 0; s < coords.length; s += size) blocks.push(coords.slice(s, s + size) as number[][]);
       sums = blocks.map(() => null);
     }
     blocks.forEach((block, b) => {
       const total = tf.tidy(() => {
-        const coef = tf.tensor2d(block.flat(), [block.length, J]);
-        const params = family.batched(coef, others);
-        const combination = tf.concat([tf.ones([block.length, 1]), coef], 1);
-        const bias = tf.reshape(params[firstBias], [block.length, 1, ...basis.shape.map(() => 1).slice(1), -1]);
-        const pre = tf.add(tf.reshape(tf.matMul(combination, basis.stacked), [block.length, chunk.size, ...basis.shape]), bias);
+        const params = family.batched(block, others);
+        const pre = combineFirstLayer(flat, block, params[firstBias], shape);
         const logits = model.logitsFromFirst(params, pre);
         const lossSum = tf.sum(rowLosses(loss, logits, chunk.y), 1);
         const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 2), chunk.labels), 'float32'), 1);
@@ -87,7 +104,7 @@ export async function evaluatePointsFast(model: Model, family: AffineFamily, set
       sums[b]?.dispose();
       sums[b] = total;
     });
-    basis.stacked.dispose();
+    tf.dispose([...parts, ...flat]);
   }
   const out: PointValues = { loss: new Float64Array(coords.length), accuracy: new Float64Array(coords.length) };
   if (coords.length === 0 || !blocks) return out;

@@ -37,11 +37,17 @@ export class AffineFamily {
     return out;
   }
 
-  /** The named tensors of K points at once, each [K, ...shape], for coefficients [K, J] (inside a tidy). */
-  batched(coefficients: tf.Tensor2D, names: readonly string[]): Params {
+  /** The named tensors of K points at once, each [K, ...shape] (inside a tidy). */
+  batched(coords: readonly number[][], names: readonly string[]): Params {
     const out: Params = {};
-    const sets = coefficients.shape[0];
+    const sets = coords.length;
+    const coefficients = sets > 1 ? tf.tensor2d(coords.flat(), [sets, this.dimensions]) : null;
     for (const spec of this.specs.filter((s) => names.includes(s.name))) {
+      if (!coefficients) {
+        const point = coords[0].reduce<tf.Tensor>((acc, c, j) => (c === 0 ? acc : tf.add(acc, tf.mul(this.directionParams[j][spec.name], c))), this.origin[spec.name]);
+        out[spec.name] = tf.expandDims(point, 0);
+        continue;
+      }
       const size = paramSize(spec.shape);
       const moved = tf.add(tf.reshape(this.origin[spec.name], [1, size]), tf.matMul(coefficients, this.stacked[spec.name]));
       out[spec.name] = tf.reshape(moved, [sets, ...spec.shape]);

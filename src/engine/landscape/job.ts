@@ -61,7 +61,7 @@ export async function runLandscape(inputs: LandscapeInputs, request: LandscapeRe
   const { model, dataset } = inputs;
   const { settings } = request;
   const sizes = subsetSizes(inputs, request);
-  if (sizes.train + sizes.test === 0) throw new Error('a surface on the test split needs test samples: set "test samples" above 0');
+  if (sizes.train + sizes.test === 0) throw new Error('a surface on the test split needs test samples: set "test subset" above 0');
   const chunk = landscapeChunkSize(model);
   const sets: EvalSet[] = [];
   const subset = (split: 'train' | 'test', count: number) => {

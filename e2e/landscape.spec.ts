@@ -1,0 +1,93 @@
+import { expect, test, type Page } from '@playwright/test';
+import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
+
+/** Distinct colours among the pixels of every 3D surface canvas (a blank canvas has one or two). */
+async function surfaceColours(page: Page): Promise<number[]> {
+  return page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="surface-view"] canvas')).map((el) => {
+    const source = el as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(source, 0, 0);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  }));
+}
+
+async function computeAndWait(page: Page): Promise<void> {
+  await page.getByTestId('landscape-compute').click();
+  await page.waitForFunction(() => window.__fmp?.landscape().running !== null, null, { timeout: 10_000 }).catch(() => undefined);
+  await page.waitForFunction(() => window.__fmp?.landscape().running === null, null, { timeout: 200_000 });
+}
+
+test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interpolation, and cancel keeps the preview', async ({ page }, testInfo) => {
+  await page.goto('/?backend=webgpu');
+  await waitForPhase(page, 'ready');
+  await useTinyModel(page);
+  await trainSteps(page, 10);
+  expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('webgpu');
+  const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
+
+  const panel = page.getByRole('region', { name: 'Loss landscape' });
+  await panel.getByTitle('Include Adam').locator('input').uncheck();
+  await setField(page, 'train subset', '200');
+  await setField(page, 'test subset', '100');
+  await setField(page, 'grid points', '9');
+  await computeAndWait(page);
+  const surfaces = await page.evaluate(() => Object.values(window.__fmp!.landscape().surfaces));
+  expect(surfaces.map((s) => s.laneId).sort()).toEqual(['lane1', 'lane2']);
+  for (const s of surfaces) {
+    expect(s.computed).toBe(81);
+    expect(s.samples).toBe(200);
+    expect(s.loss.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+  }
+  await expect(page.getByTestId('surface-view')).toHaveCount(2);
+  await page.waitForTimeout(500);
+  for (const colours of await surfaceColours(page)) expect(colours).toBeGreaterThan(50);
+  await expect(page.getByTestId('surface-readouts').locator('tbody tr')).toHaveCount(2);
+  const shot = testInfo.outputPath('landscape-surfaces-webgpu.png');
+  await panel.screenshot({ path: shot });
+  await testInfo.attach('2D surfaces of two lanes on WebGPU', { path: shot, contentType: 'image/png' });
+
+  await page.getByTestId('surface-display').selectOption('contour');
+  await expect(page.getByTestId('contour-view')).toHaveCount(2);
+  await page.getByTestId('surface-display').selectOption('3d');
+
+  await page.getByTestId('landscape-kind').selectOption('curve');
+  await setField(page, 'points', '11');
+  await computeAndWait(page);
+  const curves = await page.evaluate(() => Object.values(window.__fmp!.landscape().curves));
+  expect(curves.map((c) => c.key).sort()).toEqual(['lane1', 'lane2']);
+  for (const c of curves) {
+    expect(c.train.loss.length).toBe(11);
+    expect([...c.train.loss, ...c.test!.loss].every(Number.isFinite)).toBe(true);
+    expect(c.train.loss[5]).toBeLessThan(Math.max(c.train.loss[0], c.train.loss[10]));
+  }
+  await expect(page.getByTestId('curve-loss')).toHaveAttribute('data-points', '11');
+  await expect(page.getByTestId('curve-readouts').locator('tbody tr')).toHaveCount(2);
+
+  await page.getByTestId('landscape-kind').selectOption('interpolation');
+  await computeAndWait(page);
+  const line = await page.evaluate(() => Object.values(window.__fmp!.landscape().interpolations)[0]);
+  expect(line.label).toBe('SGD (initial) → SGD');
+  expect(line.train.loss.every(Number.isFinite)).toBe(true);
+  await expect(page.getByTestId('interpolation-loss')).toBeVisible();
+
+  // A large grid, cancelled once the preview is in: the preview stays and is drawn.
+  await page.getByTestId('landscape-kind').selectOption('surface');
+  await setField(page, 'grid points', '101');
+  await setField(page, 'train subset', '2000');
+  await page.getByTestId('landscape-compute').click();
+  await page.waitForFunction(() => Object.values(window.__fmp!.landscape().surfaces).some((s) => s.level.length >= 13), null, { timeout: 200_000 });
+  await page.getByTestId('landscape-cancel').click();
+  await page.waitForFunction(() => window.__fmp?.landscape().running === null, null, { timeout: 200_000 });
+  const partial = await page.evaluate(() => Object.values(window.__fmp!.landscape().surfaces));
+  expect(partial.some((s) => s.computed < s.total)).toBe(true);
+  await expect(page.getByTestId('surface-view').first()).toBeVisible();
+  for (const colours of await surfaceColours(page)) expect(colours).toBeGreaterThan(50);
+  await expect(page.getByText(/landscape cancelled/)).toBeVisible();
+  expect((await page.evaluate(() => window.__fmp!.memory())).numTensors).toBe(tensorsBefore);
+});
