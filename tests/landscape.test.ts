@@ -10,7 +10,7 @@ import { difference, filterNormalize, randomDirection, readParams, uploadParams,
 import { computeCurve, computeSurface, type JobControl, type LandscapeContext } from '../src/engine/landscape/compute';
 import { AffineFamily } from '../src/engine/landscape/family';
 import { evaluatePointsFast, evaluatePointsNaive } from '../src/engine/landscape/evaluate';
-import { gridPasses, levelIndices, linspace } from '../src/engine/landscape/grid';
+import { gridLevels, levelIndices, linspace } from '../src/engine/landscape/grid';
 import { basinAround, curveReadout, surfaceReadout } from '../src/engine/landscape/sharpness';
 import { syntheticDataset, useCpu } from './helpers';
 
@@ -222,15 +222,16 @@ describe('grids', () => {
   it('visit every point of the grid exactly once, preview level first', () => {
     for (const n of [3, 13, 14, 51, 101]) {
       const seen = new Map<number, number>();
-      const passes = gridPasses(n, 100);
-      passes.flatMap((p) => p.points).forEach(([i, j]) => seen.set(j * n + i, (seen.get(j * n + i) ?? 0) + 1));
+      const levels = gridLevels(n);
+      levels.flatMap((p) => p.points).forEach(([i, j]) => seen.set(j * n + i, (seen.get(j * n + i) ?? 0) + 1));
       expect(seen.size).toBe(n * n);
       expect([...seen.values()].every((c) => c === 1)).toBe(true);
-      expect(passes[passes.length - 1].completes).toBe(true);
+      expect(levels[levels.length - 1].size).toBe(n);
     }
     expect(levelIndices(51, 13)).toEqual([0, 4, 8, 13, 17, 21, 25, 29, 33, 38, 42, 46, 50]);
     expect(linspace(-1, 1, 51)[25]).toBe(0);
-    expect(gridPasses(51, 10000).map((p) => p.points.length)).toEqual([169, 26 * 26 - 49, 51 * 51 - 169 - 26 * 26 + 49]);
+    // The 26-level shares 49 points (7 x 7 even indices) with the preview.
+    expect(gridLevels(51).map((p) => p.points.length)).toEqual([169, 26 * 26 - 49, 51 * 51 - 169 - 26 * 26 + 49]);
   });
 });
 

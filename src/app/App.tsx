@@ -49,11 +49,9 @@ export function App() {
         </div>
         <div className="column column-charts">
           <ChartsPanel />
+          <LandscapePanel />
         </div>
       </main>
-      <section className="wide">
-        <LandscapePanel />
-      </section>
       <footer className="footer">
         Keys: Space play/pause · → one step · every control explains itself on hover. Data stays in your browser.
       </footer>

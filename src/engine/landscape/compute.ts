@@ -5,7 +5,7 @@ import type { CurveResult, CurveValues, SurfaceResult } from './config';
 import type { HostParams } from './directions';
 import { evaluatePointsFast, evaluatePointsNaive, firstLayerWidth, type PointValues } from './evaluate';
 import { AffineFamily } from './family';
-import { gridPasses, levelIndices, levelSizes, linspace } from './grid';
+import { gridLevels, levelIndices, linspace } from './grid';
 
 /** How a long computation is driven: cancellation, progress, and serialization with training. */
 export interface JobControl {
@@ -27,11 +27,37 @@ export interface LandscapeContext {
   path?: 'fast' | 'naive';
 }
 
-/** Work per pass in first-layer floats: a pass of the default MLP on 2,000 samples has 256 points. */
-const PASS_WORK = 2 ** 26;
+/** Work of the first pass in first-layer floats: 256 points of the default MLP on 2,000 samples. */
+const FIRST_PASS_WORK = 2 ** 26;
+/** Later passes are sized from the measured speed to take about this long (progress, cancel). */
+const PASS_SECONDS = 1;
 
-export function pointsPerPass(model: Model, samples: number): number {
-  return Math.max(4, Math.min(512, Math.round(PASS_WORK / (samples * firstLayerWidth(model)))));
+/**
+ * Splits work into passes: the first sized by a work estimate, the next ones from the measured
+ * time per point, so a slow backend still reports progress and cancels within about a second.
+ */
+class PassSizer {
+  private secondsPerPoint = NaN;
+  constructor(private readonly first: number) {}
+
+  static for(model: Model, samples: number): PassSizer {
+    return new PassSizer(Math.max(4, Math.min(512, Math.round(FIRST_PASS_WORK / (samples * firstLayerWidth(model))))));
+  }
+
+  next(): number {
+    if (!Number.isFinite(this.secondsPerPoint)) return this.first;
+    return Math.max(1, Math.min(1024, Math.round(PASS_SECONDS / this.secondsPerPoint)));
+  }
+
+  measured(points: number, seconds: number): void {
+    if (points > 0) this.secondsPerPoint = seconds / points;
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, (performance.now() - started) / 1000];
 }
 
 function evaluatePoints(ctx: LandscapeContext, family: AffineFamily, set: EvalSet, coords: number[][]): Promise<PointValues> {
@@ -41,11 +67,12 @@ function evaluatePoints(ctx: LandscapeContext, family: AffineFamily, set: EvalSe
 /** Loss and accuracy at `alphas` along one direction, in passes; NaN where cancelled before computing. */
 async function evaluateAxis(ctx: LandscapeContext, family: AffineFamily, set: EvalSet, alphas: number[], control: JobControl, done: { value: number }): Promise<CurveValues & { complete: boolean }> {
   const out = { loss: alphas.map(() => NaN), accuracy: alphas.map(() => NaN), complete: true };
-  const size = pointsPerPass(ctx.model, set.count);
-  for (let s = 0; s < alphas.length; s += size) {
+  const sizer = PassSizer.for(ctx.model, set.count);
+  for (let s = 0, size = sizer.next(); s < alphas.length; s += size, size = sizer.next()) {
     if (control.cancelled()) return { ...out, complete: false };
     const coords = alphas.slice(s, s + size).map((a) => [a]);
-    const values = await control.exclusive(() => evaluatePoints(ctx, family, set, coords));
+    const [values, seconds] = await control.exclusive(() => timed(() => evaluatePoints(ctx, family, set, coords)));
+    sizer.measured(coords.length, seconds);
     values.loss.forEach((v, k) => {
       out.loss[s + k] = v;
       out.accuracy[s + k] = values.accuracy[k];
@@ -110,26 +137,31 @@ export async function computeSurface(
     laneId: source.laneId, alphas: axis, betas: axis, loss: Array(n * n).fill(NaN), accuracy: Array(n * n).fill(NaN),
     split, samples: set.count, level: [], computed: 0, total: n * n, seconds: 0, cancelled: false,
   };
-  const sizes = levelSizes(n);
   const family = new AffineFamily(ctx.model.params, source.origin, source.directions);
+  const sizer = PassSizer.for(ctx.model, set.count);
   try {
-    for (const pass of gridPasses(n, pointsPerPass(ctx.model, set.count))) {
-      if (control.cancelled()) {
-        result.cancelled = true;
-        break;
+    levels: for (const level of gridLevels(n)) {
+      for (let s = 0, size = sizer.next(); s < level.points.length; s += size, size = sizer.next()) {
+        if (control.cancelled()) {
+          result.cancelled = true;
+          break levels;
+        }
+        const points = level.points.slice(s, s + size);
+        const coords = points.map(([i, j]) => [axis[i], axis[j]]);
+        const [values, seconds] = await control.exclusive(() => timed(() => evaluatePoints(ctx, family, set, coords)));
+        sizer.measured(points.length, seconds);
+        points.forEach(([i, j], k) => {
+          result.loss[j * n + i] = values.loss[k];
+          result.accuracy[j * n + i] = values.accuracy[k];
+        });
+        result.computed += points.length;
+        if (s + size >= level.points.length) result.level = levelIndices(n, level.size);
+        result.seconds = (performance.now() - started) / 1000;
+        done.value += points.length * set.count;
+        control.progress(done.value);
+        onUpdate(result);
       }
-      const coords = pass.points.map(([i, j]) => [axis[i], axis[j]]);
-      const values = await control.exclusive(() => evaluatePoints(ctx, family, set, coords));
-      pass.points.forEach(([i, j], k) => {
-        result.loss[j * n + i] = values.loss[k];
-        result.accuracy[j * n + i] = values.accuracy[k];
-      });
-      result.computed += pass.points.length;
-      if (pass.completes) result.level = levelIndices(n, sizes[pass.level]);
-      result.seconds = (performance.now() - started) / 1000;
-      done.value += pass.points.length * set.count;
-      control.progress(done.value);
-      onUpdate(result);
+      if (level.points.length === 0) result.level = levelIndices(n, level.size);
     }
   } finally {
     family.dispose();

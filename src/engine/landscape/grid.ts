@@ -19,29 +19,23 @@ export function levelSizes(n: number, preview = 13): number[] {
   return sizes;
 }
 
-/** One batch of grid points to compute: (i, j) = (α index, β index); `level` is complete after it if `completes`. */
-export interface GridPass {
-  level: number;
+/** The grid points (i, j) = (α index, β index) a level adds to the ones before it. */
+export interface GridLevel {
+  size: number;
   points: Array<[number, number]>;
-  completes: boolean;
 }
 
 /**
- * The order in which an n x n grid is computed: level by level (each level a sub-grid that can be
- * drawn on its own), each level in passes of at most `passSize` points not computed before.
+ * The order in which an n x n grid is computed: level by level (a 13 x 13 preview, then finer
+ * sub-grids, each drawable on its own once complete), each level listing only new points.
  */
-export function gridPasses(n: number, passSize: number, preview = 13): GridPass[] {
+export function gridLevels(n: number, preview = 13): GridLevel[] {
   const done = new Set<number>();
-  const passes: GridPass[] = [];
-  levelSizes(n, preview).forEach((size, level) => {
+  return levelSizes(n, preview).map((size) => {
     const axis = levelIndices(n, size);
-    const fresh: Array<[number, number]> = [];
-    for (const j of axis) for (const i of axis) if (!done.has(j * n + i)) fresh.push([i, j]);
-    fresh.forEach(([i, j]) => done.add(j * n + i));
-    for (let s = 0; s < fresh.length; s += passSize) {
-      passes.push({ level, points: fresh.slice(s, s + passSize), completes: s + passSize >= fresh.length });
-    }
-    if (fresh.length === 0) passes.push({ level, points: [], completes: true });
+    const points: Array<[number, number]> = [];
+    for (const j of axis) for (const i of axis) if (!done.has(j * n + i)) points.push([i, j]);
+    points.forEach(([i, j]) => done.add(j * n + i));
+    return { size, points };
   });
-  return passes;
 }
