@@ -270,3 +270,22 @@ describe('sharpness read-outs', () => {
     expect(r.basinFraction).toBeCloseTo(r.basinArea / 4, 12);
   });
 });
+
+describe('the fast path on a small-fan-in first layer', () => {
+  it('recomputes a 3 x 3 one-channel convolution per point on the CPU backends and still equals the per-point loop', async () => {
+    const model = createModel(CNN, data.info.shape, 4);
+    const params = initParams(model.params, 3);
+    const weights = await readParams(params);
+    const set = makeEvalSet(data.train, data.info, 50, 16);
+    const family = new AffineFamily(model.params, weights, [randomDirection(model.params, weights, 1), randomDirection(model.params, weights, 2)]);
+    const coords = [[0, 0], [0.5, -0.5], [-1, 1]];
+    const before = tf.memory().numTensors;
+    const fast = await evaluatePointsFast(model, family, set, coords, 'cross-entropy');
+    expect(tf.memory().numTensors).toBe(before);
+    const naive = await evaluatePointsNaive(model, family, set, coords, 'cross-entropy');
+    expect(maxRelDiff(fast.loss, naive.loss)).toBeLessThan(1e-4);
+    family.dispose();
+    disposeEvalSet(set);
+    disposeParams(params);
+  });
+});

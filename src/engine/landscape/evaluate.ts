@@ -70,6 +70,17 @@ function combineFirstLayer(parts: tf.Tensor[], block: readonly number[][], bias:
 }
 
 /**
+ * On the CPU backends a first layer with a small fan-in (e.g. a 3 x 3 convolution of a one-channel
+ * image: 9 multiply-adds per output) is cheaper to recompute per point than to combine from J + 1
+ * precomputed outputs, which costs J + 1 multiply-adds and memory traffic per output.
+ */
+function recomputesFirstLayer(model: Model, dimensions: number): boolean {
+  if (['webgl', 'webgpu'].includes(tf.getBackend())) return false;
+  const shape = model.params.find((p) => p.name === model.firstLayer.kernel)!.shape;
+  return shape.slice(0, -1).reduce((a, b) => a * b, 1) <= 4 * (dimensions + 1);
+}
+
+/**
  * The fast path. The first layer is linear in its kernel, so for each chunk of the subset it
  * computes f(X, K0), f(X, D1), f(X, D2) once and forms every point's first-layer pre-activation as
  * their linear combination; the rest of the network runs for K points per dispatch with batched
@@ -79,23 +90,28 @@ export async function evaluatePointsFast(model: Model, family: AffineFamily, set
   const { kernel: firstKernel, bias: firstBias } = model.firstLayer;
   const others = model.params.map((p) => p.name).filter((name) => name !== firstKernel);
   const J = family.dimensions;
+  const recompute = pointsPerDispatch === undefined && recomputesFirstLayer(model, J);
   let blocks: number[][][] | null = null;
   let sums: (tf.Tensor | null)[] = [];
   for (const chunk of set.chunks) {
-    const parts = tf.tidy(() => [family.origin[firstKernel], ...Array.from({ length: J }, (_, j) => family.direction(j, firstKernel))].map((kernel) => model.firstLinear(chunk.x, kernel)));
-    const shape = [chunk.size, ...parts[0].shape.slice(1)];
+    const kernels = recompute ? [] : [family.origin[firstKernel], ...Array.from({ length: J }, (_, j) => family.direction(j, firstKernel))];
+    const parts = tf.tidy(() => kernels.map((kernel) => model.firstLinear(chunk.x, kernel)));
     const flat = parts.map((p) => tf.reshape(p, [-1]));
     if (!blocks) {
-      const size = pointsPerDispatch ?? defaultPointsPerDispatch(flat[0].size);
+      const size = recompute ? 1 : pointsPerDispatch ?? defaultPointsPerDispatch(flat[0].size);
       blocks = [];
       for (let s = 0; s < coords.length; s += size) blocks.push(coords.slice(s, s + size) as number[][]);
       sums = blocks.map(() => null);
     }
     blocks.forEach((block, b) => {
       const total = tf.tidy(() => {
-        const params = family.batched(block, others);
-        const pre = combineFirstLayer(flat, block, params[firstBias], shape);
-        const logits = model.logitsFromFirst(params, pre);
+        let logits: tf.Tensor3D;
+        if (recompute) {
+          logits = tf.expandDims(model.forward(family.at(block[0]), chunk.x).logits, 0) as tf.Tensor3D;
+        } else {
+          const params = family.batched(block, others);
+          logits = model.logitsFromFirst(params, combineFirstLayer(flat, block, params[firstBias], [chunk.size, ...parts[0].shape.slice(1)]));
+        }
         const lossSum = tf.sum(rowLosses(loss, logits, chunk.y), 1);
         const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 2), chunk.labels), 'float32'), 1);
         const both = tf.stack([lossSum, correct]);
