@@ -7,16 +7,9 @@ import { evaluatePointsFast, evaluatePointsNaive, firstLayerWidth, type PointVal
 import { AffineFamily } from './family';
 import { gridLevels, levelIndices, linspace } from './grid';
 
-/** How a long computation is driven: cancellation, progress, and serialization with training. */
-export interface JobControl {
-  cancelled(): boolean;
-  /** Runs one pass of device work (the app serializes it with training steps). */
-  exclusive<T>(work: () => Promise<T>): Promise<T>;
-  /** Work done so far, in point-samples (points evaluated times samples each). */
-  progress(done: number): void;
-}
+import { DIRECT_CONTROL, type JobControl } from '../control';
 
-export const DIRECT_CONTROL: JobControl = { cancelled: () => false, exclusive: (work) => work(), progress: () => undefined };
+export type { JobControl };
 
 export interface LandscapeContext {
   model: Model;

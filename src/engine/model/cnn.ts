@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FREE_ACTIVATIONS, type Activations } from './activations';
 import { batchedDense, denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
 import type { Params, ParamSpec } from './params';
 import type { CnnSpec } from './spec';
@@ -25,18 +26,18 @@ export function createCnn(spec: CnnSpec, inputShape: [number, number, number], c
     ...denseParams('dense1', flat, spec.dense, 'he-normal'),
     ...denseParams('head', spec.dense, classes, 'lecun-normal'),
   ];
-  const block = (x: tf.Tensor4D, name: string, p: Params): tf.Tensor4D =>
-    tf.maxPool(tf.relu(tf.add(tf.conv2d(x, p[`${name}/kernel`] as tf.Tensor4D, 1, 'same'), p[`${name}/bias`])) as tf.Tensor4D, 2, 2, 'valid');
+  const block = (x: tf.Tensor4D, name: string, p: Params, act: Activations): tf.Tensor4D =>
+    act.maxPool2x2(act.relu(tf.add(tf.conv2d(x, p[`${name}/kernel`] as tf.Tensor4D, 1, 'same'), p[`${name}/bias`]), name) as tf.Tensor4D, `${name}/pool`);
   return {
     spec,
     inputShape,
     classes,
     featureSize: spec.dense,
     params,
-    forward(p: Params, x: tf.Tensor4D) {
-      const b2 = block(block(x, 'conv1', p), 'conv2', p);
+    forward(p: Params, x: tf.Tensor4D, act: Activations = FREE_ACTIVATIONS) {
+      const b2 = block(block(x, 'conv1', p, act), 'conv2', p, act);
       const flatX = tf.reshape(b2, [x.shape[0], flat]) as tf.Tensor2D;
-      const features = tf.relu(tf.add(tf.matMul(flatX, p['dense1/kernel'] as tf.Tensor2D), p['dense1/bias'])) as tf.Tensor2D;
+      const features = act.relu(tf.add(tf.matMul(flatX, p['dense1/kernel'] as tf.Tensor2D), p['dense1/bias']), 'dense1') as tf.Tensor2D;
       const logits = tf.add(tf.matMul(features, p[HEAD_KERNEL] as tf.Tensor2D), p[HEAD_BIAS]) as tf.Tensor2D;
       return { features, logits };
     },

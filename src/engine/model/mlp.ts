@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FREE_ACTIVATIONS, type Activations } from './activations';
 import { batchedDense, denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
 import type { Params } from './params';
 import type { MlpSpec } from './spec';
@@ -17,10 +18,10 @@ export function createMlp(spec: MlpSpec, inputShape: [number, number, number], c
     classes,
     featureSize,
     params: [...hidden, ...denseParams('head', featureSize, classes, 'lecun-normal')],
-    forward(params: Params, x: tf.Tensor4D) {
+    forward(params: Params, x: tf.Tensor4D, act: Activations = FREE_ACTIVATIONS) {
       let h = flatten(x);
       spec.hidden.forEach((_, i) => {
-        h = tf.relu(tf.add(tf.matMul(h, params[`dense${i + 1}/kernel`] as tf.Tensor2D), params[`dense${i + 1}/bias`]));
+        h = act.relu(tf.add(tf.matMul(h, params[`dense${i + 1}/kernel`] as tf.Tensor2D), params[`dense${i + 1}/bias`]), `dense${i + 1}`) as tf.Tensor2D;
       });
       const logits = tf.add(tf.matMul(h, params[HEAD_KERNEL] as tf.Tensor2D), params[HEAD_BIAS]) as tf.Tensor2D;
       return { features: h, logits };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Activations } from './activations';
 import type { Params, ParamSpec } from './params';
 import type { ModelSpec } from './spec';
 
@@ -18,7 +19,8 @@ export interface Model {
   classes: number;
   params: ParamSpec[];
   featureSize: number;
-  forward(params: Params, x: tf.Tensor4D): ForwardResult;
+  /** `activations` lets a caller freeze the ReLU/max-pool pattern (Hessian-vector products). */
+  forward(params: Params, x: tf.Tensor4D, activations?: Activations): ForwardResult;
   /**
    * The first layer is linear in its kernel: `firstLinear(x, kernel)` is its pre-activation
    * without the bias ([n, out] for a dense layer, [n, h, w, out] for a convolution).
