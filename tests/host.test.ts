@@ -10,6 +10,7 @@ import { defaultOptimizerConfig } from '../src/engine/optim/registry';
 import { syntheticDataset } from './helpers';
 import { initBackend } from '../src/engine/backend';
 import { DEFAULT_LANDSCAPE } from '../src/engine/landscape/config';
+import { DEFAULT_HESSIAN } from '../src/engine/hessian/config';
 
 async function servedHost(): Promise<{ host: EngineHost; events: EngineEvent[]; served: Map<string, Uint8Array>; cache: MemoryByteCache }> {
   const { manifest, files } = await encodeDataset(syntheticDataset(120, 40), 50);
@@ -234,6 +235,46 @@ describe('landscapes in the host', () => {
     const line = events.flatMap((e) => (e.type === 'landscape-update' && e.jobId === interpolation.jobId && e.update.kind === 'curve' ? [e.update.result] : []))[0];
     expect(line.label).toBe('lane 1 (initial) → lane 1');
     expect(line.alphas[0]).toBe(-0.5);
+    expect(tf.memory().numTensors).toBe(before);
+    await host.dispose();
+  });
+});
+
+describe('Hessians in the host', () => {
+  it('analyses lanes with progress, tracks λmax and the trace during training, measures before/after a shift, and leaks nothing', async () => {
+    const { host, events } = await servedHost();
+    await host.loadDataset('synthetic');
+    await host.configure({ ...config, epochs: 200 });
+    for (let i = 0; i < 3; i++) await host.stepOnce();
+    const before = tf.memory().numTensors;
+    const settings = { ...DEFAULT_HESSIAN, samples: 60, topK: 3, maxIterations: 30, traceMaxSamples: 20, densityRuns: 2, densitySteps: 10 };
+    const job = await host.computeHessian({ laneIds: ['lane1', 'lane2'], settings });
+    const results = events.flatMap((e) => (e.type === 'hessian-result' && e.jobId === job.jobId ? [e.result] : []));
+    expect(results.map((r) => r.laneId)).toEqual(['lane1', 'lane2']);
+    for (const r of results) {
+      expect(r.top.eigenvalues.length).toBe(3);
+      expect(r.top.eigenvalues[0]).toBeGreaterThanOrEqual(r.top.eigenvalues[2]);
+      expect(r.trace!.samples).toBeGreaterThan(1);
+      expect(r.density!.grid.length).toBe(400);
+      expect(r.samples).toBe(60);
+      expect(r.step).toBe(3);
+      expect(r.hvps).toBe(r.top.iterations + r.trace!.samples + 2 * 10);
+    }
+    const progress = events.flatMap((e) => (e.type === 'hessian-progress' && e.progress.jobId === job.jobId ? [e.progress] : []));
+    expect(progress[progress.length - 1].done).toBe(progress[0].total);
+
+    await host.setHessianTracking({ every: 2, samples: 40, iterations: 4, traceSamples: 3 });
+    await expect(host.setHessianTracking({ every: 0, samples: 40, iterations: 4, traceSamples: 3 })).rejects.toThrow(/every/);
+    for (let i = 0; i < 3; i++) await host.stepOnce();
+    const tracked = metricPoints(events, 'hess_lmax');
+    expect(tracked.map((p) => p.step)).toEqual([4, 4, 6, 6]);
+    expect(metricPoints(events, 'hess_trace').every((p) => Number.isFinite(p.value))).toBe(true);
+    await host.setHessianTracking(null);
+
+    const report = await host.shiftNow('lane1', 5, { ...settings, topK: 2 });
+    expect(report.hessian!.before.eigenvalues.length).toBe(2);
+    expect(report.hessian!.after.eigenvalues.length).toBe(2);
+    await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...settings, topK: 0 } })).rejects.toThrow(/topK/);
     expect(tf.memory().numTensors).toBe(before);
     await host.dispose();
   });

@@ -36,5 +36,7 @@ describe('metric logging', () => {
     expect(windowLength(995, 50, 1000, 1000, 998)).toBe(3);
     expect(windowLength(998, 50, 10, 100, 998)).toBe(0);
     expect(windowLength(0, 1, 10, 100, 1000)).toBe(1);
+    expect(windowLength(0, 50, 10, 100, 1000, 4)).toBe(4);
+    expect(windowLength(5, 50, 10, 100, 1000, 4)).toBe(3);
   });
 });

@@ -13,6 +13,19 @@ import type { MetricPoint } from '../engine/train/metrics';
 import type { ShiftReport } from '../engine/train/comparison';
 import type { LandscapeRequest } from '../engine/landscape/config';
 import type { LandscapeUpdate } from '../engine/landscape/job';
+import type { HessianRequest, HessianResult, HessianSettings, HessianTracking } from '../engine/hessian/config';
+
+/** Top eigenvalues and trace of a lane's Hessian (before or after an optimum shift). */
+export interface CurvatureSummary {
+  eigenvalues: number[];
+  trace: number;
+  stdError: number;
+  samples: number;
+}
+
+export interface ShiftReportWithHessian extends ShiftReport {
+  hessian?: { before: CurvatureSummary; after: CurvatureSummary };
+}
 
 export type { ShiftReport };
 
@@ -56,7 +69,7 @@ export type UserDatasetKind = 'cifar10' | 'mnist-idx';
 
 export interface LandscapeProgress {
   jobId: number;
-  /** Work done and in all, in point-samples (grid points times evaluation samples). */
+  /** Work done and in all: point-samples for a landscape (grid points times samples), HVPs for a Hessian. */
   done: number;
   total: number;
   seconds: number;
@@ -76,7 +89,9 @@ export type EngineEvent =
   | { type: 'backend'; report: BackendReport }
   | { type: 'error'; message: string }
   | { type: 'landscape-progress'; progress: LandscapeProgress }
-  | { type: 'landscape-update'; jobId: number; update: LandscapeUpdate };
+  | { type: 'landscape-update'; jobId: number; update: LandscapeUpdate }
+  | { type: 'hessian-progress'; progress: LandscapeProgress }
+  | { type: 'hessian-result'; jobId: number; result: HessianResult };
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -96,8 +111,13 @@ export interface EngineApi {
   importFiles(kind: UserDatasetKind, files: InputFile[]): Promise<DatasetSummary>;
   configure(config: ComparisonConfig): Promise<ComparisonSummary>;
   forkLane(sourceId: string, lane: LaneConfig): Promise<ComparisonSummary>;
-  /** A one-shot optimum shift of a lane's head (paused), with the before/after report. */
-  shiftNow(laneId: string, samples: number): Promise<ShiftReport>;
+  /** A one-shot optimum shift of a lane's head (paused), with the before/after report (and Hessian, if settings are given). */
+  shiftNow(laneId: string, samples: number, hessian?: HessianSettings): Promise<ShiftReportWithHessian>;
+  /** Top eigenvalues, trace and density of each named lane's Hessian; results stream as events. */
+  computeHessian(request: HessianRequest): Promise<LandscapeOutcome>;
+  cancelHessian(): Promise<void>;
+  /** λmax and Tr(H) of every lane every N steps as lane metrics (null: off). */
+  setHessianTracking(tracking: HessianTracking | null): Promise<void>;
   /**
    * Loss-landscape curves, surfaces or an interpolation from snapshots of the lanes' weights taken
    * now; results stream as events; resolves when done or cancelled. Training may go on meanwhile.

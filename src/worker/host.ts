@@ -18,7 +18,11 @@ import { Mutex, sleep, yieldToEventLoop } from './mutex';
 import { describeZodError } from '../engine/optim/controls';
 import { landscapeRequestSchema, type LandscapeRequest } from '../engine/landscape/config';
 import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
-import type { LandscapeOutcome } from './api';
+import type { CurvatureSummary, LandscapeOutcome, ShiftReportWithHessian } from './api';
+import { hessianRequestSchema, hessianSettingsSchema, hessianTrackingSchema, type HessianRequest, type HessianSettings, type HessianTracking } from '../engine/hessian/config';
+import { analyseHessian, hessianBudget, trackedCurvature, type HessianSubject } from '../engine/hessian/analysis';
+import { DIRECT_CONTROL } from '../engine/control';
+import type { Comparison as ComparisonType } from '../engine/train/comparison';
 
 /** What the host needs from its environment: the network and a persistent byte cache. */
 export interface DataServices {
@@ -54,6 +58,9 @@ export class EngineHost implements EngineApi {
   private lastRate = 0;
   private landscapeJob: { id: number; cancelled: boolean } | null = null;
   private landscapeJobs = 0;
+  private hessianJob: { id: number; cancelled: boolean } | null = null;
+  private hessianJobs = 0;
+  private tracking: HessianTracking | null = null;
 
   constructor(private readonly services: DataServices) {}
 
@@ -196,12 +203,22 @@ export class EngineHost implements EngineApi {
     });
   }
 
-  async shiftNow(laneId: string, samples: number): Promise<ShiftReport> {
+  async shiftNow(laneId: string, samples: number, hessian?: HessianSettings): Promise<ShiftReportWithHessian> {
     if (!Number.isInteger(samples) || samples < 1 || samples > 4096) throw new Error(`b2 samples must be a whole number in [1, 4096], got ${samples}`);
+    const settings = hessian ? hessianSettingsSchema.safeParse(hessian) : null;
+    if (settings && !settings.success) throw new Error(`invalid Hessian settings: ${describeZodError(settings.error)}`);
     await this.pause();
     return this.mutex.run(async () => {
       const comparison = this.requireComparison();
-      const report = await comparison.shiftNow(laneId, samples);
+      const measure = async (): Promise<CurvatureSummary | null> => {
+        if (!settings?.success) return null;
+        const r = await analyseHessian(await this.subject(comparison, laneId), { ...settings.data, density: false }, DIRECT_CONTROL);
+        return { eigenvalues: r.top.eigenvalues, trace: r.trace?.trace ?? NaN, stdError: r.trace?.stdError ?? NaN, samples: r.samples };
+      };
+      const before = await measure();
+      const report: ShiftReportWithHessian = await comparison.shiftNow(laneId, samples);
+      const after = await measure();
+      if (before && after) report.hessian = { before, after };
       const lane = comparison.lanes.find((l) => l.config.id === laneId);
       const collected = lane ? await lane.collect() : null;
       if (lane && collected) {
@@ -210,6 +227,74 @@ export class EngineHost implements EngineApi {
       }
       return report;
     });
+  }
+
+  /** One lane's weights now, as the subject of a Hessian analysis. */
+  private async subject(comparison: ComparisonType, laneId: string): Promise<HessianSubject> {
+    const snap = await comparison.snapshot([laneId]);
+    const w = snap.weights.get(laneId)!;
+    return { model: snap.model, loss: snap.loss, dataset: snap.dataset, laneId, label: w.label, step: snap.step, weights: w.current };
+  }
+
+  async computeHessian(raw: HessianRequest): Promise<LandscapeOutcome> {
+    const parsed = hessianRequestSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`invalid Hessian settings: ${describeZodError(parsed.error)}`);
+    if (this.hessianJob) throw new Error('a Hessian analysis is running: wait for it or cancel it first');
+    const { laneIds, settings } = parsed.data;
+    const job = { id: ++this.hessianJobs, cancelled: false };
+    this.hessianJob = job;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const subjects = await this.mutex.run(async () => {
+        const comparison = this.requireComparison();
+        const out: HessianSubject[] = [];
+        for (const id of laneIds) out.push(await this.subject(comparison, id));
+        return out;
+      });
+      const total = subjects.length * hessianBudget(settings);
+      let before = 0;
+      this.emit({ type: 'hessian-progress', progress: { jobId: job.id, done: 0, total, seconds: 0 } });
+      for (const subject of subjects) {
+        if (job.cancelled) break;
+        const result = await analyseHessian(subject, settings, {
+          cancelled: () => job.cancelled,
+          exclusive: (work) => this.mutex.run(work),
+          progress: (hvps) => this.emit({ type: 'hessian-progress', progress: { jobId: job.id, done: before + hvps, total, seconds: seconds() } }),
+        });
+        before += hessianBudget(settings);
+        this.emit({ type: 'hessian-result', jobId: job.id, result });
+      }
+      this.emit({ type: 'hessian-progress', progress: { jobId: job.id, done: total, total, seconds: seconds() } });
+      return { jobId: job.id, cancelled: job.cancelled, seconds: seconds() };
+    } finally {
+      this.hessianJob = null;
+    }
+  }
+
+  async cancelHessian(): Promise<void> {
+    if (this.hessianJob) this.hessianJob.cancelled = true;
+  }
+
+  async setHessianTracking(raw: HessianTracking | null): Promise<void> {
+    if (raw === null) {
+      this.tracking = null;
+      return;
+    }
+    const parsed = hessianTrackingSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`invalid tracking settings: ${describeZodError(parsed.error)}`);
+    this.tracking = parsed.data;
+  }
+
+  /** λmax and Tr(H) of every lane at this step, as metric points. */
+  private async trackCurvature(comparison: ComparisonType, tracking: HessianTracking): Promise<void> {
+    const points: MetricPoint[] = [];
+    for (const lane of comparison.lanes) {
+      const { lambdaMax, trace } = await trackedCurvature(await this.subject(comparison, lane.config.id), tracking, DIRECT_CONTROL);
+      const at = { laneId: lane.config.id, step: comparison.step, gradEvals: lane.gradEvals, wallSeconds: lane.seconds };
+      points.push({ ...at, metric: 'hess_lmax', value: lambdaMax }, { ...at, metric: 'hess_trace', value: trace });
+    }
+    this.emit({ type: 'metrics', points });
   }
 
   async computeLandscape(raw: LandscapeRequest): Promise<LandscapeOutcome> {
@@ -222,7 +307,7 @@ export class EngineHost implements EngineApi {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const inputs = await this.mutex.run(() => this.requireComparison().landscapeInputs(lanesOf(request)));
+      const inputs = await this.mutex.run(() => this.requireComparison().snapshot(lanesOf(request)));
       const total = landscapeWork(inputs, request);
       this.emit({ type: 'landscape-progress', progress: { jobId: job.id, done: 0, total, seconds: 0 } });
       const { cancelled } = await runLandscape(inputs, request, {
@@ -283,6 +368,7 @@ export class EngineHost implements EngineApi {
 
   async dispose(): Promise<void> {
     await this.cancelLandscape();
+    await this.cancelHessian();
     await this.pause();
     this.comparison?.dispose();
     this.comparison = null;
@@ -325,12 +411,14 @@ export class EngineHost implements EngineApi {
   private async trainWindow(wanted: number): Promise<number> {
     const comparison = this.requireComparison();
     const { logEvery, testEvery } = comparison.config;
-    const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps);
+    const tracking = this.tracking;
+    const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, ...(tracking ? [tracking.every] : []));
     if (steps === 0) return 0;
     const windows = await comparison.trainWindow(steps);
     const points: MetricPoint[] = windows.flatMap((w) => this.aggregator.addWindow(w));
     if (points.length > 0) this.emit({ type: 'metrics', points });
     if (comparison.step % testEvery === 0 || comparison.step === comparison.totalSteps) await this.evaluateTest();
+    if (tracking && comparison.step % tracking.every === 0) await this.trackCurvature(comparison, tracking);
     return steps;
   }
 

@@ -213,8 +213,8 @@ export class Comparison {
     }
   }
 
-  /** Copies of the named lanes' current weights and the shared initial weights, read now, for a landscape. */
-  async landscapeInputs(laneIds: readonly string[]): Promise<LandscapeInputs> {
+  /** Copies of the named lanes' current weights and the shared initial weights, read now (landscapes, Hessians). */
+  async snapshot(laneIds: readonly string[]): Promise<LandscapeInputs & { step: number }> {
     const initial = await readParams(this.initial);
     const weights: LandscapeInputs['weights'] = new Map();
     for (const id of laneIds) {
@@ -222,7 +222,7 @@ export class Comparison {
       if (!lane) throw new Error(`no lane "${id}"`);
       weights.set(id, { current: await readParams(lane.params), initial, label: lane.config.name });
     }
-    return { model: this.model, loss: this.config.loss, dataset: this.dataset, weights };
+    return { model: this.model, loss: this.config.loss, dataset: this.dataset, weights, step: this.step };
   }
 
   /** Back to step 0: every lane gets the same initial weights again and a fresh optimizer. */

@@ -16,6 +16,8 @@ export const METRICS = {
   deform_clamps: { label: 'δ′ guard clamps', help: 'How many gradient evaluations so far hit the deformation guard (slope clamped to 10⁴).' },
   sos_head_before: { label: 'SOS head ‖W‖ before', help: 'Head norm just before each optimum shift.' },
   sos_head_after: { label: 'SOS head ‖W‖ after', help: 'Head norm just after each optimum shift (never larger).' },
+  hess_lmax: { label: 'Hessian λmax (tracked)', help: 'Largest eigenvalue of the training-loss Hessian on a fixed subset, by a few Lanczos steps (cheap settings, stated on the chart).' },
+  hess_trace: { label: 'Hessian trace (tracked)', help: 'Hutchinson estimate of Tr(H) on a fixed subset with a few Rademacher samples (cheap settings, stated on the chart).' },
 } as const;
 
 /** Metrics logged as running sums (all steps so far) rather than interval means. */
@@ -117,9 +119,8 @@ export function testPoints(laneId: string, step: number, gradEvals: number, wall
   ];
 }
 
-/** Steps in the next window: at most `wanted`, never past the next logging step, test step or the end. */
-export function windowLength(step: number, wanted: number, logEvery: number, testEvery: number, totalSteps: number): number {
-  const nextLog = (Math.floor(step / logEvery) + 1) * logEvery;
-  const nextTest = (Math.floor(step / testEvery) + 1) * testEvery;
-  return Math.max(0, Math.min(wanted, nextLog - step, nextTest - step, totalSteps - step));
+/** Steps in the next window: at most `wanted`, never past the next multiple of any of `every` (logging, test, tracking) or the end. */
+export function windowLength(step: number, wanted: number, logEvery: number, testEvery: number, totalSteps: number, ...more: number[]): number {
+  const next = (every: number) => (Math.floor(step / every) + 1) * every - step;
+  return Math.max(0, Math.min(wanted, next(logEvery), next(testEvery), ...more.map(next), totalSteps - step));
 }
