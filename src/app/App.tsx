@@ -4,6 +4,7 @@ import { DataPanel } from './components/DataPanel';
 import { Header } from './components/Header';
 import { LanesPanel } from './components/LanesPanel';
 import { LandscapePanel } from './components/LandscapePanel';
+import { HessianPanel } from './components/HessianPanel';
 import { Messages } from './components/Messages';
 import { ModelPanel } from './components/ModelPanel';
 import { ShiftReportPanel } from './components/ShiftReportPanel';
@@ -50,6 +51,7 @@ export function App() {
         <div className="column column-charts">
           <ChartsPanel />
           <LandscapePanel />
+          <HessianPanel />
         </div>
       </main>
       <footer className="footer">

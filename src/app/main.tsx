@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { boot, useApp } from './store';
 import { useLandscape } from './landscapeStore';
+import { useHessian } from './hessianStore';
 import './styles.css';
 
 declare global {
@@ -11,6 +12,7 @@ declare global {
     __fmp?: {
       state: typeof useApp.getState;
       landscape: typeof useLandscape.getState;
+      hessian: typeof useHessian.getState;
       tfBackend(): Promise<string>;
       memory(): Promise<{ numTensors: number; numBytes: number }>;
     };
@@ -20,6 +22,7 @@ declare global {
 window.__fmp = {
   state: useApp.getState,
   landscape: useLandscape.getState,
+  hessian: useHessian.getState,
   tfBackend: async () => {
     const engine = useApp.getState().engine;
     if (!engine) throw new Error('the engine has not started');

@@ -7,10 +7,11 @@ import { defaultComparison, LANE_COLORS, makeLane, MAX_LANES, type ComparisonCon
 import { PRESETS } from '../engine/train/presets';
 import type { MetricName, MetricPoint } from '../engine/train/metrics';
 import { defaultOptimizerConfig } from '../engine/optim/registry';
-import type { ComparisonSummary, DatasetSummary, EngineEvent, RunStatus, ShiftReport, UserDatasetKind } from '../worker/api';
+import type { ComparisonSummary, DatasetSummary, EngineEvent, RunStatus, ShiftReportWithHessian, UserDatasetKind } from '../worker/api';
 import { startEngine, type StartedEngine } from '../worker/client';
 import { readUrlOptions, setUrlParam } from './url';
 import { onLandscapeEvent } from './landscapeStore';
+import { onHessianEvent, useHessian } from './hessianStore';
 
 export interface Series {
   steps: number[];
@@ -48,7 +49,7 @@ export interface AppState {
   speed: number | null;
   messages: Message[];
   /** The last one-shot optimum shift, shown until dismissed. */
-  shiftReport: (ShiftReport & { laneName: string }) | null;
+  shiftReport: (ShiftReportWithHessian & { laneName: string }) | null;
 }
 
 const IDLE: RunStatus = { playing: false, step: 0, epoch: 0, totalSteps: 0, finished: false, stepsPerSecond: 0 };
@@ -116,6 +117,7 @@ function appendPoints(points: MetricPoint[]): void {
 
 function onEngineEvent(event: EngineEvent): void {
   onLandscapeEvent(event);
+  onHessianEvent(event);
   switch (event.type) {
     case 'load-progress':
       set({ loadProgress: event.progress });
@@ -179,6 +181,7 @@ export async function switchBackend(request: BackendRequest): Promise<void> {
     const engine = await startEngine(request, readUrlOptions(window.location.search).useWorker);
     await engine.api.subscribe(onEngineEvent);
     set({ engine, backend: engine.report });
+    if (useHessian.getState().trackingOn) await engine.api.setHessianTracking(useHessian.getState().tracking);
     await selectDataset(get().config.datasetId);
   } catch (error) {
     set({ phase: 'failed' });
@@ -325,7 +328,8 @@ export async function shiftNow(laneId: string, samples: number): Promise<void> {
   const lane = get().config.lanes.find((l) => l.id === laneId);
   if (!engine || !lane) return;
   try {
-    const report = await engine.api.shiftNow(laneId, samples);
+    const { measureShift, settings } = useHessian.getState();
+    const report = await engine.api.shiftNow(laneId, samples, measureShift ? settings : undefined);
     set({ shiftReport: { ...report, laneName: lane.name } });
   } catch (error) {
     notify('error', describe(error));

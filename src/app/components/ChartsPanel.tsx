@@ -1,6 +1,8 @@
 import type { MetricName } from '../../engine/train/metrics';
 import type { LaneConfig } from '../../engine/train/config';
+import { useMemo } from 'react';
 import { useApp, type XAxis } from '../store';
+import { useHessian } from '../hessianStore';
 import { MetricChart, X_LABELS } from './MetricChart';
 import { Panel, SelectField } from './controls';
 
@@ -25,6 +27,25 @@ const METHOD_CHARTS: MethodChart[] = [
   { metrics: ['deform_scale'], shown: (l) => l.deformation.kind !== 'none' },
   { metrics: ['deform_clamps'], shown: (l) => l.deformation.kind !== 'none' },
 ];
+
+function TrackingCharts() {
+  const on = useHessian((s) => s.trackingOn);
+  const t = useHessian((s) => s.tracking);
+  const version = useApp((s) => s.seriesVersion);
+  const series = useApp((s) => s.series);
+  const any = useMemo(() => Object.values(series).some((lane) => (lane.hess_lmax?.values.length ?? 0) > 0), [series, version]);
+  if (!on && !any) return null;
+  const settings = `every ${t.every} steps on ${t.samples} training samples: λmax by ${t.iterations} Lanczos steps, the trace by ${t.traceSamples} Hutchinson samples`;
+  return (
+    <>
+      <h3>Curvature during training</h3>
+      <div className="charts">
+        <MetricChart metrics={['hess_lmax']} title={`λmax (${t.iterations} Lanczos steps, ${t.samples} samples)`} help={`Largest Hessian eigenvalue, ${settings}`} />
+        <MetricChart metrics={['hess_trace']} title={`Tr(H) (${t.traceSamples} Hutchinson samples, ${t.samples} samples)`} help={`Hessian trace, ${settings}`} />
+      </div>
+    </>
+  );
+}
 
 export function ChartsPanel() {
   const logScale = useApp((s) => s.logScale);
@@ -57,6 +78,7 @@ export function ChartsPanel() {
           <MetricChart key={metric} metrics={[metric]} />
         ))}
       </div>
+      <TrackingCharts />
       {methodCharts.length > 0 && (
         <>
           <h3>Method metrics</h3>

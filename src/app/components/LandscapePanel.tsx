@@ -5,6 +5,8 @@ import { cancelLandscape, computeLandscape, updateLandscapeSettings, useLandscap
 import { notify, useApp } from '../store';
 import { CheckboxField, NumberField, Panel, SelectField } from './controls';
 import { CurveChart } from './landscape/CurveChart';
+import { JobProgress } from './JobProgress';
+import { LaneChooser } from './LaneChooser';
 import { CurveReadouts, SurfaceReadouts } from './landscape/Readouts';
 import { SurfaceViews } from './landscape/SurfaceViews';
 import { completeGrid } from './landscape/surfaceGrid';
@@ -15,26 +17,10 @@ const KINDS: Array<{ value: LandscapeKind; label: string; title: string }> = [
   { value: 'interpolation', label: 'interpolation', title: 'L(θ1 + α(θ2 − θ1)): the straight line between two weight vectors (lanes, or a lane’s initial and current weights)' },
 ];
 
-function formatSeconds(s: number): string {
-  return s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(s < 10 ? 1 : 0)} s`;
-}
-
 function Progress() {
   const running = useLandscape((s) => s.running);
   const progress = useLandscape((s) => s.progress);
-  if (!running) return null;
-  const fraction = progress && progress.total > 0 ? progress.done / progress.total : 0;
-  const eta = progress && progress.done > 0 ? (progress.seconds / progress.done) * (progress.total - progress.done) : NaN;
-  return (
-    <div className="progress" data-testid="landscape-progress">
-      <div className="progress-bar" role="progressbar" aria-label="landscape progress" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100}>
-        <div style={{ width: `${fraction * 100}%` }} />
-      </div>
-      <div className="progress-text">
-        {(fraction * 100).toFixed(0)}% · {progress ? formatSeconds(progress.seconds) : '0 s'} elapsed{Number.isFinite(eta) ? ` · about ${formatSeconds(eta)} left` : ''}
-      </div>
-    </div>
-  );
+  return <JobProgress running={running !== null} progress={progress} label="landscape progress" testId="landscape-progress" />;
 }
 
 function EndpointField({ label, help, value, lanes, onChange }: { label: string; help: string; value: Endpoint; lanes: LaneConfig[]; onChange(e: Endpoint): void }) {
@@ -70,7 +56,6 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
   const running = useLandscape((s) => s.running) !== null;
   const dataset = useApp((s) => s.dataset);
   const patch = (p: Partial<LandscapeSettings>) => updateLandscapeSettings(p);
-  const chosen = laneIds.length > 0 ? laneIds : lanes.map((l) => l.id);
   return (
     <div className="landscape-settings">
       <div className="row">
@@ -102,21 +87,9 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
         )}
       </div>
       {kind !== 'interpolation' && (
-        <div className="landscape-lanes">
-          <span className="label" title="Lanes to compute; each gets its own view">lanes:</span>
-          {lanes.map((lane) => (
-            <label key={lane.id} title={`Include ${lane.name}`} className="lane-check">
-              <input type="checkbox" checked={chosen.includes(lane.id)} disabled={running}
-                onChange={(e) => {
-                  const next = e.target.checked ? [...chosen, lane.id] : chosen.filter((id) => id !== lane.id);
-                  if (next.length === 0) notify('error', 'choose at least one lane');
-                  else useLandscape.setState({ laneIds: next.length === lanes.length ? [] : next });
-                }} />
-              <span className="swatch-inline" style={{ background: lane.color }} />{lane.name}
-            </label>
-          ))}
+        <LaneChooser lanes={lanes} chosen={laneIds} disabled={running} onChange={(ids) => useLandscape.setState({ laneIds: ids })}>
           <CheckboxField label="per-lane seeds" help="Draw each lane's directions from its own seed instead of the shared one" checked={settings.perLaneSeeds} onChange={(v) => patch({ perLaneSeeds: v })} />
-        </div>
+        </LaneChooser>
       )}
     </div>
   );

@@ -8,8 +8,8 @@ import type { LaneConfig } from '../../engine/train/config';
 
 const HEIGHT = 170;
 const LOG_METRICS: MetricName[] = ['train_loss', 'test_loss'];
-const UNSMOOTHED: MetricName[] = ['lr', 'head_norm', 'deform_clamps', 'sos_head_before', 'sos_head_after'];
-const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after'];
+const UNSMOOTHED: MetricName[] = ['lr', 'head_norm', 'deform_clamps', 'sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
+const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
 /** Metrics whose y axis starts at zero (a constant ‖e‖ = ρ would otherwise show rounding noise). */
 const ZERO_BASED: MetricName[] = ['sam_e_norm', 'deform_clamps', 'deform_scale', 'steps_per_s', 'head_norm', 'sos_head_before'];
 export const X_LABELS: Record<XAxis, string> = { step: 'step', gradEvals: 'gradient evaluations', wallSeconds: 'wall time (s)' };
@@ -110,7 +110,7 @@ export function MetricChart({ metrics, title, help, laneFilter }: { metrics: Met
         {logScale ? ' (log)' : ''}
       </figcaption>
       <div ref={container} className="chart-canvas" />
-      {points === 0 && <div className="chart-empty">{EVENT_METRICS.includes(primary) ? 'no shift yet' : 'press play to train'}</div>}
+      {points === 0 && <div className="chart-empty">{primary.startsWith('hess_') ? 'no measurement yet' : EVENT_METRICS.includes(primary) ? 'no shift yet' : 'press play to train'}</div>}
     </figure>
   );
 }

@@ -32,6 +32,16 @@ export function ShiftReportPanel() {
               <tr title="Loss on the b2 samples of the shift (kept by construction)"><td>loss on the b2 samples</td><td>{fmt(report.sosLossBefore)}</td><td>{fmt(report.sosLossAfter)}</td></tr>
               <tr title="Loss on the whole training split"><td>training loss (whole split)</td><td>{fmt(report.trainLossBefore)}</td><td className={rose ? 'bad' : ''}>{fmt(report.trainLossAfter)}</td></tr>
               <tr><td>training accuracy</td><td>{(report.trainAccuracyBefore * 100).toFixed(2)}%</td><td>{(report.trainAccuracyAfter * 100).toFixed(2)}%</td></tr>
+              {report.hessian && (
+                <>
+                  <tr title={`Top Hessian eigenvalues of the training loss on ${report.hessian.before.samples} samples (Lanczos)`} data-testid="shift-eigenvalues">
+                    <td>Hessian top eigenvalues</td><td>{report.hessian.before.eigenvalues.map((v) => v.toPrecision(4)).join(', ')}</td><td>{report.hessian.after.eigenvalues.map((v) => v.toPrecision(4)).join(', ')}</td>
+                  </tr>
+                  <tr title="Hutchinson estimate of the Hessian trace ± its standard error" data-testid="shift-trace">
+                    <td>Hessian trace</td><td>{fmt(report.hessian.before.trace)} ± {fmt(report.hessian.before.stdError)}</td><td>{fmt(report.hessian.after.trace)} ± {fmt(report.hessian.after.stdError)}</td>
+                  </tr>
+                </>
+              )}
             </tbody>
           </table>
           {rose && (

@@ -1,0 +1,624 @@
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+
+export interface EigenBarLane {
+  name: string;
+  /** #rrggbb */
+  color: string;
+  /** Largest first; may be negative; lanes may have different lengths. */
+  eigenvalues: number[];
+}
+
+export interface EigenBars3DProps {
+  lanes: EigenBarLane[];
+  /** Height by sign(λ)·log10(1+|λ|/λ0) with λ0 = 1e-3 × max|λ|, so small and large eigenvalues are both visible. */
+  log: boolean;
+  /** Canvas height in CSS pixels; default 300. */
+  height?: number;
+}
+
+const DEFAULT_HEIGHT = 300;
+const ROW_PITCH = 1.8;
+const BAR_WIDTH = 0.6;
+/** Keeps zero eigenvalues visible (and hoverable) as thin tiles. */
+const MIN_BAR = 0.02;
+const LOG_FLOOR_RATIO = 1e-3;
+const LABEL_HEIGHT = 0.5;
+const MAX_NAME_LENGTH = 24;
+const KEY_ZOOM = 1.1;
+/** From the camera target toward the camera: front (−y), right (+x) and above (+z). */
+const CAMERA_DIRECTION = new THREE.Vector3(0.35, -1.3, 1.2);
+const FIT_MARGIN = 1.08;
+const HELP = 'Top Hessian eigenvalues of each lane: drag to orbit, scroll to zoom; hover a bar for its value';
+const ARIA_LABEL = 'Top Hessian eigenvalues of every lane in 3D';
+const INK = '#37474f';
+const WHITE = new THREE.Color(0xffffff);
+const BLACK = new THREE.Color(0x000000);
+const HOVER_EMISSIVE = new THREE.Color(0x5a5a5a);
+
+interface BarInfo {
+  lane: string;
+  rank: number;
+  value: number;
+}
+
+/** World layout: x = rank column (λ1 at x = 0), y = lane row (first lane in front), z = scaled eigenvalue. */
+interface Layout {
+  columns: number;
+  rows: number;
+  zTop: number;
+  maxAbs: number;
+  /** Most negative eigenvalue, or null when there is none. */
+  minNegative: number | null;
+  log: boolean;
+  height(v: number): number;
+}
+
+interface Stage {
+  renderer: THREE.WebGLRenderer;
+  scene: THREE.Scene;
+  camera: THREE.PerspectiveCamera;
+  controls: OrbitControls;
+  /** Everything derived from the props; rebuilt as a whole. */
+  content: THREE.Group;
+  bars: Map<THREE.Mesh, BarInfo>;
+  hovered: THREE.Mesh | null;
+  raycaster: THREE.Raycaster;
+  /** Camera is refitted on rebuild/resize until the user moves it, and whenever the grid shape changes. */
+  userMoved: boolean;
+  /** True while fitCamera runs, so its own 'change' event does not count as a user move. */
+  fitting: boolean;
+  fittedShape: string;
+  pointer: { x: number; y: number } | null;
+  resizeObserver: ResizeObserver;
+  render(): void;
+}
+
+// ---------------------------------------------------------------------------
+// Scale and formatting
+// ---------------------------------------------------------------------------
+
+function heightFunction(maxAbs: number, log: boolean, zTop: number): (v: number) => number {
+  if (!(maxAbs > 0)) return () => 0;
+  if (!log) return (v) => (v / maxAbs) * zTop;
+  const l0 = LOG_FLOOR_RATIO * maxAbs;
+  const top = Math.log10(1 + maxAbs / l0);
+  return (v) => ((Math.sign(v) * Math.log10(1 + Math.abs(v) / l0)) / top) * zTop;
+}
+
+function makeLayout(lanes: EigenBarLane[], log: boolean): Layout {
+  const columns = Math.max(1, ...lanes.map((l) => l.eigenvalues.length));
+  const rows = Math.max(1, lanes.length);
+  let maxAbs = 0;
+  let minNegative: number | null = null;
+  for (const lane of lanes) {
+    for (const v of lane.eigenvalues) {
+      if (!Number.isFinite(v)) continue;
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+      if (v < 0 && (minNegative === null || v < minNegative)) minNegative = v;
+    }
+  }
+  const zTop = Math.min(8, Math.max(2.5, 0.45 * Math.max(columns, rows * ROW_PITCH)));
+  return { columns, rows, zTop, maxAbs, minNegative, log, height: heightFunction(maxAbs, log, zTop) };
+}
+
+/** Read-out precision: "12.34", or exponent notation for very small or large magnitudes. */
+function formatEigenvalue(v: number): string {
+  const a = Math.abs(v);
+  return a === 0 || (a >= 1e-2 && a < 1e4) ? v.toFixed(2) : v.toExponential(2);
+}
+
+function formatTick(v: number): string {
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(3))) : v.toExponential(1);
+}
+
+// ---------------------------------------------------------------------------
+// Scene construction
+// ---------------------------------------------------------------------------
+
+function rowY(row: number): number {
+  return row * ROW_PITCH;
+}
+
+function backEdge(layout: Layout): number {
+  return rowY(layout.rows - 1) + ROW_PITCH / 2;
+}
+
+function barColor(base: THREE.Color, rank: number, columns: number, negative: boolean): THREE.Color {
+  if (negative) return base.clone().lerp(BLACK, 0.35);
+  return base.clone().lerp(WHITE, columns > 1 ? (0.3 * rank) / (columns - 1) : 0);
+}
+
+function barMesh(h: number, color: THREE.Color, negative: boolean): THREE.Mesh {
+  const size = Math.max(Math.abs(h), MIN_BAR);
+  const material = new THREE.MeshLambertMaterial({
+    color,
+    transparent: negative,
+    opacity: negative ? 0.55 : 1,
+  });
+  const mesh = new THREE.Mesh(new THREE.BoxGeometry(BAR_WIDTH, BAR_WIDTH, size), material);
+  mesh.position.z = (negative ? -size : size) / 2;
+  return mesh;
+}
+
+function laneBars(lane: EigenBarLane, row: number, layout: Layout, bars: Map<THREE.Mesh, BarInfo>): THREE.Group {
+  const group = new THREE.Group();
+  const base = new THREE.Color(lane.color);
+  lane.eigenvalues.forEach((value, rank) => {
+    if (!Number.isFinite(value)) return;
+    const negative = value < 0;
+    const mesh = barMesh(layout.height(value), barColor(base, rank, layout.columns, negative), negative);
+    mesh.position.x = rank;
+    mesh.position.y = rowY(row);
+    bars.set(mesh, { lane: lane.name, rank: rank + 1, value });
+    group.add(mesh);
+  });
+  return group;
+}
+
+function lineSegments(points: number[], color: number, opacity = 1): THREE.LineSegments {
+  const geometry = new THREE.BufferGeometry();
+  geometry.setAttribute('position', new THREE.Float32BufferAttribute(points, 3));
+  const material = new THREE.LineBasicMaterial({ color, transparent: opacity < 1, opacity });
+  return new THREE.LineSegments(geometry, material);
+}
+
+/**
+ * Translucent floor at λ = 0 with one cell per bar. It writes no depth so that bars of negative
+ * eigenvalues below it stay visible through it.
+ */
+function basePlane(layout: Layout): THREE.Group {
+  const x0 = -0.5;
+  const x1 = layout.columns - 0.5;
+  const y0 = -ROW_PITCH / 2;
+  const y1 = backEdge(layout);
+  const material = new THREE.MeshBasicMaterial({
+    color: 0xe9edf0,
+    transparent: true,
+    opacity: 0.6,
+    depthWrite: false,
+    side: THREE.DoubleSide,
+  });
+  const plane = new THREE.Mesh(new THREE.PlaneGeometry(x1 - x0, y1 - y0), material);
+  plane.position.set((x0 + x1) / 2, (y0 + y1) / 2, 0);
+  const points: number[] = [];
+  for (let c = 0; c <= layout.columns; c++) points.push(x0 + c, y0, 0, x0 + c, y1, 0);
+  for (let r = 0; r <= layout.rows; r++) points.push(x0, y0 + r * ROW_PITCH, 0, x1, y0 + r * ROW_PITCH, 0);
+  const group = new THREE.Group();
+  group.add(plane, lineSegments(points, 0xc3ccd2));
+  return group;
+}
+
+interface LabelStyle {
+  color: string;
+  /** Sprite anchor: 0 = left edge at the position, 0.5 = centred, 1 = right edge. */
+  anchorX: number;
+  swatch?: string;
+  /** Drawn over everything: lane names sit right behind the tallest bars of the rows in front. */
+  overlay?: boolean;
+}
+
+const LABEL_FONT = '600 64px system-ui, sans-serif';
+const LABEL_PX = 96;
+/** Half-transparent so labels over bars stay readable without hiding them. */
+const LABEL_BACKGROUND = 'rgba(255, 255, 255, 0.7)';
+
+function textWidth(ctx: CanvasRenderingContext2D | null, text: string): number {
+  if (!ctx) return text.length * 36;
+  ctx.font = LABEL_FONT;
+  return Math.ceil(ctx.measureText(text).width);
+}
+
+/** Canvas-texture sprite whose world height is `height`; its width follows the text. */
+function textSprite(text: string, height: number, style: LabelStyle): THREE.Sprite {
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d');
+  const swatchPx = style.swatch ? 64 : 0;
+  canvas.width = Math.max(2, textWidth(ctx, text) + swatchPx + 16);
+  canvas.height = LABEL_PX;
+  if (ctx) {
+    // Resizing the canvas resets the context state.
+    ctx.fillStyle = LABEL_BACKGROUND;
+    ctx.fillRect(0, 8, canvas.width, LABEL_PX - 16);
+    ctx.font = LABEL_FONT;
+    ctx.textBaseline = 'middle';
+    if (style.swatch) {
+      ctx.fillStyle = style.swatch;
+      ctx.fillRect(8, LABEL_PX / 2 - 22, 44, 44);
+    }
+    ctx.fillStyle = style.color;
+    ctx.fillText(text, 8 + swatchPx, LABEL_PX / 2 + 4);
+  }
+  const texture = new THREE.CanvasTexture(canvas);
+  texture.colorSpace = THREE.SRGBColorSpace;
+  const overlay = style.overlay === true;
+  const material = new THREE.SpriteMaterial({ map: texture, transparent: true, depthWrite: false, depthTest: !overlay });
+  const sprite = new THREE.Sprite(material);
+  sprite.renderOrder = overlay ? 1 : 0;
+  sprite.scale.set((height * canvas.width) / canvas.height, height, 1);
+  sprite.center.set(style.anchorX, 0.5);
+  return sprite;
+}
+
+function truncate(name: string): string {
+  return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH - 1)}…` : name;
+}
+
+function laneLabels(lanes: EigenBarLane[]): THREE.Group {
+  const group = new THREE.Group();
+  lanes.forEach((lane, row) => {
+    const label = textSprite(truncate(lane.name), LABEL_HEIGHT, { color: INK, anchorX: 1, swatch: lane.color, overlay: true });
+    label.position.set(-0.8, rowY(row), 0);
+    group.add(label);
+  });
+  return group;
+}
+
+/** Every rank while they fit, otherwise λ1 and every 5th or 10th. */
+function rankStep(columns: number): number {
+  if (columns <= 16) return 1;
+  return columns <= 40 ? 5 : 10;
+}
+
+function rankLabels(layout: Layout): THREE.Group {
+  const group = new THREE.Group();
+  const step = rankStep(layout.columns);
+  for (let rank = 1; rank <= layout.columns; rank++) {
+    if (rank !== 1 && rank % step !== 0) continue;
+    const label = textSprite(`λ${rank}`, LABEL_HEIGHT, { color: INK, anchorX: 0.5 });
+    label.position.set(rank - 1, -ROW_PITCH / 2 - 0.4, 0);
+    group.add(label);
+  }
+  return group;
+}
+
+/**
+ * Values marked on the scale axis, most important first (a label too close to an earlier one is
+ * dropped): the top of the shared scale, the most negative value, fractions of the top, and 0.
+ */
+function tickValues(layout: Layout): number[] {
+  if (!(layout.maxAbs > 0)) return [0];
+  const m = layout.maxAbs;
+  const negative = layout.minNegative === null ? [] : [layout.minNegative];
+  const fractions = layout.log ? [m / 10, m / 100] : [m / 2];
+  return [m, ...negative, ...fractions, 0];
+}
+
+/**
+ * Vertical axis at the back-right corner (clear of the lane names at the row starts), with
+ * reference lines along the back edge.
+ */
+function scaleAxis(layout: Layout): THREE.Group {
+  const group = new THREE.Group();
+  const x0 = -0.5;
+  const x1 = layout.columns - 0.5;
+  const y = backEdge(layout);
+  const placed: number[] = [];
+  const guides: number[] = [];
+  for (const v of tickValues(layout)) {
+    const z = layout.height(v);
+    if (placed.some((p) => Math.abs(p - z) < LABEL_HEIGHT * 1.2)) continue;
+    placed.push(z);
+    if (v !== 0) guides.push(x0, y, z, x1, y, z);
+    const label = textSprite(formatTick(v), LABEL_HEIGHT, { color: INK, anchorX: 0 });
+    label.position.set(x1 + 0.15, y, z);
+    group.add(label);
+  }
+  const zMin = Math.min(0, ...placed);
+  const axis = lineSegments([x1, y, zMin, x1, y, layout.zTop], 0x8a979e);
+  const title = textSprite(layout.log ? 'λ (log scale)' : 'λ', LABEL_HEIGHT, { color: INK, anchorX: 0.5 });
+  title.position.set(x1, y, layout.zTop + 0.45);
+  group.add(axis, lineSegments(guides, 0x8a979e, 0.45), title);
+  return group;
+}
+
+function disposeObject(root: THREE.Object3D): void {
+  root.traverse((o) => {
+    if (!(o instanceof THREE.Mesh || o instanceof THREE.Line || o instanceof THREE.Sprite)) return;
+    // three.js shares one geometry among all sprites; disposing it would only force re-uploads.
+    if (!(o instanceof THREE.Sprite)) o.geometry.dispose();
+    const materials: THREE.Material[] = Array.isArray(o.material) ? o.material : [o.material];
+    for (const m of materials) {
+      if ('map' in m && m.map instanceof THREE.Texture) m.map.dispose();
+      m.dispose();
+    }
+  });
+}
+
+function buildContent(stage: Stage, lanes: EigenBarLane[], layout: Layout): void {
+  disposeObject(stage.content);
+  stage.content.clear();
+  stage.bars.clear();
+  stage.hovered = null;
+  stage.content.add(basePlane(layout), laneLabels(lanes), rankLabels(layout), scaleAxis(layout));
+  lanes.forEach((lane, row) => stage.content.add(laneBars(lane, row, layout, stage.bars)));
+}
+
+// ---------------------------------------------------------------------------
+// Camera
+// ---------------------------------------------------------------------------
+
+function boxCorners(box: THREE.Box3): THREE.Vector3[] {
+  return Array.from({ length: 8 }, (_, k) => new THREE.Vector3(
+    k & 1 ? box.max.x : box.min.x,
+    k & 2 ? box.max.y : box.min.y,
+    k & 4 ? box.max.z : box.min.z,
+  ));
+}
+
+/**
+ * Points whose projection bounds the rendered content: the corners of every object's box (exact
+ * for the bars). Sprites are measured from their scale and anchor, as their geometry is a shared
+ * unit quad that knows neither.
+ */
+function contentPoints(root: THREE.Object3D): THREE.Vector3[] {
+  root.updateMatrixWorld(true);
+  const points: THREE.Vector3[] = [];
+  root.traverse((o) => {
+    if (o instanceof THREE.Sprite) {
+      const p = o.getWorldPosition(new THREE.Vector3());
+      const left = p.x - o.center.x * o.scale.x;
+      points.push(
+        new THREE.Vector3(left, p.y, p.z - o.scale.y / 2),
+        new THREE.Vector3(left + o.scale.x, p.y, p.z + o.scale.y / 2),
+      );
+    } else if (o instanceof THREE.Mesh || o instanceof THREE.Line) {
+      points.push(...boxCorners(new THREE.Box3().setFromObject(o)));
+    }
+  });
+  return points;
+}
+
+/** Screen-space bounds of the points in normalized device coordinates. */
+function ndcBounds(points: THREE.Vector3[], camera: THREE.PerspectiveCamera): THREE.Box2 {
+  const bounds = new THREE.Box2();
+  for (const point of points) {
+    const p = point.clone().project(camera);
+    bounds.expandByPoint(new THREE.Vector2(p.x, p.y));
+  }
+  return bounds;
+}
+
+/**
+ * Shifts the camera sideways so the projected box is centred, then moves it along its view axis so
+ * the box just fills the view. Perspective makes this approximate, hence a few passes.
+ */
+function refineFit(camera: THREE.PerspectiveCamera, target: THREE.Vector3, points: THREE.Vector3[], direction: THREE.Vector3): void {
+  camera.lookAt(target);
+  camera.updateMatrixWorld();
+  const bounds = ndcBounds(points, camera);
+  const mid = bounds.getCenter(new THREE.Vector2());
+  const size = bounds.getSize(new THREE.Vector2());
+  const distance = camera.position.distanceTo(target);
+  const tanV = Math.tan(THREE.MathUtils.degToRad(camera.fov / 2));
+  const right = new THREE.Vector3().setFromMatrixColumn(camera.matrixWorld, 0);
+  const up = new THREE.Vector3().setFromMatrixColumn(camera.matrixWorld, 1);
+  target.addScaledVector(right, mid.x * tanV * camera.aspect * distance).addScaledVector(up, mid.y * tanV * distance);
+  const fill = Math.max(size.x, size.y) / 2;
+  camera.position.copy(target).addScaledVector(direction, distance * fill * FIT_MARGIN);
+  camera.lookAt(target);
+  camera.updateMatrixWorld();
+}
+
+/** From the front-right and above, at a distance where the whole content fits the view. */
+function fitCamera(stage: Stage): void {
+  const points = contentPoints(stage.content);
+  const box = new THREE.Box3().setFromPoints(points);
+  if (box.isEmpty()) return;
+  const target = box.getCenter(new THREE.Vector3());
+  const radius = Math.max(box.getSize(new THREE.Vector3()).length() / 2, 1);
+  const direction = CAMERA_DIRECTION.clone().normalize();
+  const camera = stage.camera;
+  camera.near = radius / 100;
+  camera.far = radius * 100;
+  camera.updateProjectionMatrix();
+  camera.position.copy(target).addScaledVector(direction, 3 * radius);
+  for (let pass = 0; pass < 3; pass++) refineFit(camera, target, points, direction);
+  stage.controls.minDistance = radius * 0.2;
+  stage.controls.maxDistance = radius * 20;
+  stage.controls.target.copy(target);
+  stage.fitting = true;
+  stage.controls.update();
+  stage.fitting = false;
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle
+// ---------------------------------------------------------------------------
+
+function resizeStage(stage: Stage, host: HTMLElement): void {
+  const width = Math.max(1, host.clientWidth);
+  const height = Math.max(1, host.clientHeight);
+  stage.renderer.setSize(width, height, false);
+  stage.camera.aspect = width / height;
+  stage.camera.updateProjectionMatrix();
+  if (!stage.userMoved && stage.content.children.length > 0) fitCamera(stage);
+  stage.render();
+}
+
+function createStage(host: HTMLElement, keyTarget: HTMLElement): Stage {
+  const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+  renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+  renderer.setClearColor(0xffffff, 1);
+  const canvas = renderer.domElement;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', ARIA_LABEL);
+  canvas.style.width = '100%';
+  canvas.style.height = '100%';
+  canvas.style.display = 'block';
+  host.appendChild(canvas);
+
+  const scene = new THREE.Scene();
+  const camera = new THREE.PerspectiveCamera(40, 1, 0.01, 100);
+  camera.up.set(0, 0, 1); // z is the eigenvalue axis; must be set before OrbitControls reads it
+  const controls = new OrbitControls(camera, canvas);
+  controls.listenToKeyEvents(keyTarget);
+  // Lambert divides by π since three r155, hence the π factors to keep lane colours bright.
+  const ambient = new THREE.AmbientLight(0xffffff, 0.6 * Math.PI);
+  const sun = new THREE.DirectionalLight(0xffffff, 0.6 * Math.PI);
+  sun.position.set(0.5, -0.8, 1);
+  const content = new THREE.Group();
+  scene.add(ambient, sun, content);
+
+  const stage: Stage = {
+    renderer, scene, camera, controls, content,
+    bars: new Map(),
+    hovered: null,
+    raycaster: new THREE.Raycaster(),
+    userMoved: false,
+    fitting: false,
+    fittedShape: '',
+    pointer: null,
+    resizeObserver: new ResizeObserver(() => resizeStage(stage, host)),
+    render: () => renderer.render(scene, camera),
+  };
+  // Keyboard orbit/pan/zoom emits 'change' but no 'start', so 'change' is what marks a user move.
+  controls.addEventListener('change', () => {
+    if (!stage.fitting) stage.userMoved = true;
+    stage.render();
+  });
+  stage.resizeObserver.observe(host);
+  resizeStage(stage, host);
+  return stage;
+}
+
+function destroyStage(stage: Stage): void {
+  stage.resizeObserver.disconnect();
+  stage.controls.dispose();
+  disposeObject(stage.scene);
+  stage.scene.clear();
+  stage.renderer.dispose();
+  stage.renderer.forceContextLoss();
+  stage.renderer.domElement.remove();
+}
+
+function pickBar(stage: Stage, clientX: number, clientY: number): THREE.Mesh | null {
+  const rect = stage.renderer.domElement.getBoundingClientRect();
+  if (rect.width === 0 || rect.height === 0) return null;
+  const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+  stage.raycaster.setFromCamera(ndc, stage.camera);
+  const hit = stage.raycaster.intersectObjects([...stage.bars.keys()], false)[0];
+  return hit && hit.object instanceof THREE.Mesh ? hit.object : null;
+}
+
+function setEmissive(mesh: THREE.Mesh, color: THREE.Color): void {
+  if (mesh.material instanceof THREE.MeshLambertMaterial) mesh.material.emissive.copy(color);
+}
+
+/** Highlights the bar under the pointer (or none) and returns its read-out text. */
+function updateHover(stage: Stage): string | null {
+  const bar = stage.pointer ? pickBar(stage, stage.pointer.x, stage.pointer.y) : null;
+  if (bar !== stage.hovered) {
+    if (stage.hovered) setEmissive(stage.hovered, BLACK);
+    if (bar) setEmissive(bar, HOVER_EMISSIVE);
+    stage.hovered = bar;
+    stage.render();
+  }
+  const info = bar ? stage.bars.get(bar) : undefined;
+  return info ? `${info.lane} λ${info.rank} = ${formatEigenvalue(info.value)}` : null;
+}
+
+/**
+ * 3D bar chart of the top Hessian eigenvalues: one row per lane, one column per rank, all on one
+ * shared (linear or symmetric-log) height scale; negative eigenvalues hang below the floor.
+ */
+export function EigenBars3D(props: EigenBars3DProps) {
+  const { lanes, log, height = DEFAULT_HEIGHT } = props;
+  const wrapperRef = useRef<HTMLDivElement>(null);
+  const canvasHostRef = useRef<HTMLDivElement>(null);
+  const stageRef = useRef<Stage | null>(null);
+  const [readout, setReadout] = useState<string | null>(null);
+  const [unavailable, setUnavailable] = useState(false);
+  const hasData = lanes.some((l) => l.eigenvalues.length > 0);
+  // Parents often pass a fresh but equal array on every render; rebuild only when the data changes.
+  const signature = JSON.stringify(lanes) + String(log);
+
+  useEffect(() => {
+    const host = canvasHostRef.current;
+    const wrapper = wrapperRef.current;
+    if (!hasData || !host || !wrapper) return;
+    let stage: Stage;
+    try {
+      stage = createStage(host, wrapper);
+    } catch {
+      setUnavailable(true);
+      return;
+    }
+    stageRef.current = stage;
+    return () => {
+      stageRef.current = null;
+      destroyStage(stage);
+    };
+  }, [hasData]);
+
+  useEffect(() => {
+    const stage = stageRef.current;
+    if (!stage) return;
+    const layout = makeLayout(lanes, log);
+    buildContent(stage, lanes, layout);
+    const shape = `${layout.columns}x${layout.rows}`;
+    if (!stage.userMoved || shape !== stage.fittedShape) {
+      stage.fittedShape = shape;
+      stage.userMoved = false;
+      fitCamera(stage);
+    }
+    stage.render();
+    setReadout(updateHover(stage));
+    // `signature` stands for `lanes` and `log` (see above).
+  }, [signature, hasData]);
+
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    const stage = stageRef.current;
+    if (!stage) return;
+    stage.pointer = { x: e.clientX, y: e.clientY };
+    setReadout(updateHover(stage));
+  };
+
+  const onPointerLeave = () => {
+    const stage = stageRef.current;
+    if (stage) {
+      stage.pointer = null;
+      updateHover(stage);
+    }
+    setReadout(null);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const controls = stageRef.current?.controls;
+    if (!controls) return;
+    // OrbitControls has no keyboard zoom; dollyOut moves the camera closer.
+    if (e.key === '+' || e.key === '=') controls.dollyOut(KEY_ZOOM);
+    else if (e.key === '-' || e.key === '_') controls.dollyIn(KEY_ZOOM);
+    else return;
+    e.preventDefault();
+  };
+
+  if (!hasData) {
+    return (
+      <div className="eigen-bars eigen-bars-empty" data-testid="eigen-bars">
+        No eigenvalues to show yet.
+      </div>
+    );
+  }
+
+  return (
+    <div ref={wrapperRef} className="eigen-bars" data-testid="eigen-bars" tabIndex={0} title={HELP} onKeyDown={onKeyDown}>
+      <div className="eigen-bars-stage" style={{ height }} onPointerMove={onPointerMove} onPointerLeave={onPointerLeave}>
+        <div ref={canvasHostRef} className="eigen-bars-canvas" />
+        {readout !== null && (
+          <div className="eigen-bars-readout" role="status">
+            {readout}
+          </div>
+        )}
+        {unavailable && (
+          <div className="eigen-bars-unavailable" title="This browser could not create a WebGL context">
+            3D view unavailable (WebGL could not start).
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { create } from 'zustand';
+import { DEFAULT_HESSIAN, DEFAULT_TRACKING, type HessianResult, type HessianSettings, type HessianTracking } from '../engine/hessian/config';
+import type { EngineEvent, LandscapeProgress } from '../worker/api';
+import { notify, useApp } from './store';
+
+export interface HessianState {
+  settings: HessianSettings;
+  /** Lanes to analyse; empty means every lane. */
+  laneIds: string[];
+  running: { started: number } | null;
+  progress: LandscapeProgress | null;
+  /** The latest analysis of each lane. */
+  results: Record<string, HessianResult>;
+  tracking: HessianTracking;
+  trackingOn: boolean;
+  /** Measure top eigenvalues and the trace before and after "shift now". */
+  measureShift: boolean;
+  logBars: boolean;
+}
+
+export const useHessian = create<HessianState>(() => ({
+  settings: DEFAULT_HESSIAN,
+  laneIds: [],
+  running: null,
+  progress: null,
+  results: {},
+  tracking: DEFAULT_TRACKING,
+  trackingOn: false,
+  measureShift: false,
+  logBars: false,
+}));
+
+const set = useHessian.setState;
+const get = useHessian.getState;
+
+export function onHessianEvent(event: EngineEvent): void {
+  if (event.type === 'hessian-progress') set({ progress: event.progress });
+  else if (event.type === 'hessian-result') set((s) => ({ results: { ...s.results, [event.result.laneId]: event.result } }));
+}
+
+export function selectedHessianLanes(): string[] {
+  const lanes = useApp.getState().config.lanes.map((l) => l.id);
+  const chosen = get().laneIds.filter((id) => lanes.includes(id));
+  return chosen.length > 0 ? chosen : lanes;
+}
+
+export async function computeHessian(): Promise<void> {
+  const engine = useApp.getState().engine;
+  if (!engine || get().running) return;
+  set({ running: { started: performance.now() }, progress: null });
+  try {
+    const outcome = await engine.api.computeHessian({ laneIds: selectedHessianLanes(), settings: get().settings });
+    if (outcome.cancelled) notify('info', `Hessian analysis cancelled after ${outcome.seconds.toFixed(1)} s: finished lanes are kept`);
+  } catch (error) {
+    notify('error', error instanceof Error ? error.message : String(error));
+  } finally {
+    set({ running: null });
+  }
+}
+
+export async function cancelHessian(): Promise<void> {
+  await useApp.getState().engine?.api.cancelHessian();
+}
+
+export function updateHessianSettings(patch: Partial<HessianSettings>): void {
+  set((s) => ({ settings: { ...s.settings, ...patch } }));
+}
+
+/** Turns λmax/trace tracking on or off (or changes its settings); the engine validates them. */
+export async function applyTracking(on: boolean, tracking: HessianTracking = get().tracking): Promise<void> {
+  const engine = useApp.getState().engine;
+  try {
+    await engine?.api.setHessianTracking(on ? tracking : null);
+    set({ trackingOn: on, tracking });
+  } catch (error) {
+    notify('error', error instanceof Error ? error.message : String(error));
+  }
+}
