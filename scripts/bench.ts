@@ -5,7 +5,8 @@
  * Playwright (webgpu, webgl, wasm, cpu); and the cost per step of every method relative to SGD
  * (the "One lane per method" preset; --no-methods skips it); and the loss-landscape evaluation,
  * naive per-point loop vs fast path (--only landscape for that alone; --mlp-grid, --cnn-grid,
- * --samples). Reports; never fails a test. The browser part serves dist/ (it builds it if missing).
+ * --samples); and one HVP against one gradient and the top-5 eigenvalues (--only hessian).
+ * Reports; never fails a test. The browser part serves dist/ (it builds it if missing).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { PRESETS } from '../src/engine/train/presets';
 import { METHODS } from '../src/engine/optim/methods';
 import type { Dataset } from '../src/engine/data/dataset';
 import { landscapeBenchmarks, type LandscapeBenchRow } from './bench-landscape';
+import { benchHessian, type HessianBench } from './bench-hessian';
 
 /** Per-method cost: the "One lane per method" preset, each lane timed on its own (default MLP, batch 64). */
 interface MethodRow {
@@ -168,6 +170,17 @@ export async function main(args: string[]): Promise<number> {
   const methods: MethodRow[] = [];
   const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version };
   let landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow } | null = null;
+  let hessianRow: HessianBench | null = null;
+  if (only === undefined || only === 'hessian') {
+    const report = await initBackend('wasm');
+    log(`hessian on ${report.name}: one HVP vs one gradient, top-5 eigenvalues of the default MLP…`);
+    hessianRow = await benchHessian(await loadFashion());
+    if (only === 'hessian') {
+      if (json) console.log(JSON.stringify({ machine, hvp: { hvpOverGradient: hessianRow.hvpOverGradient }, hessian: hessianRow }, null, 2));
+      else printHessian(hessianRow);
+      return 0;
+    }
+  }
   if (only === undefined || only === 'landscape') {
     const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
     const report = await initBackend('wasm');
@@ -198,7 +211,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const workload = 'default comparison: 3 lanes (SGD, SGD+momentum, Adam), MLP 128-64 (109,386 parameters), batch 64, Fashion-MNIST';
   if (json) {
-    console.log(JSON.stringify({ machine, workload, training: rows, methods, landscape }, null, 2));
+    console.log(JSON.stringify({ machine, workload, training: rows, methods, landscape, hvp: hessianRow ? { hvpOverGradient: hessianRow.hvpOverGradient } : null, hessian: hessianRow }, null, 2));
     return 0;
   }
   console.log(`\n${workload}\nmachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}\n`);
@@ -214,7 +227,14 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (landscape) printLandscape(landscape);
+  if (hessianRow) printHessian(hessianRow);
   return 0;
+}
+
+function printHessian(h: HessianBench): void {
+  console.log(`\nHessian of the ${h.model} after ${h.trainedSteps} SGD steps, ${h.samples} training samples, ${h.backend}`);
+  console.log(`one gradient ${(h.gradientSeconds * 1000).toFixed(1)} ms, one HVP ${(h.hvpSeconds * 1000).toFixed(1)} ms: HVP / gradient = ${h.hvpOverGradient.toFixed(2)}`);
+  console.log(`top-5 eigenvalues ${h.top5.map((v) => v.toPrecision(4)).join(', ')} in ${h.top5Seconds.toFixed(1)} s (${h.top5Iterations} HVPs${h.top5Converged ? ', converged to 1e-3' : ', not converged'})`);
 }
 
 function printLandscape(landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }): void {
