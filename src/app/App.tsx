@@ -1,4 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { ToyLab } from './components/toy/ToyLab';
+import { toyStep, toyTogglePlay } from './toyStore';
+import { setUrlParam } from './url';
 import { ChartsPanel } from './components/ChartsPanel';
 import { DataPanel } from './components/DataPanel';
 import { Header } from './components/Header';
@@ -14,10 +17,26 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName));
 }
 
-function useKeyboardShortcuts(): void {
+type Tab = 'networks' | 'toy';
+
+function initialTab(): Tab {
+  return new URLSearchParams(window.location.search).get('lab') === 'toy' ? 'toy' : 'networks';
+}
+
+function useKeyboardShortcuts(tab: Tab): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (tab === 'toy') {
+        if (e.key === ' ') {
+          e.preventDefault();
+          toyTogglePlay();
+        } else if (e.key === 'ArrowRight') {
+          e.preventDefault();
+          toyStep();
+        }
+        return;
+      }
       const ready = useApp.getState().phase === 'ready';
       if (e.key === ' ' && ready) {
         e.preventDefault();
@@ -29,18 +48,40 @@ function useKeyboardShortcuts(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [tab]);
+}
+
+function Tabs({ tab, onChange }: { tab: Tab; onChange(tab: Tab): void }) {
+  const tabs: Array<{ id: Tab; label: string; help: string }> = [
+    { id: 'networks', label: 'Networks', help: 'Train MLPs and CNNs on real data with optimizer lanes side by side; landscapes and Hessians' },
+    { id: 'toy', label: 'Toy 2D lab', help: 'Optimizers and deformation functions on 2D surfaces you can see' },
+  ];
+  return (
+    <nav className="tabs" role="tablist" aria-label="Views">
+      {tabs.map((t) => (
+        <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab active' : 'tab'} title={t.help} data-testid={`tab-${t.id}`} onClick={() => onChange(t.id)}>
+          {t.label}
+        </button>
+      ))}
+    </nav>
+  );
 }
 
 export function App() {
-  useKeyboardShortcuts();
+  const [tab, setTab] = useState<Tab>(initialTab);
+  useKeyboardShortcuts(tab);
   const phase = useApp((s) => s.phase);
+  const choose = (next: Tab) => {
+    setTab(next);
+    setUrlParam('lab', next === 'toy' ? 'toy' : null);
+  };
   return (
-    <div className="app" data-phase={phase}>
+    <div className="app" data-phase={phase} data-tab={tab}>
       <Header />
       <Messages />
       <ShiftReportPanel />
-      <main className="columns">
+      <Tabs tab={tab} onChange={choose} />
+      {tab === 'toy' ? <ToyLab /> : <main className="columns">
         <div className="column column-setup">
           <DataPanel />
           <ModelPanel />
@@ -53,7 +94,7 @@ export function App() {
           <LandscapePanel />
           <HessianPanel />
         </div>
-      </main>
+      </main>}
       <footer className="footer">
         Keys: Space play/pause · → one step · every control explains itself on hover. Data stays in your browser.
       </footer>

@@ -409,8 +409,9 @@ function drawScene(canvas: HTMLCanvasElement, p: Plot | null, cssWidth: number, 
   ctx.beginPath();
   ctx.rect(p.left, p.top, p.width, p.height);
   ctx.clip();
-  for (const t of s.trajectories) drawTrajectory(ctx, p, t, s.upTo);
+  // Under the trajectories: right after a reset the current dot sits in the crosshair's centre.
   if (s.start && Number.isFinite(s.start[0]) && Number.isFinite(s.start[1])) drawStartMarker(ctx, p, s.start);
+  for (const t of s.trajectories) drawTrajectory(ctx, p, t, s.upTo);
   if (s.probe?.keyboard) drawProbe(ctx, p, s.probe);
   ctx.restore();
 }
