@@ -5,7 +5,8 @@
  * Playwright (webgpu, webgl, wasm, cpu); and the cost per step of every method relative to SGD
  * (the "One lane per method" preset; --no-methods skips it); and the loss-landscape evaluation,
  * naive per-point loop vs fast path (--only landscape for that alone; --mlp-grid, --cnn-grid,
- * --samples); and one HVP against one gradient and the top-5 eigenvalues (--only hessian).
+ * --samples); one HVP against one gradient and the top-5 eigenvalues (--only hessian); and the
+ * toy lab's 10 runs x 1,000 steps per optimizer (--only toy).
  * Reports; never fails a test. The browser part serves dist/ (it builds it if missing).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +23,21 @@ import { METHODS } from '../src/engine/optim/methods';
 import type { Dataset } from '../src/engine/data/dataset';
 import { landscapeBenchmarks, type LandscapeBenchRow } from './bench-landscape';
 import { benchHessian, type HessianBench } from './bench-hessian';
+import { runToy, toyRunSchema, TOY_OPTIMIZERS, type ToyOptimizerKind } from '../src/engine/toy/optimizers';
+import { SURFACES } from '../src/engine/toy/surfaces';
+
+/** The toy lab's engine: 10 runs of 1,000 steps per optimizer on the Figure 1 surface, plain numbers. */
+function benchToy(): Record<string, number> {
+  const surface = SURFACES['deform-fig1'];
+  const out: Record<string, number> = {};
+  for (const optimizer of Object.keys(TOY_OPTIMIZERS) as ToyOptimizerKind[]) {
+    const config = toyRunSchema.parse({ optimizer, lr: 0.02, momentum: 0.9, k: 1, noise: optimizer === 'sgd' ? 0.1 : 0, deformation: { kind: 'ap', a1: 10, a2: 1, a3: 1, a4: 1 } });
+    const started = performance.now();
+    for (let run = 0; run < 10; run++) runToy(surface, { ...config, seed: run }, surface.start, 1000);
+    out[optimizer] = (performance.now() - started) / 1000;
+  }
+  return out;
+}
 
 /** Per-method cost: the "One lane per method" preset, each lane timed on its own (default MLP, batch 64). */
 interface MethodRow {
@@ -170,6 +186,12 @@ export async function main(args: string[]): Promise<number> {
   const methods: MethodRow[] = [];
   const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version };
   let landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow } | null = null;
+  if (only === 'toy') {
+    const toy = benchToy();
+    if (json) console.log(JSON.stringify({ machine, toy: { runs: 10, steps: 1000, secondsByOptimizer: toy } }, null, 2));
+    else console.log(`toy lab, 10 runs x 1,000 steps with AP deformation on deform-fig1 (seconds): ${Object.entries(toy).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+    return 0;
+  }
   let hessianRow: HessianBench | null = null;
   if (only === undefined || only === 'hessian') {
     const report = await initBackend('wasm');
