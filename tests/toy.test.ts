@@ -160,3 +160,50 @@ describe('presets', () => {
     expect(result('two-wells')[2].path).toEqual(result('two-wells')[2].path);
   });
 });
+
+describe('npm run toy', () => {
+  async function toy(args: string[]): Promise<{ status: number; out: string; err: string }> {
+    const { main } = await import('../scripts/toy');
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = console.log;
+    const error = console.error;
+    console.log = (...a: unknown[]) => out.push(a.join(' '));
+    console.error = (...a: unknown[]) => err.push(a.join(' '));
+    try {
+      return { status: await main(args), out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      console.log = log;
+      console.error = error;
+    }
+  }
+
+  it('prints the run as one JSON object (the Figure 1 experiment), with the path on request', async () => {
+    const r = await toy(['--surface', 'deform-fig1', '--start=-9.5,-10', '--optimizer', 'sgdm', '--lr', '0.02', '--momentum', '0.9', '--steps', '400', '--deform', 'ap:10,1,1,1']);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json)).toEqual(['surface', 'steps', 'end', 'loss', 'gradNorm', 'hessianEigenvalues']);
+    expect(json.steps).toBe(400);
+    expect(json.hessianEigenvalues[1]).toBeLessThan(0.1);
+    const path = JSON.parse((await toy(['--surface', 'himmelblau', '--optimizer', 'gd', '--lr', '0.01', '--steps', '5', '--path'])).out).path;
+    expect(path).toHaveLength(6);
+    expect(path[0]).toEqual([0, 0, 170]);
+  });
+
+  it('refuses bad arguments with a clear message and exit code 2', async () => {
+    for (const [args, message] of [
+      [['--surface', 'nope', '--optimizer', 'gd', '--lr', '0.1'], /--surface must be one of/],
+      [['--surface', 'rosenbrock', '--optimizer', 'gd', '--lr', 'fast'], /--lr must be a number/],
+      [['--surface', 'rosenbrock', '--optimizer', 'sam', '--lr', '0.1', '--rho', '-1'], /rho/],
+      [['--surface', 'rosenbrock', '--optimizer', 'gd', '--lr', '0.1', '--deform', 'le:1,2'], /e2/],
+      [['--surface', 'rosenbrock', '--optimizer', 'gd', '--lr', '0.1', '--start=1'], /--start must be/],
+      [['--surface', 'rosenbrock', '--optimizer', 'gd', '--lr', '0.1', '--bogus'], /unknown option --bogus/],
+      [['--surface', 'rosenbrock', '--optimizer', 'lbfgs', '--lr', '0.1'], /optimizer must be one of/],
+    ] as const) {
+      const r = await toy([...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.out).toBe('');
+    }
+  });
+});
