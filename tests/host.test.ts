@@ -277,13 +277,10 @@ describe('Hessians in the host', () => {
     await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...settings, topK: 0 } })).rejects.toThrow(/topK/);
     const long = host.computeHessian({ laneIds: ['lane1', 'lane2'], settings: { ...settings, maxIterations: 500, tol: 1e-12, density: false, trace: false } });
     await expect(host.computeHessian({ laneIds: ['lane1'], settings })).rejects.toThrow(/running/);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     await host.cancelHessian();
     const outcome = await long;
     expect(outcome.cancelled).toBe(true);
-    const partial = events.flatMap((e) => (e.type === 'hessian-result' && e.jobId === outcome.jobId ? [e.result] : []));
-    expect(partial.length).toBeLessThanOrEqual(1);
-    if (partial[0]) expect(partial[0].cancelled).toBe(true);
+    expect(events.filter((e) => e.type === 'hessian-result' && e.jobId === outcome.jobId)).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);
     await host.dispose();
   });

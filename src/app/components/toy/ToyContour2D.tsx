@@ -108,6 +108,14 @@ export function currentIndex(points: ToyTrajectory['points'], upTo: number): num
   return Math.max(0, Math.min(points.length - 1, Math.floor(upTo)));
 }
 
+/** The last point at or before index k with finite p1 and p2 (where the current-point marker goes), or −1. */
+export function lastFiniteIndex(points: ToyTrajectory['points'], k: number): number {
+  for (let i = Math.min(k, points.length - 1); i >= 0; i--) {
+    if (Number.isFinite(points[i][0]) && Number.isFinite(points[i][1])) return i;
+  }
+  return -1;
+}
+
 export function toyContourBands(grid: ToyGrid, scale: ColorScale, levels: number): ContourBand[] {
   const surface = toySurfaceGrid(grid);
   return contourBands(surface, normalizedValues(surface, scale), normalizedLevels(levels));
@@ -350,9 +358,9 @@ function drawTrajectory(ctx: CanvasRenderingContext2D, p: Plot, t: ToyTrajectory
     ctx.strokeStyle = t.color;
     ctx.stroke();
   }
-  const [c1, c2] = t.points[last];
-  if (Number.isFinite(c1) && Number.isFinite(c2)) {
-    circle(ctx, ...toPx(p, c1, c2), 4.5);
+  const at = lastFiniteIndex(t.points, last);
+  if (at >= 0) {
+    circle(ctx, ...toPx(p, t.points[at][0], t.points[at][1]), 4.5);
     ctx.fillStyle = t.color;
     ctx.fill();
     ctx.lineWidth = 1.5;

@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { Line2 } from 'three/examples/jsm/lines/Line2.js';
-import { LineGeometry } from 'three/examples/jsm/lines/LineGeometry.js';
 import { LineMaterial } from 'three/examples/jsm/lines/LineMaterial.js';
+import { LineSegments2 } from 'three/examples/jsm/lines/LineSegments2.js';
+import { LineSegmentsGeometry } from 'three/examples/jsm/lines/LineSegmentsGeometry.js';
 import { axisAt, colorAtNormalized, isoSegments, type ColorScale } from '../landscape/colors';
 import {
   TOY_DEFAULT_HEIGHT,
   currentIndex,
   isCompleteToyGrid,
+  lastFiniteIndex,
   toyColorScale,
   toyContourBands,
   toyReadoutText,
@@ -53,13 +54,13 @@ interface TrackEntry {
   color: string;
   scale: ColorScale;
   group: THREE.Group;
-  line: Line2 | null;
+  line: LineSegments2 | null;
   /** The same line without depth test, faint, so parts behind hills stay traceable. */
-  ghost: Line2 | null;
-  shadow: Line2 | null;
+  ghost: LineSegments2 | null;
+  shadow: LineSegments2 | null;
   head: THREE.Group;
-  /** Lifted world positions, 3 per point, used to place the head. */
-  positions: Float32Array;
+  /** Lifted world positions, 3 per point (NaN where missing), used to place the head. */
+  lifted: Float32Array;
 }
 
 interface Stage {
@@ -257,20 +258,33 @@ function buildSurface(stage: Stage, grid: ToyGrid, scale: ColorScale): Frame {
 // Trajectories
 // ---------------------------------------------------------------------------
 
-/**
- * World positions (lifted above the given heights) of every point. A point with non-finite
- * p1/p2 repeats the previous valid one, so indices keep matching steps; null when none is valid.
- */
-function trackPositions(points: ToyTrajectory['points'], scale: ColorScale, f: Frame): Float32Array | null {
-  const valid = ([p1, p2]: [number, number, number]) => Number.isFinite(p1) && Number.isFinite(p2);
-  let last = points.find(valid);
-  if (!last) return null;
+type Points = ToyTrajectory['points'];
+
+/** World positions lifted above the given heights, 3 per point; NaN where p1/p2 is not finite. */
+function liftedPositions(points: Points, scale: ColorScale, f: Frame): Float32Array {
   const out = new Float32Array(points.length * 3);
-  points.forEach((p, k) => {
-    if (valid(p)) last = p;
-    const [p1, p2, h] = last ?? p;
-    out.set([p1, p2, (scale.normalize(h) + LIFT) * f.zTop], k * 3);
-  });
+  points.forEach(([p1, p2, h], k) => out.set([p1, p2, (scale.normalize(h) + LIFT) * f.zTop], k * 3));
+  return out;
+}
+
+function validAt(lifted: Float32Array, k: number): boolean {
+  return Number.isFinite(lifted[k * 3]) && Number.isFinite(lifted[k * 3 + 1]);
+}
+
+/**
+ * Segment k joins points k and k + 1, so drawing the first k segments shows steps 0..k. A segment
+ * touching a missing point is parked outside the box, where the clip planes remove it: that
+ * breaks the line without renumbering the segments. `z` flattens the line onto a plane.
+ */
+function segmentPositions(lifted: Float32Array, f: Frame, z?: number): Float32Array {
+  const n = lifted.length / 3;
+  const out = new Float32Array(Math.max(0, n - 1) * 6);
+  const parked = [f.x0 - f.span, f.y0 - f.span, 0];
+  for (let k = 0; k + 1 < n; k++) {
+    const [ax, ay, az, bx, by, bz] = lifted.subarray(k * 3, k * 3 + 6);
+    const ok = validAt(lifted, k) && validAt(lifted, k + 1);
+    out.set(ok ? [ax, ay, z ?? az, bx, by, z ?? bz] : [...parked, ...parked], k * 6);
+  }
   return out;
 }
 
@@ -280,9 +294,9 @@ interface LineStyle {
   depthTest?: boolean;
 }
 
-function fatLine(positions: Float32Array, color: THREE.Color, style: LineStyle, stage: Stage): Line2 {
+function fatLine(positions: Float32Array, color: THREE.Color, style: LineStyle, stage: Stage): LineSegments2 {
   const { widthPx, opacity = 1, depthTest = true } = style;
-  const geometry = new LineGeometry();
+  const geometry = new LineSegmentsGeometry();
   geometry.setPositions(positions);
   const material = new LineMaterial({
     color,
@@ -294,15 +308,9 @@ function fatLine(positions: Float32Array, color: THREE.Color, style: LineStyle, 
     clippingPlanes: stage.clipPlanes,
   });
   material.resolution.copy(stage.resolution);
-  const line = new Line2(geometry, material);
+  const line = new LineSegments2(geometry, material);
   if (!depthTest) line.renderOrder = 1;
   return line;
-}
-
-function onFloor(positions: Float32Array, f: Frame): Float32Array {
-  const out = Float32Array.from(positions);
-  for (let k = 2; k < out.length; k += 3) out[k] = f.zFloor + 0.003 * f.span;
-  return out;
 }
 
 /** Current-point marker: a sphere in the trajectory colour with a white rim. */
@@ -317,7 +325,7 @@ function headMarker(color: THREE.Color, f: Frame, planes: THREE.Plane[]): THREE.
 }
 
 /** Start marker: a horizontal ring around the first point. */
-function startRing(color: THREE.Color, f: Frame, at: Float32Array): THREE.Mesh {
+function startRing(color: THREE.Color, f: Frame, at: ArrayLike<number>): THREE.Mesh {
   const ring = new THREE.Mesh(
     new THREE.TorusGeometry(0.03 * f.span, 0.006 * f.span, 8, 32),
     new THREE.MeshLambertMaterial({ color }),
@@ -328,21 +336,23 @@ function startRing(color: THREE.Color, f: Frame, at: Float32Array): THREE.Mesh {
 
 function buildTrack(stage: Stage, t: ToyTrajectory, scale: ColorScale, f: Frame): TrackEntry {
   const color = new THREE.Color(t.color);
-  const positions = trackPositions(t.points, scale, f) ?? new Float32Array(0);
+  const lifted = liftedPositions(t.points, scale, f);
   const group = new THREE.Group();
   const head = headMarker(color, f, stage.clipPlanes);
   const entry: TrackEntry = {
     points: t.points, length: t.points.length, color: t.color, scale, group,
-    line: null, ghost: null, shadow: null, head, positions,
+    line: null, ghost: null, shadow: null, head, lifted,
   };
-  if (positions.length === 0) return entry;
   if (t.points.length >= 2) {
-    entry.line = fatLine(positions, color, { widthPx: LINE_PX }, stage);
-    entry.ghost = fatLine(positions, color, { widthPx: GHOST_PX, opacity: 0.35, depthTest: false }, stage);
-    entry.shadow = fatLine(onFloor(positions, f), color, { widthPx: SHADOW_PX, opacity: 0.75 }, stage);
+    const segments = segmentPositions(lifted, f);
+    entry.line = fatLine(segments, color, { widthPx: LINE_PX }, stage);
+    entry.ghost = fatLine(segments, color, { widthPx: GHOST_PX, opacity: 0.35, depthTest: false }, stage);
+    const floor = segmentPositions(lifted, f, f.zFloor + 0.003 * f.span);
+    entry.shadow = fatLine(floor, color, { widthPx: SHADOW_PX, opacity: 0.75 }, stage);
     group.add(entry.line, entry.ghost, entry.shadow);
   }
-  group.add(startRing(color, f, positions.subarray(0, 3)), head);
+  if (t.points.length > 0 && validAt(lifted, 0)) group.add(startRing(color, f, lifted.subarray(0, 3)));
+  group.add(head);
   return entry;
 }
 
@@ -376,14 +386,15 @@ function removeTrack(stage: Stage, id: string, entry: TrackEntry): void {
 /** The per-frame update: how many segments to draw and where the head sits. */
 function showUpTo(stage: Stage, upTo: number): void {
   for (const entry of stage.entries.values()) {
-    if (entry.positions.length === 0) continue;
     const k = currentIndex(entry.points, upTo);
     for (const line of [entry.line, entry.ghost, entry.shadow]) {
       if (!line) continue;
       line.geometry.instanceCount = k;
       line.visible = k > 0;
     }
-    entry.head.position.set(entry.positions[k * 3], entry.positions[k * 3 + 1], entry.positions[k * 3 + 2]);
+    const at = lastFiniteIndex(entry.points, k);
+    entry.head.visible = at >= 0;
+    if (at >= 0) entry.head.position.fromArray(entry.lifted, at * 3);
   }
 }
 
