@@ -67,6 +67,18 @@ export interface RunStatus {
 
 export type UserDatasetKind = 'cifar10' | 'mnist-idx';
 
+export type WeightsFormat = 'safetensors' | 'tfjs';
+
+/** Where imported weights go: a new lane (joining at the current step) or an existing lane's weights. */
+export type WeightsTarget = { mode: 'new'; lane: LaneConfig } | { mode: 'replace'; laneId: string };
+
+export interface WeightsImportSummary {
+  laneId: string;
+  /** The file's metadata in words (model, dataset, step), or why there was none. */
+  origin: string;
+  comparison: ComparisonSummary;
+}
+
 export interface LandscapeProgress {
   jobId: number;
   /** Work done and in all: point-samples for a landscape (grid points times samples), HVPs for a Hessian. */
@@ -124,6 +136,10 @@ export interface EngineApi {
    */
   computeLandscape(request: LandscapeRequest): Promise<LandscapeOutcome>;
   cancelLandscape(): Promise<void>;
+  /** A lane's weights as files (safetensors, or TF.js model.json + weights.bin) with their metadata. */
+  exportWeights(laneId: string, format: WeightsFormat): Promise<InputFile[]>;
+  /** Restores weights from files into a new or an existing lane; refuses mismatches and corrupt files, changing nothing. */
+  importWeights(files: InputFile[], target: WeightsTarget): Promise<WeightsImportSummary>;
   play(): Promise<void>;
   pause(): Promise<void>;
   stepOnce(): Promise<void>;

@@ -48,6 +48,8 @@ function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
     setHessianTracking: (t) => remote.setHessianTracking(t),
     computeLandscape: (r) => remote.computeLandscape(r),
     cancelLandscape: () => remote.cancelLandscape(),
+    exportWeights: (laneId, format) => remote.exportWeights(laneId, format),
+    importWeights: (files: InputFile[], target) => remote.importWeights(Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer)), target),
     play: () => remote.play(),
     pause: () => remote.pause(),
     stepOnce: () => remote.stepOnce(),

@@ -18,7 +18,9 @@ import { Mutex, sleep, yieldToEventLoop } from './mutex';
 import { describeZodError } from '../engine/optim/controls';
 import { landscapeRequestSchema, type LandscapeRequest } from '../engine/landscape/config';
 import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
-import type { CurvatureSummary, LandscapeOutcome, ShiftReportWithHessian } from './api';
+import type { CurvatureSummary, LandscapeOutcome, ShiftReportWithHessian, WeightsFormat, WeightsImportSummary, WeightsTarget } from './api';
+import { architectureDifferences, weightsFromSafetensors, weightsFromTfjs, weightsToSafetensors, weightsToTfjs, type ImportedWeights } from '../engine/io/weights';
+import { readParams } from '../engine/landscape/directions';
 import { hessianRequestSchema, hessianSettingsSchema, hessianTrackingSchema, type HessianRequest, type HessianSettings, type HessianTracking } from '../engine/hessian/config';
 import { analyseHessian, hessianBudget, trackedCurvature, type HessianSubject } from '../engine/hessian/analysis';
 import { DIRECT_CONTROL } from '../engine/control';
@@ -325,6 +327,41 @@ export class EngineHost implements EngineApi {
     if (this.landscapeJob) this.landscapeJob.cancelled = true;
   }
 
+  async exportWeights(laneId: string, format: WeightsFormat): Promise<InputFile[]> {
+    return this.mutex.run(async () => {
+      const comparison = this.requireComparison();
+      const lane = comparison.requireLane(laneId);
+      const values = await readParams(lane.params);
+      const metadata = comparison.weightsMetadata(laneId);
+      if (format === 'tfjs') return weightsToTfjs(comparison.model.params, values, metadata);
+      const base = `${lane.config.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || lane.config.id}-step${lane.steps}`;
+      return [{ name: `${base}.safetensors`, bytes: weightsToSafetensors(comparison.model.params, values, metadata) }];
+    });
+  }
+
+  async importWeights(files: InputFile[], target: WeightsTarget): Promise<WeightsImportSummary> {
+    const imported = await readWeightFiles(files);
+    await this.pause();
+    return this.mutex.run(async () => {
+      const comparison = this.requireComparison();
+      const differences = architectureDifferences(comparison.model.params, imported.shapes);
+      if (differences.length > 0) throw new Error(`the weights do not fit this model (${comparison.parameterCount.toLocaleString('en-US')} parameters): ${differences.slice(0, 8).join('; ')}${differences.length > 8 ? `; and ${differences.length - 8} more` : ''}`);
+      let laneId: string;
+      if (target.mode === 'replace') {
+        comparison.replaceWeights(target.laneId, imported.values);
+        laneId = target.laneId;
+      } else {
+        const parsed = laneConfigSchema.safeParse(target.lane);
+        if (!parsed.success) throw new Error(`invalid lane: ${describeZodError(parsed.error)}`);
+        if (comparison.lanes.length >= 8) throw new Error('a comparison holds at most 8 lanes: remove one first');
+        laneId = comparison.addLaneWithWeights(parsed.data, imported.values).config.id;
+      }
+      const m = imported.metadata;
+      const origin = m ? `${m.model.kind.toUpperCase()} trained ${m.step} steps on ${m.dataset.title} (seed ${m.seed})` : 'no Flat Minima Playground metadata in the file';
+      return { laneId, origin, comparison: this.summary(false) };
+    });
+  }
+
   async play(): Promise<void> {
     this.requireComparison();
     if (this.playing) return;
@@ -465,6 +502,16 @@ export class EngineHost implements EngineApi {
       rebuilt,
     };
   }
+}
+
+/** Reads weights from a .safetensors file or a TF.js pair (model.json + weights.bin). */
+async function readWeightFiles(files: InputFile[]): Promise<ImportedWeights> {
+  const safetensors = files.find((f) => f.name.toLowerCase().endsWith('.safetensors'));
+  if (safetensors) return weightsFromSafetensors(safetensors.bytes, safetensors.name);
+  const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
+  const bin = files.find((f) => f.name.toLowerCase().endsWith('.bin'));
+  if (json && bin) return weightsFromTfjs(json.bytes, bin.bytes);
+  throw new Error(`choose a .safetensors file, or a TF.js model.json together with its weights.bin (got ${files.map((f) => f.name).join(', ') || 'nothing'})`);
 }
 
 function summarize(id: string, dataset: Dataset, fromCache: number, fetched: number): DatasetSummary {

@@ -14,6 +14,8 @@ import { lossAndCorrect } from './gradients';
 import type { ShiftOutcome } from '../optim/sos';
 import { readParams } from '../landscape/directions';
 import type { LandscapeInputs } from '../landscape/job';
+import { uploadParams, type HostParams } from '../landscape/directions';
+import type { WeightsMetadata } from '../io/weights';
 
 export interface ShiftReport extends Omit<ShiftOutcome, 'kernel'> {
   laneId: string;
@@ -223,6 +225,40 @@ export class Comparison {
       weights.set(id, { current: await readParams(lane.params), initial, label: lane.config.name });
     }
     return { model: this.model, loss: this.config.loss, dataset: this.dataset, weights, step: this.step };
+  }
+
+  /** What exported weights of a lane carry: the architecture, data, loss, seed, step and lane settings. */
+  weightsMetadata(laneId: string): WeightsMetadata {
+    const lane = this.requireLane(laneId);
+    const { info } = this.dataset;
+    const { id: _id, color: _color, ...settings } = lane.config;
+    return {
+      format: 'flat-minima-playground/weights', version: 1, model: this.config.model, inputShape: info.shape, classes: info.classNames.length,
+      dataset: { id: this.config.datasetId, title: info.title, normalization: info.normalization }, loss: this.config.loss, seed: this.config.seed, step: lane.steps, lane: settings,
+    };
+  }
+
+  requireLane(laneId: string): Lane {
+    const lane = this.lanes.find((l) => l.config.id === laneId);
+    if (!lane) throw new Error(`no lane "${laneId}"`);
+    return lane;
+  }
+
+  /** Replaces a lane's weights (validated by the caller against the architecture); its optimizer starts afresh. */
+  replaceWeights(laneId: string, values: HostParams): void {
+    this.requireLane(laneId).setWeights(uploadParams(this.model.params, values));
+  }
+
+  /** A new lane with the given weights that joins the lockstep at the current step. */
+  addLaneWithWeights(config: LaneConfig, values: HostParams): Lane {
+    if (this.lanes.some((l) => l.config.id === config.id)) throw new Error(`lane id "${config.id}" is taken`);
+    const params = uploadParams(this.model.params, values);
+    const lane = new Lane(this.model, config, params, this.config.loss);
+    disposeParams(params);
+    lane.steps = this.step;
+    this.lanes.push(lane);
+    this.config = { ...this.config, lanes: this.lanes.map((l) => l.config) };
+    return lane;
   }
 
   /** Back to step 0: every lane gets the same initial weights again and a fresh optimizer. */

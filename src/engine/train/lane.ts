@@ -158,6 +158,14 @@ export class Lane {
     this.buildMethod(config);
   }
 
+  /** Replaces the weights (e.g. imported from a file); the optimizer starts afresh, the step count stays. */
+  setWeights(params: Params): void {
+    disposeParams(this.params);
+    this.params = params;
+    this.optimizer.dispose();
+    this.optimizer = createOptimizer(this.config.optimizer);
+  }
+
   /** A copy at the same step with its own weights and optimizer state (for "what if from here"). */
   fork(config: LaneConfig): Lane {
     const copy = new Lane(this.model, config, this.params, this.lossKind, reconfigureOptimizer(this.optimizer.clone(), config.optimizer));
