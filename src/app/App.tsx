@@ -10,6 +10,7 @@ import { LandscapePanel } from './components/LandscapePanel';
 import { HessianPanel } from './components/HessianPanel';
 import { Messages } from './components/Messages';
 import { ModelPanel } from './components/ModelPanel';
+import { ExportPanel } from './components/ExportPanel';
 import { ShiftReportPanel } from './components/ShiftReportPanel';
 import { stepOnce, togglePlay, useApp } from './store';
 
@@ -85,6 +86,7 @@ export function App() {
         <div className="column column-setup">
           <DataPanel />
           <ModelPanel />
+          <ExportPanel />
         </div>
         <div className="column column-lanes">
           <LanesPanel />

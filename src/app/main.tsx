@@ -4,6 +4,7 @@ import { App } from './App';
 import { boot, useApp } from './store';
 import { useLandscape } from './landscapeStore';
 import { useHessian } from './hessianStore';
+import { applyExperimentFromUrl } from './experimentActions';
 import './styles.css';
 
 declare global {
@@ -42,4 +43,4 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
-void boot();
+void boot().then(applyExperimentFromUrl);

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { exportLaneWeights, importLaneWeights } from '../weightsActions';
 import { DEFORMATIONS, DEFORMATION_PRESETS, defaultDeformation, type Deformation, type DeformationKind } from '../../engine/optim/deformation';
 import { METHODS, defaultMethod, type MethodConfig, type MethodKind } from '../../engine/optim/methods';
 import { OPTIMIZERS, changeOptimizerKind, type OptimizerKind } from '../../engine/optim/registry';
@@ -207,6 +208,12 @@ function LaneCard({ lane, canRemove, canDuplicate, startOpen }: { lane: LaneConf
           <button type="button" onClick={() => void duplicateLane(lane.id)} disabled={disabled || !canDuplicate} title={canDuplicate ? 'Duplicate: a copy with the same weights, optimizer state and history, forked at this step' : `At most ${MAX_LANES} lanes`} aria-label={`Duplicate ${lane.name}`}>
             <CopyIcon />
           </button>
+          <button type="button" onClick={() => void exportLaneWeights(lane.id, 'safetensors')} title="Download this lane's weights as safetensors (PyTorch and the safetensors package read them; metadata: model, data, optimizer, seed, step)" aria-label={`Export the weights of ${lane.name} as safetensors`} data-testid={`export-st-${lane.id}`}>
+            <span className="text-button">st</span>
+          </button>
+          <button type="button" onClick={() => void exportLaneWeights(lane.id, 'tfjs')} title="Download this lane's weights in the TF.js format (model.json + weights.bin)" aria-label={`Export the weights of ${lane.name} for TF.js`} data-testid={`export-tfjs-${lane.id}`}>
+            <span className="text-button">js</span>
+          </button>
           <button type="button" onClick={() => void removeLane(lane.id)} disabled={disabled || !canRemove} title={canRemove ? 'Remove this lane' : 'The last lane cannot be removed'} aria-label={`Remove ${lane.name}`}>
             <CloseIcon />
           </button>
@@ -243,6 +250,27 @@ function Presets() {
   );
 }
 
+/** Restores weights from a .safetensors file or a TF.js pair into a new lane or over a lane. */
+function ImportWeights({ lanes, disabled }: { lanes: LaneConfig[]; disabled: boolean }) {
+  const [target, setTarget] = useState('new');
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <div className="import-weights">
+      <SelectField<string> label="import weights into" help="Where imported weights go: a new lane that joins at the current step, or over an existing lane (its optimizer starts afresh)" value={target}
+        options={[{ value: 'new', label: 'a new lane' }, ...lanes.map((l) => ({ value: l.id, label: `${l.name} (replace)` }))]} onChange={setTarget} />
+      <button type="button" className="small-button" disabled={disabled || (target === 'new' && lanes.length >= MAX_LANES)} title={disabled ? PAUSE : 'Choose a .safetensors file, or model.json together with weights.bin'} onClick={() => input.current?.click()} data-testid="import-weights">
+        weights file…
+      </button>
+      <input ref={input} type="file" hidden multiple accept=".safetensors,.json,.bin" data-testid="import-weights-input"
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          void importLaneWeights(files, target === 'new' ? null : target);
+        }} />
+    </div>
+  );
+}
+
 export function LanesPanel() {
   const lanes = useApp((s) => s.config.lanes);
   const step = useApp((s) => s.status.step);
@@ -260,6 +288,7 @@ export function LanesPanel() {
       <button type="button" className="add-lane" onClick={() => void addLane()} disabled={!canAdd} title={addReason}>
         + add lane
       </button>
+      <ImportWeights lanes={lanes} disabled={playing} />
     </Panel>
   );
 }

@@ -65,7 +65,6 @@ export function parseCsv(text: string): string[][] {
       i = end.next;
       started = true;
       if (i < s.length && s[i] !== ',' && s[i] !== '\n' && s[i] !== '\r') throw new Error(`CSV line ${line}: text after a closing quote`);
-      if (field === '') field = ''; // an explicitly quoted empty field
       continue;
     }
     if (c === ',') {

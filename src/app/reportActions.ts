@@ -1,0 +1,92 @@
+import { strToU8, zipSync, type Zippable } from 'fflate';
+import { curvesCsv, hessianJson, metricsCsv, metricsJson, surfaceCsv, surfaceVtp, toyCsv } from '../engine/io/exports';
+import { experimentToJson } from '../engine/io/experiment';
+import type { MetricName, MetricPoint } from '../engine/train/metrics';
+import { collectExperiment } from './experimentActions';
+import { download } from './download';
+import { useHessian } from './hessianStore';
+import { useLandscape } from './landscapeStore';
+import { notify, useApp } from './store';
+import { useToy } from './toyStore';
+
+/** Every logged point of every lane, in the long format (lane, step, grad_evals, wall_s, metric, value). */
+export function allMetricPoints(): MetricPoint[] {
+  const { series } = useApp.getState();
+  return Object.entries(series).flatMap(([laneId, lane]) => Object.entries(lane).flatMap(([metric, s]) =>
+    s ? s.steps.map((step, i) => ({ laneId, metric: metric as MetricName, step, gradEvals: s.gradEvals[i], wallSeconds: s.wallSeconds[i], value: s.values[i] })) : []));
+}
+
+export function laneNames(): Record<string, string> {
+  return Object.fromEntries(useApp.getState().config.lanes.map((l) => [l.id, l.name]));
+}
+
+const safeName = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'lane';
+
+export function downloadMetrics(format: 'csv' | 'json'): void {
+  const points = allMetricPoints();
+  if (points.length === 0) {
+    notify('error', 'no metrics yet: train a few steps first');
+    return;
+  }
+  if (format === 'csv') download('metrics.csv', metricsCsv(points, laneNames()), 'text/csv');
+  else download('metrics.json', metricsJson(points, laneNames()), 'application/json');
+}
+
+async function canvasPng(canvas: HTMLCanvasElement): Promise<Uint8Array | null> {
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
+}
+
+/** PNGs of every chart and view on the page, named after their test ids. */
+async function plots(): Promise<Zippable> {
+  const out: Zippable = {};
+  const seen = new Map<string, number>();
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="chart-"], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], [data-testid="density-chart"], [data-testid^="curve-"], [data-testid^="interpolation-"], [data-testid="toy-3d"], [data-testid="toy-contour"]'))) {
+    const canvas = el.querySelector('canvas');
+    if (!canvas || canvas.width === 0) continue;
+    const png = await canvasPng(canvas);
+    if (!png) continue;
+    const base = el.dataset.testid ?? 'plot';
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    out[`${base}${n > 1 ? `-${n}` : ''}.png`] = png;
+  }
+  return out;
+}
+
+/** One ZIP with the config, metrics, plots, landscapes, Hessian results, toy trajectories and every lane's weights. */
+export async function downloadReport(): Promise<void> {
+  const { engine, config } = useApp.getState();
+  if (!engine) return;
+  try {
+    const files: Zippable = {
+      'experiment.json': strToU8(experimentToJson(collectExperiment())),
+      'metrics.csv': strToU8(metricsCsv(allMetricPoints(), laneNames())),
+      'metrics.json': strToU8(metricsJson(allMetricPoints(), laneNames())),
+    };
+    const landscape = useLandscape.getState();
+    const curves = Object.values(landscape.curves);
+    if (curves.length > 0) files['landscape/curves.csv'] = strToU8(curvesCsv(curves));
+    const interpolations = Object.values(landscape.interpolations);
+    if (interpolations.length > 0) files['landscape/interpolations.csv'] = strToU8(curvesCsv(interpolations));
+    for (const surface of Object.values(landscape.surfaces)) {
+      const name = laneNames()[surface.laneId] ?? surface.laneId;
+      files[`landscape/surface-${safeName(name)}.csv`] = strToU8(surfaceCsv(surface, name));
+      files[`landscape/surface-${safeName(name)}.vtp`] = strToU8(surfaceVtp(surface));
+    }
+    const hessian = Object.values(useHessian.getState().results);
+    if (hessian.length > 0) files['hessian.json'] = strToU8(hessianJson(hessian, laneNames()));
+    const toy = useToy.getState();
+    const toyRuns = toy.runs.flatMap((r) => (toy.results[r.id] ? [{ id: r.id, label: r.label, result: toy.results[r.id] }] : []));
+    if (toyRuns.length > 0) files['toy/trajectories.csv'] = strToU8(toyCsv(toyRuns));
+    const images = await plots();
+    for (const [name, png] of Object.entries(images)) files[`plots/${name}`] = png;
+    for (const lane of config.lanes) {
+      for (const f of await engine.api.exportWeights(lane.id, 'safetensors')) files[`weights/${f.name}`] = f.bytes;
+    }
+    download('flat-minima-report.zip', zipSync(files, { level: 6 }), 'application/zip');
+    notify('info', `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} plots, landscapes, Hessian, toy lab, ${config.lanes.length} weight files)`);
+  } catch (error) {
+    notify('error', `could not build the report: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
