@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { unzipSync, strFromU8 } from 'fflate';
+import { readSafetensors } from '../src/engine/io/safetensors';
+import { parseMetricsCsv } from '../src/engine/io/exports';
+import { experimentFromJson } from '../src/engine/io/experiment';
+import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
+
+async function downloaded(page: Page, click: () => Promise<void>, count = 1): Promise<Download[]> {
+  const downloads: Download[] = [];
+  const done = new Promise<void>((resolve) => {
+    page.on('download', (d) => {
+      downloads.push(d);
+      if (downloads.length === count) resolve();
+    });
+  });
+  await click();
+  await done;
+  return downloads;
+}
+
+const bytesOf = async (d: Download) => new Uint8Array(readFileSync((await d.path())!));
+
+test('exports: weights (safetensors, TF.js) round-trip through import, metrics CSV, report ZIP, setup file and a shared link reproduce the setup', async ({ page, browser }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await waitForPhase(page, 'ready');
+  await useTinyModel(page);
+  await setField(page, 'seed', '7');
+  await page.waitForFunction(() => window.__fmp?.state().config.seed === 7);
+  await trainSteps(page, 6);
+
+  const [st] = await downloaded(page, () => page.getByTestId('export-st-lane1').click());
+  expect(st.suggestedFilename()).toMatch(/^SGD-step\d+\.safetensors$/);
+  const file = readSafetensors(await bytesOf(st), st.suggestedFilename());
+  expect(file.tensors.map((t) => t.name)).toEqual(['dense1/kernel', 'dense1/bias', 'head/kernel', 'head/bias']);
+  expect(file.tensors[0].shape).toEqual([784, 16]);
+  const meta = JSON.parse(file.metadata.flat_minima_playground);
+  expect(meta.model).toEqual({ kind: 'mlp', hidden: [16] });
+  expect(meta.seed).toBe(7);
+  expect(meta.dataset.normalization.mean.length).toBe(1);
+
+  const tfjs = await downloaded(page, () => page.getByTestId('export-tfjs-lane1').click(), 2);
+  expect(tfjs.map((d) => d.suggestedFilename()).sort()).toEqual(['model.json', 'weights.bin']);
+
+  // Import the safetensors file as a new lane: its weights equal lane 1's.
+  await page.getByTestId('import-weights-input').setInputFiles((await st.path())!);
+  await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 4);
+  await expect(page.getByText(/joins the lanes at step/)).toBeVisible();
+  const [again] = await downloaded(page, () => page.getByTestId('export-st-lane4').click());
+  const back = readSafetensors(await bytesOf(again));
+  back.tensors.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(file.tensors[i].data)));
+  // A TF.js pair over lane 2.
+  await page.getByLabel('import weights into').selectOption('lane2');
+  await page.getByTestId('import-weights-input').setInputFiles(await Promise.all(tfjs.map(async (d) => (await d.path())!.toString())).then((paths) => paths.map((p, i) => ({ name: tfjs[i].suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync(p) }))));
+  await expect(page.getByText(/now has the imported weights/)).toBeVisible();
+  // A corrupt file changes nothing.
+  await page.getByTestId('import-weights-input').setInputFiles({ name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) });
+  await expect(page.getByText(/bad\.safetensors: too short.*nothing was changed/)).toBeVisible();
+  expect(await page.evaluate(() => window.__fmp!.state().summary!.laneIds.length)).toBe(4);
+
+  const [csv] = await downloaded(page, () => page.getByTestId('metrics-csv').click());
+  const csvText = readFileSync((await csv.path())!, 'utf8');
+  expect(csvText.split('\n')[0]).toBe('lane,lane_name,step,grad_evals,wall_s,metric,value');
+  const points = parseMetricsCsv(csvText);
+  expect(points.filter((p) => p.metric === 'train_loss' && p.laneId === 'lane1').length).toBeGreaterThanOrEqual(3);
+
+  const [zip] = await downloaded(page, () => page.getByTestId('report-zip').click());
+  const members = unzipSync(await bytesOf(zip));
+  const names = Object.keys(members);
+  for (const name of ['experiment.json', 'metrics.csv', 'metrics.json', 'toy/trajectories.csv']) expect(names).toContain(name);
+  expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('.safetensors')).length).toBe(4);
+  expect(names.filter((n) => n.startsWith('plots/') && n.endsWith('.png')).length).toBeGreaterThanOrEqual(6);
+  expect(experimentFromJson(strFromU8(members['experiment.json'])).ignored).toEqual([]);
+
+  const [setup] = await downloaded(page, () => page.getByTestId('save-experiment').click());
+  const saved = experimentFromJson(readFileSync((await setup.path())!, 'utf8'));
+  expect(saved.experiment.comparison.seed).toBe(7);
+
+  // A shared link, opened in a fresh page, reproduces the lanes and settings.
+  await page.getByLabel('learning rate η').first().fill('0.07');
+  await page.getByLabel('learning rate η').first().press('Enter');
+  await page.waitForFunction(() => window.__fmp?.state().config.lanes[0].optimizer.lr === 0.07);
+  await page.getByTestId('share-link').click();
+  await page.waitForFunction(() => window.location.search.includes('x='));
+  const link = page.url();
+  const fresh = await (await browser.newContext()).newPage();
+  await fresh.goto(link);
+  await waitForPhase(fresh, 'ready');
+  await fresh.waitForFunction(() => window.__fmp?.state().config.lanes[0].optimizer.lr === 0.07, null, { timeout: 60_000 });
+  const mine = await page.evaluate(() => window.__fmp!.state().config);
+  const theirs = await fresh.evaluate(() => window.__fmp!.state().config);
+  expect(theirs).toEqual(mine);
+  // A hostile link: defaults with a visible message, no crash.
+  const hostile = await (await browser.newContext()).newPage();
+  const hostileErrors: string[] = [];
+  hostile.on('pageerror', (e) => hostileErrors.push(e.message));
+  await hostile.goto('/?x=%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+  await waitForPhase(hostile, 'ready');
+  await expect(hostile.getByText(/the link: ignored/)).toBeVisible();
+  expect(hostileErrors).toEqual([]);
+  expect(errors).toEqual([]);
+});
