@@ -4,6 +4,7 @@ import type { Deformation } from '../engine/optim/deformation';
 import { ExpressionError, expressionSurface } from '../engine/toy/expression';
 import { runToy, toyRunSchema, type ToyResult, type ToyRunConfig } from '../engine/toy/optimizers';
 import { TOY_PRESETS } from '../engine/toy/presets';
+import { DEFAULT_TOY_FORMULA } from '../engine/io/experiment';
 import { SURFACES, type Surface, type Vec2 } from '../engine/toy/surfaces';
 import { LANE_COLORS } from '../engine/train/config';
 import { notify } from './store';
@@ -38,7 +39,7 @@ const fig1 = TOY_PRESETS[0];
 
 export const useToy = create<ToyState>(() => ({
   surfaceId: fig1.surface,
-  formula: 'p1^2 + 10*p2^2 - 2*exp(-((p1-1)^2 + p2^2)/0.05)',
+  formula: DEFAULT_TOY_FORMULA,
   formulaError: null,
   start: fig1.start,
   steps: fig1.steps,
