@@ -4,6 +4,7 @@ import { experimentToJson } from '../engine/io/experiment';
 import type { MetricName, MetricPoint } from '../engine/train/metrics';
 import { collectExperiment } from './experimentActions';
 import { download } from './download';
+import { pngBytes } from './pngExport';
 import { useHessian } from './hessianStore';
 import { useLandscape } from './landscapeStore';
 import { notify, useApp } from './store';
@@ -32,19 +33,12 @@ export function downloadMetrics(format: 'csv' | 'json'): void {
   else download('metrics.json', metricsJson(points, laneNames()), 'application/json');
 }
 
-async function canvasPng(canvas: HTMLCanvasElement): Promise<Uint8Array | null> {
-  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-  return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
-}
-
-/** PNGs of every chart and view on the page, named after their test ids. */
+/** PNGs (2x) of every chart and view on the page, named after their test ids. */
 async function plots(): Promise<Zippable> {
   const out: Zippable = {};
   const seen = new Map<string, number>();
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="chart-"], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], [data-testid="density-chart"], [data-testid^="curve-"], [data-testid^="interpolation-"], [data-testid="toy-3d"], [data-testid="toy-contour"]'))) {
-    const canvas = el.querySelector('canvas');
-    if (!canvas || canvas.width === 0) continue;
-    const png = await canvasPng(canvas);
+    const png = await pngBytes(el);
     if (!png) continue;
     const base = el.dataset.testid ?? 'plot';
     const n = (seen.get(base) ?? 0) + 1;
@@ -89,4 +83,36 @@ export async function downloadReport(): Promise<void> {
   } catch (error) {
     notify('error', `could not build the report: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** The landscape results on screen as CSV (curves, or every lane's surface), and surfaces as ParaView .vtp. */
+export function downloadLandscape(kind: 'csv' | 'vtp'): void {
+  const landscape = useLandscape.getState();
+  const names = laneNames();
+  if (landscape.kind === 'surface') {
+    const surfaces = Object.values(landscape.surfaces);
+    if (surfaces.length === 0) return notify('error', 'no surface computed yet');
+    for (const surface of surfaces) {
+      const name = names[surface.laneId] ?? surface.laneId;
+      if (kind === 'csv') download(`surface-${safeName(name)}.csv`, surfaceCsv(surface, name), 'text/csv');
+      else download(`surface-${safeName(name)}.vtp`, surfaceVtp(surface), 'application/xml');
+    }
+    return;
+  }
+  const curves = Object.values(landscape.kind === 'curve' ? landscape.curves : landscape.interpolations);
+  if (curves.length === 0) return notify('error', 'no curve computed yet');
+  download(landscape.kind === 'curve' ? 'curves.csv' : 'interpolations.csv', curvesCsv(curves), 'text/csv');
+}
+
+export function downloadHessian(): void {
+  const results = Object.values(useHessian.getState().results);
+  if (results.length === 0) return notify('error', 'no Hessian analysis yet');
+  download('hessian.json', hessianJson(results, laneNames()), 'application/json');
+}
+
+export function downloadToy(): void {
+  const toy = useToy.getState();
+  const runs = toy.runs.flatMap((r) => (toy.results[r.id] ? [{ id: r.id, label: r.label, result: toy.results[r.id] }] : []));
+  if (runs.length === 0) return notify('error', 'no trajectory yet');
+  download('toy-trajectories.csv', toyCsv(runs), 'text/csv');
 }

@@ -7,6 +7,8 @@ import { CheckboxField, NumberField, Panel } from './controls';
 import { DensityChart } from './hessian/DensityChart';
 import { EigenBars3D } from './hessian/EigenBars3D';
 import { JobProgress } from './JobProgress';
+import { WithPng } from './PngButton';
+import { downloadHessian } from '../reportActions';
 import { LaneChooser } from './LaneChooser';
 
 const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toPrecision(digits) : '–');
@@ -105,6 +107,7 @@ export function HessianPanel() {
         <button type="button" className="small-button" onClick={() => setOpen(!open)} aria-expanded={open} title="Show or hide the settings">
           {open ? 'hide settings' : 'settings'}
         </button>
+        <button type="button" className="small-button" onClick={downloadHessian} data-testid="hessian-json" title="Download the Hessian results (eigenvalues, residuals, trace, density, settings, samples, HVPs) as JSON">JSON</button>
         <JobProgress running={running !== null} progress={progress} label="Hessian progress" testId="hessian-progress" />
       </div>
       {open && <Settings lanes={lanes} />}
@@ -116,7 +119,7 @@ export function HessianPanel() {
             <CheckboxField label="log heights" help="Bar heights by sign(λ)·log10(1 + |λ|/λ0), so small and large eigenvalues are both visible" checked={logBars} onChange={(v) => useHessian.setState({ logBars: v })} />
           </div>
           <div className="curve-charts">
-            <EigenBars3D lanes={bars} log={logBars} />
+            <WithPng name="Hessian top eigenvalues"><EigenBars3D lanes={bars} log={logBars} /></WithPng>
             <DensityChart lines={rows} />
           </div>
         </div>

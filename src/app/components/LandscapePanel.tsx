@@ -7,6 +7,7 @@ import { CheckboxField, NumberField, Panel, SelectField } from './controls';
 import { CurveChart } from './landscape/CurveChart';
 import { JobProgress } from './JobProgress';
 import { LaneChooser } from './LaneChooser';
+import { downloadLandscape } from '../reportActions';
 import { CurveReadouts, SurfaceReadouts } from './landscape/Readouts';
 import { SurfaceViews } from './landscape/SurfaceViews';
 import { completeGrid } from './landscape/surfaceGrid';
@@ -188,6 +189,8 @@ export function LandscapePanel() {
         <button type="button" className="small-button" onClick={() => setOpen(!open)} aria-expanded={open} title="Show or hide the settings">
           {open ? 'hide settings' : 'settings'}
         </button>
+        <button type="button" className="small-button" onClick={() => downloadLandscape('csv')} data-testid="landscape-csv" title="Download the results shown as CSV (α, β, split, loss, accuracy)">CSV</button>
+        {kind === 'surface' && <button type="button" className="small-button" onClick={() => downloadLandscape('vtp')} data-testid="landscape-vtp" title="Download each surface as VTK PolyData (.vtp) for ParaView">VTP</button>}
         <Progress />
       </div>
       {open && <Settings lanes={lanes} />}

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { METRICS, type MetricName } from '../../engine/train/metrics';
 import { alignSeries, smooth } from '../smoothing';
+import { PngButton } from './PngButton';
 import { useApp, type XAxis } from '../store';
 import type { LaneConfig } from '../../engine/train/config';
 
@@ -32,6 +33,7 @@ function formatValue(metric: MetricName, v: number | null | undefined): string {
 export function MetricChart({ metrics, title, help, laneFilter }: { metrics: MetricName[]; title?: string; help?: string; laneFilter?: (lane: LaneConfig) => boolean }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const figure = useRef<HTMLElement>(null);
   const allLanes = useApp((s) => s.config.lanes);
   const lanes = useMemo(() => (laneFilter ? allLanes.filter(laneFilter) : allLanes), [allLanes, laneFilter]);
   const primary = metrics[0];
@@ -104,7 +106,8 @@ export function MetricChart({ metrics, title, help, laneFilter }: { metrics: Met
   const points = data[0].length;
   const info = METRICS[primary];
   return (
-    <figure className="chart" data-testid={`chart-${primary}`} data-points={points}>
+    <figure className="chart" ref={figure} data-testid={`chart-${primary}`} data-points={points}>
+      <PngButton target={figure} name={title ?? info.label} />
       <figcaption title={help ?? info.help}>
         {title ?? info.label}
         {logScale ? ' (log)' : ''}

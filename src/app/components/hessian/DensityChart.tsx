@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HessianResult } from '../../../engine/hessian/config';
 import { alignSeries } from '../../smoothing';
+import { PngButton } from '../PngButton';
 
 const HEIGHT = 220;
 /** Densities below this are drawn at it: a log axis cannot show zero. */
@@ -11,6 +12,7 @@ const FLOOR = 1e-8;
 /** Eigenvalue densities (SLQ) of several lanes overlaid, on a log density axis. */
 export function DensityChart({ lines }: { lines: Array<{ name: string; color: string; result: HessianResult }> }) {
   const container = useRef<HTMLDivElement>(null);
+  const figure = useRef<HTMLElement>(null);
   const withDensity = lines.filter((l) => l.result.density && l.result.density.grid.length > 0);
   const key = withDensity.map((l) => `${l.result.laneId}:${l.color}:${l.result.seconds}`).join('|');
   const data = useMemo(() => alignSeries(withDensity.map((l) => ({ xs: l.result.density!.grid, ys: l.result.density!.density.map((d) => Math.max(d, FLOOR)) }))),
@@ -45,7 +47,8 @@ export function DensityChart({ lines }: { lines: Array<{ name: string; color: st
   if (withDensity.length === 0) return null;
   const first = withDensity[0].result.density!;
   return (
-    <figure className="chart" data-testid="density-chart" data-lines={withDensity.length}>
+    <figure className="chart" ref={figure} data-testid="density-chart" data-lines={withDensity.length}>
+      <PngButton target={figure} name="Hessian eigenvalue density" />
       <figcaption title={`Stochastic Lanczos quadrature: ${first.runs} runs of ${first.steps} Lanczos steps from Rademacher vectors; Gaussian broadening σ = ${(withDensity[0].result.settings.broadening * 100).toPrecision(2)}% of each spectrum's width; each curve integrates to 1`}>
         Eigenvalue density (log scale)
       </figcaption>

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { CurveResult } from '../../../engine/landscape/config';
 import { alignSeries } from '../../smoothing';
+import { PngButton } from '../PngButton';
 
 export interface CurveLine {
   curve: CurveResult;
@@ -18,6 +19,7 @@ const HEIGHT = 220;
 export function CurveChart({ lines, value, xLabel, title, help, testId }: { lines: CurveLine[]; value: 'loss' | 'accuracy'; xLabel: string; title: string; help: string; testId: string }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const figure = useRef<HTMLElement>(null);
   const series = useMemo(() => lines.flatMap(({ curve, color }) => [
     { label: `${curve.label} train`, color, dash: undefined, xs: curve.alphas, ys: curve.train[value] },
     ...(curve.test ? [{ label: `${curve.label} test`, color, dash: [6, 4], xs: curve.alphas, ys: curve.test[value] }] : []),
@@ -60,7 +62,8 @@ export function CurveChart({ lines, value, xLabel, title, help, testId }: { line
   }, [data]);
 
   return (
-    <figure className="chart landscape-chart" data-testid={testId} data-points={data[0].length}>
+    <figure className="chart landscape-chart" ref={figure} data-testid={testId} data-points={data[0].length}>
+      <PngButton target={figure} name={title} />
       <figcaption title={help}>{title}</figcaption>
       <div ref={container} />
     </figure>

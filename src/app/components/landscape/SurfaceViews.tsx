@@ -7,6 +7,7 @@ import { makeColorScale } from './colors';
 import { ContourView } from './ContourView';
 import { SurfaceView, type CameraState } from './SurfaceView';
 import { completeGrid } from './surfaceGrid';
+import { WithPng } from '../PngButton';
 
 export interface SurfaceItem {
   surface: SurfaceResult;
@@ -40,9 +41,13 @@ export function SurfaceViews({ items }: { items: SurfaceItem[] }) {
           grid === null ? (
             <div key={surface.laneId} className="surface-pending note">{name}: computing the 13 x 13 preview…</div>
           ) : display === '3d' ? (
-            <SurfaceView key={surface.laneId} title={name} color={color} grid={grid} scale={scale} wireframe={wireframe} camera={camera} onCameraChange={setCamera} />
+            <WithPng key={surface.laneId} name={`loss surface ${name}`}>
+              <SurfaceView title={name} color={color} grid={grid} scale={scale} wireframe={wireframe} camera={camera} onCameraChange={setCamera} />
+            </WithPng>
           ) : (
-            <ContourView key={surface.laneId} title={name} color={color} grid={grid} scale={scale} />
+            <WithPng key={surface.laneId} name={`loss contours ${name}`}>
+              <ContourView title={name} color={color} grid={grid} scale={scale} />
+            </WithPng>
           ),
         )}
       </div>

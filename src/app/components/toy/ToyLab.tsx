@@ -8,6 +8,8 @@ import { DeformationPlot } from '../DeformationPlot';
 import { ToyContour2D, type ToyGrid, type ToyTrajectory } from './ToyContour2D';
 import { ToySurface3D } from './ToySurface3D';
 import { ToyRunEditor } from './ToyRunEditor';
+import { WithPng } from '../PngButton';
+import { downloadToy } from '../../reportActions';
 import { PauseIcon, PlayIcon, ResetIcon, StepIcon } from '../icons';
 
 const GRID = 121;
@@ -43,6 +45,7 @@ function Transport() {
         <div className="counter-sub">of {end}</div>
       </div>
       <SelectField<string> label="speed" help="Animation speed" value={String(speed)} options={[10, 30, 60, 200, 1000].map((v) => ({ value: String(v), label: `${v} steps/s` }))} onChange={(v) => useToy.setState({ speed: Number(v) })} />
+      <button type="button" className="small-button" onClick={downloadToy} data-testid="toy-csv" title="Download every run's trajectory as CSV (run, label, step, p1, p2, loss)">CSV</button>
       <div className="presets">
         <span className="label" title="Set up a paper's experiment in one click">presets</span>
         {TOY_PRESETS.map((p) => (
@@ -177,8 +180,8 @@ export function ToyLab() {
           <Panel title={deformation ? 'Deformed surface' : 'Surface and trajectories'} help={deformation ? 'δ(ℓ(p)) of the chosen run, with the trajectories; click the map to set the start point' : "ℓ(p) in 3D and as a contour map with the runs' trajectories; click the map to set the start point"}>
             {grid && surface ? (
               <div className="toy-view-grid">
-                <ToySurface3D grid={grid} log={log} trajectories={trajectories} upTo={upTo} />
-                <ToyContour2D grid={grid} log={log} trajectories={trajectories} upTo={upTo} start={start} onPick={(x, y) => setStart([Number(x.toPrecision(4)), Number(y.toPrecision(4))])} />
+                <WithPng name="toy surface 3D"><ToySurface3D grid={grid} log={log} trajectories={trajectories} upTo={upTo} /></WithPng>
+                <WithPng name="toy contour map"><ToyContour2D grid={grid} log={log} trajectories={trajectories} upTo={upTo} start={start} onPick={(x, y) => setStart([Number(x.toPrecision(4)), Number(y.toPrecision(4))])} /></WithPng>
               </div>
             ) : (
               <p className="note warning">Fix the formula to see the surface.</p>
