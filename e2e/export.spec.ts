@@ -3,7 +3,6 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
 import { readSafetensors } from '../src/engine/io/safetensors';
 import { parseMetricsCsv } from '../src/engine/io/exports';
-import { experimentFromJson } from '../src/engine/io/experiment';
 import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
 
 async function downloaded(page: Page, click: () => Promise<void>, count = 1): Promise<Download[]> {
@@ -45,7 +44,7 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   expect(tfjs.map((d) => d.suggestedFilename()).sort()).toEqual(['model.json', 'weights.bin']);
 
   // Import the safetensors file as a new lane: its weights equal lane 1's.
-  await page.getByTestId('import-weights-input').setInputFiles((await st.path())!);
+  await page.getByTestId('import-weights-input').setInputFiles({ name: st.suggestedFilename(), mimeType: 'application/octet-stream', buffer: Buffer.from(await bytesOf(st)) });
   await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 4);
   await expect(page.getByText(/joins the lanes at step/)).toBeVisible();
   const [again] = await downloaded(page, () => page.getByTestId('export-st-lane4').click());
@@ -53,7 +52,7 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   back.tensors.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(file.tensors[i].data)));
   // A TF.js pair over lane 2.
   await page.getByLabel('import weights into').selectOption('lane2');
-  await page.getByTestId('import-weights-input').setInputFiles(await Promise.all(tfjs.map(async (d) => (await d.path())!.toString())).then((paths) => paths.map((p, i) => ({ name: tfjs[i].suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync(p) }))));
+  await page.getByTestId('import-weights-input').setInputFiles(await Promise.all(tfjs.map(async (d) => ({ name: d.suggestedFilename(), mimeType: 'application/octet-stream', buffer: Buffer.from(await bytesOf(d)) }))));
   await expect(page.getByText(/now has the imported weights/)).toBeVisible();
   // A corrupt file changes nothing.
   await page.getByTestId('import-weights-input').setInputFiles({ name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) });
@@ -72,11 +71,14 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   for (const name of ['experiment.json', 'metrics.csv', 'metrics.json', 'toy/trajectories.csv']) expect(names).toContain(name);
   expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('.safetensors')).length).toBe(4);
   expect(names.filter((n) => n.startsWith('plots/') && n.endsWith('.png')).length).toBeGreaterThanOrEqual(6);
-  expect(experimentFromJson(strFromU8(members['experiment.json'])).ignored).toEqual([]);
+  const inZip = JSON.parse(strFromU8(members['experiment.json']));
+  expect(inZip.format).toBe('flat-minima-playground/experiment');
+  expect(inZip.comparison.lanes.length).toBe(4);
 
   const [setup] = await downloaded(page, () => page.getByTestId('save-experiment').click());
-  const saved = experimentFromJson(readFileSync((await setup.path())!, 'utf8'));
-  expect(saved.experiment.comparison.seed).toBe(7);
+  const saved = JSON.parse(readFileSync((await setup.path())!, 'utf8'));
+  expect(saved.version).toBe(2);
+  expect(saved.comparison.seed).toBe(7);
 
   // A shared link, opened in a fresh page, reproduces the lanes and settings.
   await page.getByLabel('learning rate η').first().fill('0.07');

@@ -8,7 +8,7 @@ import { pngBytes } from './pngExport';
 import { useHessian } from './hessianStore';
 import { useLandscape } from './landscapeStore';
 import { notify, useApp } from './store';
-import { useToy } from './toyStore';
+import { recompute, useToy } from './toyStore';
 
 /** Every logged point of every lane, in the long format (lane, step, grad_evals, wall_s, metric, value). */
 export function allMetricPoints(): MetricPoint[] {
@@ -70,6 +70,7 @@ export async function downloadReport(): Promise<void> {
     }
     const hessian = Object.values(useHessian.getState().results);
     if (hessian.length > 0) files['hessian.json'] = strToU8(hessianJson(hessian, laneNames()));
+    if (Object.keys(useToy.getState().results).length === 0) recompute();
     const toy = useToy.getState();
     const toyRuns = toy.runs.flatMap((r) => (toy.results[r.id] ? [{ id: r.id, label: r.label, result: toy.results[r.id] }] : []));
     if (toyRuns.length > 0) files['toy/trajectories.csv'] = strToU8(toyCsv(toyRuns));
