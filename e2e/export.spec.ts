@@ -65,10 +65,59 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   const points = parseMetricsCsv(csvText);
   expect(points.filter((p) => p.metric === 'train_loss' && p.laneId === 'lane1').length).toBeGreaterThanOrEqual(3);
 
+  const [json] = await downloaded(page, () => page.getByTestId('metrics-json').click());
+  const metrics = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+  expect(metrics.format).toBe('flat-minima-playground/metrics');
+  expect(metrics.points.length).toBe(points.length);
+
+  // A chart as PNG at twice its CSS size.
+  const chart = page.getByTestId('chart-train_loss');
+  const [png] = await downloaded(page, () => chart.getByRole('button', { name: /PNG/ }).click());
+  const pngBytes = await bytesOf(png);
+  expect(Array.from(pngBytes.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+  const width = new DataView(pngBytes.buffer, pngBytes.byteOffset).getUint32(16);
+  const cssWidth = await chart.locator('canvas').evaluate((c) => c.getBoundingClientRect().width);
+  expect(Math.abs(width - 2 * cssWidth)).toBeLessThanOrEqual(2);
+
+  // Landscape curves (CSV) and a surface (CSV and ParaView .vtp), Hessian results (JSON).
+  await setField(page, 'train subset', '100');
+  await setField(page, 'test subset', '50');
+  await page.getByTestId('landscape-kind').selectOption('curve');
+  await setField(page, 'points', '5');
+  await page.getByTestId('landscape-compute').click();
+  await page.waitForFunction(() => Object.keys(window.__fmp!.landscape().curves).length === 4 && window.__fmp!.landscape().running === null, null, { timeout: 120_000 });
+  const [curvesCsv] = await downloaded(page, () => page.getByTestId('landscape-csv').click());
+  const curveLines = readFileSync((await curvesCsv.path())!, 'utf8').trim().split('\n');
+  expect(curveLines[0]).toBe('curve,kind,alpha,beta,split,loss,accuracy');
+  expect(curveLines.length).toBe(1 + 4 * 5 * 2);
+  await page.getByTestId('landscape-kind').selectOption('surface');
+  await setField(page, 'grid points', '5');
+  await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include SGD + momentum').locator('input').uncheck();
+  await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include Adam').locator('input').uncheck();
+  await page.getByRole('region', { name: 'Loss landscape' }).getByTitle(/Include SGD-step/).locator('input').uncheck();
+  await page.getByTestId('landscape-compute').click();
+  await page.waitForFunction(() => Object.values(window.__fmp!.landscape().surfaces).some((s) => s.computed === 25) && window.__fmp!.landscape().running === null, null, { timeout: 120_000 });
+  const [vtp] = await downloaded(page, () => page.getByTestId('landscape-vtp').click());
+  const vtpText = readFileSync((await vtp.path())!, 'utf8');
+  expect(vtpText).toContain('<VTKFile type="PolyData"');
+  expect(vtpText).toMatch(/NumberOfPoints="25" [^>]*NumberOfPolys="16"|NumberOfPolys="16" [^>]*NumberOfPoints="25"/);
+  await setField(page, 'Hessian samples', '50');
+  await setField(page, 'max iterations', '5');
+  await setField(page, 'trace samples', '3');
+  await setField(page, 'density steps', '4');
+  await page.getByRole('region', { name: 'Hessian spectrum' }).getByTitle('Include Adam').locator('input').uncheck();
+  await page.getByTestId('hessian-compute').click();
+  await page.waitForFunction(() => Object.keys(window.__fmp!.hessian().results).length >= 1 && window.__fmp!.hessian().running === null, null, { timeout: 120_000 });
+  const [hessian] = await downloaded(page, () => page.getByTestId('hessian-json').click());
+  const hessianData = JSON.parse(readFileSync((await hessian.path())!, 'utf8'));
+  expect(hessianData.format).toBe('flat-minima-playground/hessian');
+  expect(hessianData.results[0].top.eigenvalues.length).toBe(5);
+
   const [zip] = await downloaded(page, () => page.getByTestId('report-zip').click());
   const members = unzipSync(await bytesOf(zip));
   const names = Object.keys(members);
-  for (const name of ['experiment.json', 'metrics.csv', 'metrics.json', 'toy/trajectories.csv']) expect(names).toContain(name);
+  for (const name of ['experiment.json', 'metrics.csv', 'metrics.json', 'toy/trajectories.csv', 'hessian.json']) expect(names).toContain(name);
+  expect(names.some((n) => /^landscape\/surface-.*\.vtp$/.test(n))).toBe(true);
   expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('.safetensors')).length).toBe(4);
   expect(names.filter((n) => n.startsWith('plots/') && n.endsWith('.png')).length).toBeGreaterThanOrEqual(6);
   const inZip = JSON.parse(strFromU8(members['experiment.json']));
