@@ -1,6 +1,11 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useState, type PointerEvent } from 'react';
 import * as THREE from 'three';
-import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { clearGroup } from '../three/dispose';
+import { lineSegments } from '../three/lines';
+import { OrbitStage, type Lights } from '../three/orbitStage';
+import { Readout, WebGLUnavailable } from '../three/overlays';
+import { canvasSprite } from '../three/sprites';
+import { useOrbitStage } from '../three/useOrbitStage';
 
 export interface EigenBarLane {
   name: string;
@@ -26,7 +31,6 @@ const MIN_BAR = 0.02;
 const LOG_FLOOR_RATIO = 1e-3;
 const LABEL_HEIGHT = 0.5;
 const MAX_NAME_LENGTH = 24;
-const KEY_ZOOM = 1.1;
 /** From the camera target toward the camera: front (−y), right (+x) and above (+z). */
 const CAMERA_DIRECTION = new THREE.Vector3(0.35, -1.3, 1.2);
 const FIT_MARGIN = 1.08;
@@ -36,6 +40,7 @@ const INK = '#37474f';
 const WHITE = new THREE.Color(0xffffff);
 const BLACK = new THREE.Color(0x000000);
 const HOVER_EMISSIVE = new THREE.Color(0x5a5a5a);
+const LIGHTS: Lights = { ambient: 0.6, sun: 0.6, sunPosition: [0.5, -0.8, 1] };
 
 interface BarInfo {
   lane: string;
@@ -56,23 +61,17 @@ interface Layout {
 }
 
 interface Stage {
-  renderer: THREE.WebGLRenderer;
-  scene: THREE.Scene;
-  camera: THREE.PerspectiveCamera;
-  controls: OrbitControls;
+  orbit: OrbitStage;
   /** Everything derived from the props; rebuilt as a whole. */
   content: THREE.Group;
   bars: Map<THREE.Mesh, BarInfo>;
   hovered: THREE.Mesh | null;
-  raycaster: THREE.Raycaster;
   /** Camera is refitted on rebuild/resize until the user moves it, and whenever the grid shape changes. */
   userMoved: boolean;
   /** True while fitCamera runs, so its own 'change' event does not count as a user move. */
   fitting: boolean;
   fittedShape: string;
   pointer: { x: number; y: number } | null;
-  resizeObserver: ResizeObserver;
-  render(): void;
 }
 
 // ---------------------------------------------------------------------------
@@ -159,13 +158,6 @@ function laneBars(lane: EigenBarLane, row: number, layout: Layout, bars: Map<THR
   return group;
 }
 
-function lineSegments(points: number[], color: number, opacity = 1): THREE.LineSegments {
-  const geometry = new THREE.BufferGeometry();
-  geometry.setAttribute('position', new THREE.Float32BufferAttribute(points, 3));
-  const material = new THREE.LineBasicMaterial({ color, transparent: opacity < 1, opacity });
-  return new THREE.LineSegments(geometry, material);
-}
-
 /**
  * Translucent floor at λ = 0 with one cell per bar. It writes no depth so that bars of negative
  * eigenvalues below it stay visible through it.
@@ -232,11 +224,8 @@ function textSprite(text: string, height: number, style: LabelStyle): THREE.Spri
     ctx.fillStyle = style.color;
     ctx.fillText(text, 8 + swatchPx, LABEL_PX / 2 + 4);
   }
-  const texture = new THREE.CanvasTexture(canvas);
-  texture.colorSpace = THREE.SRGBColorSpace;
   const overlay = style.overlay === true;
-  const material = new THREE.SpriteMaterial({ map: texture, transparent: true, depthWrite: false, depthTest: !overlay });
-  const sprite = new THREE.Sprite(material);
+  const sprite = canvasSprite(canvas, !overlay);
   sprite.renderOrder = overlay ? 1 : 0;
   sprite.scale.set((height * canvas.width) / canvas.height, height, 1);
   sprite.center.set(style.anchorX, 0.5);
@@ -315,22 +304,8 @@ function scaleAxis(layout: Layout): THREE.Group {
   return group;
 }
 
-function disposeObject(root: THREE.Object3D): void {
-  root.traverse((o) => {
-    if (!(o instanceof THREE.Mesh || o instanceof THREE.Line || o instanceof THREE.Sprite)) return;
-    // three.js shares one geometry among all sprites; disposing it would only force re-uploads.
-    if (!(o instanceof THREE.Sprite)) o.geometry.dispose();
-    const materials: THREE.Material[] = Array.isArray(o.material) ? o.material : [o.material];
-    for (const m of materials) {
-      if ('map' in m && m.map instanceof THREE.Texture) m.map.dispose();
-      m.dispose();
-    }
-  });
-}
-
 function buildContent(stage: Stage, lanes: EigenBarLane[], layout: Layout): void {
-  disposeObject(stage.content);
-  stage.content.clear();
+  clearGroup(stage.content);
   stage.bars.clear();
   stage.hovered = null;
   stage.content.add(basePlane(layout), laneLabels(lanes), rankLabels(layout), scaleAxis(layout));
@@ -411,17 +386,13 @@ function fitCamera(stage: Stage): void {
   const target = box.getCenter(new THREE.Vector3());
   const radius = Math.max(box.getSize(new THREE.Vector3()).length() / 2, 1);
   const direction = CAMERA_DIRECTION.clone().normalize();
-  const camera = stage.camera;
-  camera.near = radius / 100;
-  camera.far = radius * 100;
-  camera.updateProjectionMatrix();
+  const { camera, controls } = stage.orbit;
+  stage.orbit.fitDepth(radius);
   camera.position.copy(target).addScaledVector(direction, 3 * radius);
   for (let pass = 0; pass < 3; pass++) refineFit(camera, target, points, direction);
-  stage.controls.minDistance = radius * 0.2;
-  stage.controls.maxDistance = radius * 20;
-  stage.controls.target.copy(target);
+  controls.target.copy(target);
   stage.fitting = true;
-  stage.controls.update();
+  controls.update();
   stage.fitting = false;
 }
 
@@ -429,78 +400,31 @@ function fitCamera(stage: Stage): void {
 // Lifecycle
 // ---------------------------------------------------------------------------
 
-function resizeStage(stage: Stage, host: HTMLElement): void {
-  const width = Math.max(1, host.clientWidth);
-  const height = Math.max(1, host.clientHeight);
-  stage.renderer.setSize(width, height, false);
-  stage.camera.aspect = width / height;
-  stage.camera.updateProjectionMatrix();
-  if (!stage.userMoved && stage.content.children.length > 0) fitCamera(stage);
-  stage.render();
-}
-
 function createStage(host: HTMLElement, keyTarget: HTMLElement): Stage {
-  const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
-  renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-  renderer.setClearColor(0xffffff, 1);
-  const canvas = renderer.domElement;
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', ARIA_LABEL);
-  canvas.style.width = '100%';
-  canvas.style.height = '100%';
-  canvas.style.display = 'block';
-  host.appendChild(canvas);
-
-  const scene = new THREE.Scene();
-  const camera = new THREE.PerspectiveCamera(40, 1, 0.01, 100);
-  camera.up.set(0, 0, 1); // z is the eigenvalue axis; must be set before OrbitControls reads it
-  const controls = new OrbitControls(camera, canvas);
-  controls.listenToKeyEvents(keyTarget);
-  // Lambert divides by π since three r155, hence the π factors to keep lane colours bright.
-  const ambient = new THREE.AmbientLight(0xffffff, 0.6 * Math.PI);
-  const sun = new THREE.DirectionalLight(0xffffff, 0.6 * Math.PI);
-  sun.position.set(0.5, -0.8, 1);
+  const orbit = new OrbitStage(host, keyTarget, { lights: LIGHTS, ariaLabel: ARIA_LABEL });
   const content = new THREE.Group();
-  scene.add(ambient, sun, content);
-
+  orbit.scene.add(content);
   const stage: Stage = {
-    renderer, scene, camera, controls, content,
+    orbit, content,
     bars: new Map(),
     hovered: null,
-    raycaster: new THREE.Raycaster(),
     userMoved: false,
     fitting: false,
     fittedShape: '',
     pointer: null,
-    resizeObserver: new ResizeObserver(() => resizeStage(stage, host)),
-    render: () => renderer.render(scene, camera),
   };
   // Keyboard orbit/pan/zoom emits 'change' but no 'start', so 'change' is what marks a user move.
-  controls.addEventListener('change', () => {
+  orbit.controls.addEventListener('change', () => {
     if (!stage.fitting) stage.userMoved = true;
-    stage.render();
   });
-  stage.resizeObserver.observe(host);
-  resizeStage(stage, host);
+  orbit.trackSize(() => {
+    if (!stage.userMoved && stage.content.children.length > 0) fitCamera(stage);
+  });
   return stage;
 }
 
-function destroyStage(stage: Stage): void {
-  stage.resizeObserver.disconnect();
-  stage.controls.dispose();
-  disposeObject(stage.scene);
-  stage.scene.clear();
-  stage.renderer.dispose();
-  stage.renderer.forceContextLoss();
-  stage.renderer.domElement.remove();
-}
-
 function pickBar(stage: Stage, clientX: number, clientY: number): THREE.Mesh | null {
-  const rect = stage.renderer.domElement.getBoundingClientRect();
-  if (rect.width === 0 || rect.height === 0) return null;
-  const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
-  stage.raycaster.setFromCamera(ndc, stage.camera);
-  const hit = stage.raycaster.intersectObjects([...stage.bars.keys()], false)[0];
+  const hit = stage.orbit.pick([...stage.bars.keys()], clientX, clientY);
   return hit && hit.object instanceof THREE.Mesh ? hit.object : null;
 }
 
@@ -515,7 +439,7 @@ function updateHover(stage: Stage): string | null {
     if (stage.hovered) setEmissive(stage.hovered, BLACK);
     if (bar) setEmissive(bar, HOVER_EMISSIVE);
     stage.hovered = bar;
-    stage.render();
+    stage.orbit.render();
   }
   const info = bar ? stage.bars.get(bar) : undefined;
   return info ? `${info.lane} λ${info.rank} = ${formatEigenvalue(info.value)}` : null;
@@ -527,32 +451,11 @@ function updateHover(stage: Stage): string | null {
  */
 export function EigenBars3D(props: EigenBars3DProps) {
   const { lanes, log, height = DEFAULT_HEIGHT } = props;
-  const wrapperRef = useRef<HTMLDivElement>(null);
-  const canvasHostRef = useRef<HTMLDivElement>(null);
-  const stageRef = useRef<Stage | null>(null);
   const [readout, setReadout] = useState<string | null>(null);
-  const [unavailable, setUnavailable] = useState(false);
   const hasData = lanes.some((l) => l.eigenvalues.length > 0);
+  const { wrapperRef, hostRef, stageRef, unavailable, onKeyDown } = useOrbitStage(createStage, hasData);
   // Parents often pass a fresh but equal array on every render; rebuild only when the data changes.
   const signature = JSON.stringify(lanes) + String(log);
-
-  useEffect(() => {
-    const host = canvasHostRef.current;
-    const wrapper = wrapperRef.current;
-    if (!hasData || !host || !wrapper) return;
-    let stage: Stage;
-    try {
-      stage = createStage(host, wrapper);
-    } catch {
-      setUnavailable(true);
-      return;
-    }
-    stageRef.current = stage;
-    return () => {
-      stageRef.current = null;
-      destroyStage(stage);
-    };
-  }, [hasData]);
 
   useEffect(() => {
     const stage = stageRef.current;
@@ -565,7 +468,7 @@ export function EigenBars3D(props: EigenBars3DProps) {
       stage.userMoved = false;
       fitCamera(stage);
     }
-    stage.render();
+    stage.orbit.render();
     setReadout(updateHover(stage));
     // `signature` stands for `lanes` and `log` (see above).
   }, [signature, hasData]);
@@ -586,16 +489,6 @@ export function EigenBars3D(props: EigenBars3DProps) {
     setReadout(null);
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const controls = stageRef.current?.controls;
-    if (!controls) return;
-    // OrbitControls has no keyboard zoom; dollyOut moves the camera closer.
-    if (e.key === '+' || e.key === '=') controls.dollyOut(KEY_ZOOM);
-    else if (e.key === '-' || e.key === '_') controls.dollyIn(KEY_ZOOM);
-    else return;
-    e.preventDefault();
-  };
-
   if (!hasData) {
     return (
       <div className="eigen-bars eigen-bars-empty" data-testid="eigen-bars">
@@ -607,17 +500,9 @@ export function EigenBars3D(props: EigenBars3DProps) {
   return (
     <div ref={wrapperRef} className="eigen-bars" data-testid="eigen-bars" tabIndex={0} title={HELP} onKeyDown={onKeyDown}>
       <div className="eigen-bars-stage" style={{ height }} onPointerMove={onPointerMove} onPointerLeave={onPointerLeave}>
-        <div ref={canvasHostRef} className="eigen-bars-canvas" />
-        {readout !== null && (
-          <div className="eigen-bars-readout" role="status">
-            {readout}
-          </div>
-        )}
-        {unavailable && (
-          <div className="eigen-bars-unavailable" title="This browser could not create a WebGL context">
-            3D view unavailable (WebGL could not start).
-          </div>
-        )}
+        <div ref={hostRef} className="eigen-bars-canvas" />
+        <Readout className="eigen-bars-readout" text={readout} />
+        <WebGLUnavailable className="eigen-bars-unavailable" show={unavailable} />
       </div>
     </div>
   );

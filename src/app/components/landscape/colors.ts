@@ -31,7 +31,8 @@ function parseCssColor(css: string): [number, number, number] {
   return [0, 0, 0];
 }
 
-function toCss([r, g, b]: [number, number, number]): string {
+/** CSS rgb() of sRGB components in 0..1. */
+export function toCss([r, g, b]: [number, number, number]): string {
   return `rgb(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)})`;
 }
 
@@ -169,6 +170,11 @@ export function contourBands(grid: SurfaceGrid, normalized: number[], levels: nu
     level: mp.value,
     polygons: mp.coordinates.map((poly) => poly.map((ring) => ring.map(toIndex))),
   }));
+}
+
+/** Bands at `count` levels evenly spaced on the scale (normalized), the contours every view draws. */
+export function scaledContourBands(grid: SurfaceGrid, scale: ColorScale, count: number): ContourBand[] {
+  return contourBands(grid, normalizedValues(grid, scale), normalizedLevels(count));
 }
 
 /**

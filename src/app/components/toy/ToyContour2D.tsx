@@ -1,19 +1,19 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import {
-  axisAt,
-  colorAtNormalized,
-  contourBands,
   formatCoord,
   formatLoss,
-  isoSegments,
   makeColorScale,
-  normalizedLevels,
-  normalizedValues,
   sampleGrid,
+  scaledContourBands,
   type ColorScale,
   type ContourBand,
 } from '../landscape/colors';
 import type { SurfaceGrid } from '../landscape/SurfaceView';
+import { drawAxes } from '../plot2d/axes';
+import { drawContourMap } from '../plot2d/contours';
+import { hiDpiContext, useHostWidth } from '../plot2d/hidpi';
+import { drawClipped, fromPx, layoutPlot, toPx, type Plot } from '../plot2d/layout';
+import { tickDigits } from '../plot2d/ticks';
 
 export interface ToyGrid {
   /** p1 (x axis) and p2 (y axis) sample coordinates, ascending; values[j * xs.length + i] is the height at (xs[i], ys[j]). Values may be non-finite at a few points: treat them as missing (clamp to the scale's max for drawing). May be negative. */
@@ -117,8 +117,7 @@ export function lastFiniteIndex(points: ToyTrajectory['points'], k: number): num
 }
 
 export function toyContourBands(grid: ToyGrid, scale: ColorScale, levels: number): ContourBand[] {
-  const surface = toySurfaceGrid(grid);
-  return contourBands(surface, normalizedValues(surface, scale), normalizedLevels(levels));
+  return scaledContourBands(toySurfaceGrid(grid), scale, levels);
 }
 
 // ---------------------------------------------------------------------------
@@ -129,23 +128,9 @@ export function toyContourBands(grid: ToyGrid, scale: ColorScale, levels: number
 const CONTOUR_LEVELS = 14;
 const MARGIN = { left: 42, right: 12, top: 10, bottom: 34 };
 const TICK_COUNT = 6;
-const AXIS_COLOR = '#5f6b72';
-const FONT = '11px system-ui, sans-serif';
 /** Fraction of the axis range an arrow key moves the keyboard probe. */
 const KEY_STEP = 0.02;
 const HELP = 'Click to set the start point; hover for values';
-
-/** Plot rectangle in CSS pixels, with p1 → x and p2 → y (up). */
-interface Plot {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-}
 
 interface Probe {
   p1: number;
@@ -154,115 +139,14 @@ interface Probe {
   keyboard: boolean;
 }
 
-function layoutPlot(grid: ToyGrid, cssWidth: number, cssHeight: number): Plot | null {
-  if (!isCompleteToyGrid(grid)) return null;
-  const { xs, ys } = grid;
-  const x0 = xs[0];
-  const x1 = xs[xs.length - 1];
-  const y0 = ys[0];
-  const y1 = ys[ys.length - 1];
-  const availW = cssWidth - MARGIN.left - MARGIN.right;
-  const availH = cssHeight - MARGIN.top - MARGIN.bottom;
-  if (availW <= 0 || availH <= 0 || x1 <= x0 || y1 <= y0) return null;
-  // Equal units on both axes, so the shapes of valleys are not distorted.
-  const unit = Math.min(availW / (x1 - x0), availH / (y1 - y0));
-  const width = unit * (x1 - x0);
-  const height = unit * (y1 - y0);
-  const left = MARGIN.left + (availW - width) / 2;
-  return { left, top: MARGIN.top, width, height, x0, x1, y0, y1 };
+/** The plot rectangle, with p1 → x and p2 → y (up); null for an incomplete grid or no room. */
+function toyPlot(grid: ToyGrid, cssWidth: number, cssHeight: number): Plot | null {
+  return isCompleteToyGrid(grid) ? layoutPlot(grid.xs, grid.ys, cssWidth, cssHeight, MARGIN) : null;
 }
 
-function toPx(p: Plot, p1: number, p2: number): [number, number] {
-  return [p.left + ((p1 - p.x0) / (p.x1 - p.x0)) * p.width, p.top + (1 - (p2 - p.y0) / (p.y1 - p.y0)) * p.height];
-}
-
-function fromPx(p: Plot, x: number, y: number): [number, number] | null {
-  if (x < p.left || x > p.left + p.width || y < p.top || y > p.top + p.height) return null;
-  return [p.x0 + ((x - p.left) / p.width) * (p.x1 - p.x0), p.y0 + (1 - (y - p.top) / p.height) * (p.y1 - p.y0)];
-}
-
-/** About `count` round tick values covering [lo, hi]. */
-function niceTicks(lo: number, hi: number, count: number): number[] {
-  const raw = (hi - lo) / Math.max(1, count);
-  if (!(raw > 0)) return [lo];
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const ticks: number[] = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(k === 0 ? 0 : k * step);
-  return ticks;
-}
-
-function tickDigits(ticks: number[]): number {
-  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
-  return Math.max(0, Math.min(4, -Math.floor(Math.log10(step) + 1e-9)));
-}
-
-function cssOf([r, g, b]: [number, number, number]): string {
-  return `rgb(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)})`;
-}
-
-function ringPath(ctx: CanvasRenderingContext2D, p: Plot, grid: ToyGrid, ring: [number, number][]): void {
-  ring.forEach(([u, v], n) => {
-    const [x, y] = toPx(p, axisAt(grid.xs, u), axisAt(grid.ys, v));
-    if (n === 0) ctx.moveTo(x, y);
-    else ctx.lineTo(x, y);
-  });
-  ctx.closePath();
-}
-
-function fillBands(ctx: CanvasRenderingContext2D, p: Plot, grid: ToyGrid, scale: ColorScale, bands: ContourBand[]): void {
-  const bandCount = bands.length + 1;
-  ctx.fillStyle = cssOf(colorAtNormalized(scale, 0.5 / bandCount));
-  ctx.fillRect(p.left, p.top, p.width, p.height);
-  // Bands are nested (each covers values >= its level), so painting them in ascending order
-  // leaves every point with the colour of the highest level it reaches.
-  bands.forEach((band, k) => {
-    ctx.fillStyle = cssOf(colorAtNormalized(scale, (k + 1.5) / bandCount));
-    ctx.beginPath();
-    for (const polygon of band.polygons) for (const ring of polygon) ringPath(ctx, p, grid, ring);
-    ctx.fill('evenodd');
-  });
-}
-
-function strokeIsoLines(ctx: CanvasRenderingContext2D, p: Plot, grid: ToyGrid, bands: ContourBand[]): void {
-  ctx.strokeStyle = 'rgba(20, 24, 28, 0.35)';
-  ctx.lineWidth = 0.75;
-  ctx.beginPath();
-  for (const band of bands) {
-    for (const [u0, v0, u1, v1] of isoSegments(band, grid.xs.length, grid.ys.length)) {
-      ctx.moveTo(...toPx(p, axisAt(grid.xs, u0), axisAt(grid.ys, v0)));
-      ctx.lineTo(...toPx(p, axisAt(grid.xs, u1), axisAt(grid.ys, v1)));
-    }
-  }
-  ctx.stroke();
-}
-
-function drawAxes(ctx: CanvasRenderingContext2D, p: Plot): void {
-  ctx.strokeStyle = AXIS_COLOR;
-  ctx.fillStyle = AXIS_COLOR;
-  ctx.lineWidth = 1;
-  ctx.font = FONT;
-  ctx.strokeRect(p.left + 0.5, p.top + 0.5, p.width - 1, p.height - 1);
-  ctx.beginPath();
-  const xTicks = niceTicks(p.x0, p.x1, TICK_COUNT);
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  for (const t of xTicks) {
-    const [x] = toPx(p, t, p.y0);
-    ctx.moveTo(x, p.top + p.height);
-    ctx.lineTo(x, p.top + p.height + 4);
-    ctx.fillText(formatCoord(t, tickDigits(xTicks)), x, p.top + p.height + 5);
-  }
-  const yTicks = niceTicks(p.y0, p.y1, TICK_COUNT);
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  for (const t of yTicks) {
-    const [, y] = toPx(p, p.x0, t);
-    ctx.moveTo(p.left, y);
-    ctx.lineTo(p.left - 4, y);
-    ctx.fillText(formatCoord(t, tickDigits(yTicks)), p.left - 6, y);
-  }
-  ctx.stroke();
+/** Ticks on both axes (as many decimals as the steps need), then the names p1 (below) and p2 (left, upright). */
+function drawAxesWithNames(ctx: CanvasRenderingContext2D, p: Plot): void {
+  drawAxes(ctx, p, TICK_COUNT, tickDigits);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'bottom';
   ctx.fillText('p1', p.left + p.width / 2, p.top + p.height + 33);
@@ -274,20 +158,6 @@ function drawAxes(ctx: CanvasRenderingContext2D, p: Plot): void {
   ctx.restore();
 }
 
-/** Sizes a canvas for the device pixel ratio and returns a context drawing in CSS pixels. */
-function hiDpiContext(canvas: HTMLCanvasElement, cssWidth: number, cssHeight: number): CanvasRenderingContext2D | null {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(cssWidth * dpr));
-  const h = Math.max(1, Math.round(cssHeight * dpr));
-  // Assigning the size clears and reallocates the canvas, so only do it when it changes.
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  const ctx = canvas.getContext('2d');
-  ctx?.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx?.clearRect(0, 0, cssWidth, cssHeight);
-  return ctx;
-}
-
 /** Contours and axes, drawn once per grid/scale/size into an offscreen canvas. */
 function drawBackground(grid: ToyGrid, scale: ColorScale, cssWidth: number, cssHeight: number): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
@@ -295,17 +165,10 @@ function drawBackground(grid: ToyGrid, scale: ColorScale, cssWidth: number, cssH
   if (!ctx) return canvas;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, cssWidth, cssHeight);
-  const p = layoutPlot(grid, cssWidth, cssHeight);
+  const p = toyPlot(grid, cssWidth, cssHeight);
   if (!p) return canvas;
-  const bands = toyContourBands(grid, scale, CONTOUR_LEVELS);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(p.left, p.top, p.width, p.height);
-  ctx.clip();
-  fillBands(ctx, p, grid, scale, bands);
-  strokeIsoLines(ctx, p, grid, bands);
-  ctx.restore();
-  drawAxes(ctx, p);
+  drawContourMap(ctx, p, grid, scale, toyContourBands(grid, scale, CONTOUR_LEVELS));
+  drawAxesWithNames(ctx, p);
   return canvas;
 }
 
@@ -413,28 +276,12 @@ function drawScene(canvas: HTMLCanvasElement, p: Plot | null, cssWidth: number, 
   if (!ctx) return;
   ctx.drawImage(s.background, 0, 0, cssWidth, cssHeight);
   if (!p) return;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(p.left, p.top, p.width, p.height);
-  ctx.clip();
-  // Under the trajectories: right after a reset the current dot sits in the crosshair's centre.
-  if (s.start && Number.isFinite(s.start[0]) && Number.isFinite(s.start[1])) drawStartMarker(ctx, p, s.start);
-  for (const t of s.trajectories) drawTrajectory(ctx, p, t, s.upTo);
-  if (s.probe?.keyboard) drawProbe(ctx, p, s.probe);
-  ctx.restore();
-}
-
-function useHostWidth(canvasRef: RefObject<HTMLCanvasElement | null>): number {
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const host = canvasRef.current?.parentElement;
-    if (!host) return;
-    const observer = new ResizeObserver(() => setWidth(host.clientWidth));
-    observer.observe(host);
-    setWidth(host.clientWidth);
-    return () => observer.disconnect();
-  }, [canvasRef]);
-  return width;
+  drawClipped(ctx, p, () => {
+    // Under the trajectories: right after a reset the current dot sits in the crosshair's centre.
+    if (s.start && Number.isFinite(s.start[0]) && Number.isFinite(s.start[1])) drawStartMarker(ctx, p, s.start);
+    for (const t of s.trajectories) drawTrajectory(ctx, p, t, s.upTo);
+    if (s.probe?.keyboard) drawProbe(ctx, p, s.probe);
+  });
 }
 
 function clamp(v: number, lo: number, hi: number): number {
@@ -461,7 +308,7 @@ export function ToyContour2D(props: ToyContour2DProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const width = useHostWidth(canvasRef);
   const scale = useMemo(() => toyColorScale(grid, log), [grid, log]);
-  const plot = useMemo(() => layoutPlot(grid, width, height), [grid, width, height]);
+  const plot = useMemo(() => toyPlot(grid, width, height), [grid, width, height]);
   const background = useMemo(
     () => (width > 0 ? drawBackground(grid, scale, width, height) : null),
     [grid, scale, width, height],

@@ -1,10 +1,15 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useMemo, useState, type PointerEvent } from 'react';
 import * as THREE from 'three';
-import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { LineMaterial } from 'three/examples/jsm/lines/LineMaterial.js';
 import { LineSegments2 } from 'three/examples/jsm/lines/LineSegments2.js';
 import { LineSegmentsGeometry } from 'three/examples/jsm/lines/LineSegmentsGeometry.js';
-import { axisAt, colorAtNormalized, isoSegments, type ColorScale } from '../landscape/colors';
+import type { ColorScale } from '../landscape/colors';
+import { boxCenter, boxFrame, boxScaffold, type BoxFrame } from '../three/boxFrame';
+import { clearGroup, disposeObject } from '../three/dispose';
+import { floorContours, rimmedBall, surfaceGeometry, surfaceMaterial } from '../three/heightField';
+import { OrbitStage, SURFACE_LIGHTS } from '../three/orbitStage';
+import { Readout, WebGLUnavailable } from '../three/overlays';
+import { useOrbitStage } from '../three/useOrbitStage';
 import {
   TOY_DEFAULT_HEIGHT,
   currentIndex,
@@ -20,32 +25,16 @@ import {
 
 export type { ToyGrid, ToyTrajectory, ToyViewProps } from './ToyContour2D';
 
-/** Height of the full normalized value range, relative to the larger horizontal span of the grid. */
-const VERTICAL_RATIO = 0.6;
-/** The contour floor sits this fraction of the vertical extent below the lowest surface point. */
-const FLOOR_OFFSET = 0.3;
 /** Trajectories float this fraction of the vertical extent above their heights, so the surface does not hide them. */
 const LIFT = 0.02;
 const CONTOUR_LEVELS = 14;
 const LINE_PX = 3;
 const SHADOW_PX = 1.5;
 const GHOST_PX = 1.5;
-const KEY_ZOOM = 1.1;
 const HELP =
   'Drag to orbit, scroll to zoom, right-drag to pan; hover for values. ' +
   'Keyboard (when focused): arrow keys pan, Shift+arrows orbit, + / − zoom.';
 const ARIA_LABEL = '3D view of the toy surface with the trajectories';
-
-/** World-space layout: x = p1, y = p2, z = normalized value × zTop. */
-interface Frame {
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-  span: number;
-  zTop: number;
-  zFloor: number;
-}
 
 /** The 3D objects of one trajectory, rebuilt only when its points, colour or the scale change. */
 interface TrackEntry {
@@ -64,193 +53,43 @@ interface TrackEntry {
 }
 
 interface Stage {
-  renderer: THREE.WebGLRenderer;
-  scene: THREE.Scene;
-  camera: THREE.PerspectiveCamera;
-  controls: OrbitControls;
+  orbit: OrbitStage;
   /** Surface, contours and frame; rebuilt when grid/log change. */
   content: THREE.Group;
   tracks: THREE.Group;
   entries: Map<string, TrackEntry>;
   surface: THREE.Mesh | null;
-  frame: Frame | null;
+  frame: BoxFrame | null;
   /** Keep diverging trajectories inside the box; the planes are moved when the grid changes. */
   clipPlanes: THREE.Plane[];
   resolution: THREE.Vector2;
-  raycaster: THREE.Raycaster;
-  resizeObserver: ResizeObserver;
-  render(): void;
 }
 
 // ---------------------------------------------------------------------------
 // Surface, floor and frame
 // ---------------------------------------------------------------------------
 
-function gridFrame(grid: ToyGrid): Frame {
-  const x0 = grid.xs[0] ?? -1;
-  const x1 = grid.xs[grid.xs.length - 1] ?? 1;
-  const y0 = grid.ys[0] ?? -1;
-  const y1 = grid.ys[grid.ys.length - 1] ?? 1;
-  const span = Math.max(x1 - x0, y1 - y0) || 1;
-  const zTop = VERTICAL_RATIO * span;
-  return { x0, x1, y0, y1, span, zTop, zFloor: -FLOOR_OFFSET * zTop };
-}
-
-function sameExtent(a: Frame | null, b: Frame): boolean {
+function sameExtent(a: BoxFrame | null, b: BoxFrame): boolean {
   return a !== null && a.x0 === b.x0 && a.x1 === b.x1 && a.y0 === b.y0 && a.y1 === b.y1;
 }
 
-/** The scale's colours are sRGB; three.js works in linear space, so convert on the way in. */
-function linearColor(rgb: [number, number, number]): THREE.Color {
-  return new THREE.Color().setRGB(rgb[0], rgb[1], rgb[2], THREE.SRGBColorSpace);
-}
-
-function gridIndices(nx: number, ny: number): number[] {
-  const indices: number[] = [];
-  for (let j = 0; j + 1 < ny; j++) {
-    for (let i = 0; i + 1 < nx; i++) {
-      const a = j * nx + i;
-      indices.push(a, a + 1, a + nx + 1, a, a + nx + 1, a + nx);
-    }
-  }
-  return indices;
-}
-
-function surfaceMesh(grid: ToyGrid, scale: ColorScale, f: Frame): THREE.Mesh {
-  const nx = grid.xs.length;
-  const ny = grid.ys.length;
-  const positions = new Float32Array(nx * ny * 3);
-  const colors = new Float32Array(nx * ny * 3);
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const k = j * nx + i;
-      const v = grid.values[k];
-      positions.set([grid.xs[i], grid.ys[j], scale.normalize(v) * f.zTop], k * 3);
-      const c = linearColor(scale.color(v));
-      colors.set([c.r, c.g, c.b], k * 3);
-    }
-  }
-  const geometry = new THREE.BufferGeometry();
-  geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
-  geometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
-  geometry.setIndex(gridIndices(nx, ny));
-  geometry.computeVertexNormals();
-  const material = new THREE.MeshLambertMaterial({
-    vertexColors: true,
-    side: THREE.DoubleSide,
-    // Pushes the surface back a little so lines lying on it win the depth test.
-    polygonOffset: true,
-    polygonOffsetFactor: 1,
-    polygonOffsetUnits: 1,
-  });
-  return new THREE.Mesh(geometry, material);
-}
-
-function floorContours(grid: ToyGrid, scale: ColorScale, f: Frame): THREE.LineSegments {
-  const positions: number[] = [];
-  const colors: number[] = [];
-  for (const band of toyContourBands(grid, scale, CONTOUR_LEVELS)) {
-    const c = linearColor(colorAtNormalized(scale, band.level));
-    for (const [u0, v0, u1, v1] of isoSegments(band, grid.xs.length, grid.ys.length)) {
-      positions.push(axisAt(grid.xs, u0), axisAt(grid.ys, v0), f.zFloor, axisAt(grid.xs, u1), axisAt(grid.ys, v1), f.zFloor);
-      colors.push(c.r, c.g, c.b, c.r, c.g, c.b);
-    }
-  }
-  const geometry = new THREE.BufferGeometry();
-  geometry.setAttribute('position', new THREE.Float32BufferAttribute(positions, 3));
-  geometry.setAttribute('color', new THREE.Float32BufferAttribute(colors, 3));
-  return new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ vertexColors: true }));
-}
-
-function floorPlane(f: Frame): THREE.Mesh {
-  const geometry = new THREE.PlaneGeometry(f.x1 - f.x0, f.y1 - f.y0);
-  const mesh = new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ color: 0xf1f3f5, side: THREE.DoubleSide }));
-  // Slightly below the contour lines so they never z-fight with it.
-  mesh.position.set((f.x0 + f.x1) / 2, (f.y0 + f.y1) / 2, f.zFloor - 0.002 * f.span);
-  return mesh;
-}
-
-/** Bounding box edges plus the p1 = 0 and p2 = 0 axes on the floor, for orientation. */
-function frameLines(f: Frame): THREE.LineSegments {
-  const { x0, x1, y0, y1, zTop, zFloor } = f;
-  const corners: [number, number][] = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
-  const points: number[] = [];
-  corners.forEach(([x, y], k) => {
-    const [nx, ny] = corners[(k + 1) % 4];
-    points.push(x, y, zFloor, nx, ny, zFloor, x, y, zTop, nx, ny, zTop, x, y, zFloor, x, y, zTop);
-  });
-  if (x0 <= 0 && x1 >= 0) points.push(0, y0, zFloor, 0, y1, zFloor);
-  if (y0 <= 0 && y1 >= 0) points.push(x0, 0, zFloor, x1, 0, zFloor);
-  const geometry = new THREE.BufferGeometry();
-  geometry.setAttribute('position', new THREE.Float32BufferAttribute(points, 3));
-  return new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color: 0xb4bec4 }));
-}
-
-function textSprite(text: string, height: number): THREE.Sprite {
-  const canvas = document.createElement('canvas');
-  canvas.width = 256;
-  canvas.height = 128;
-  const ctx = canvas.getContext('2d');
-  if (ctx) {
-    ctx.font = '600 80px system-ui, sans-serif';
-    ctx.fillStyle = '#5f6b72';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    ctx.fillText(text, 128, 64);
-  }
-  const texture = new THREE.CanvasTexture(canvas);
-  texture.colorSpace = THREE.SRGBColorSpace;
-  const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, transparent: true, depthWrite: false }));
-  sprite.scale.set(height * 2, height, 1);
-  return sprite;
-}
-
-function axisLabels(f: Frame): THREE.Group {
-  const size = 0.075 * f.span;
-  const p1 = textSprite('p1', size);
-  p1.position.set((f.x0 + f.x1) / 2, f.y0 - 0.12 * f.span, f.zFloor);
-  const p2 = textSprite('p2', size);
-  p2.position.set(f.x1 + 0.12 * f.span, (f.y0 + f.y1) / 2, f.zFloor);
-  const value = textSprite('ℓ', size);
-  value.position.set(f.x0, f.y1, f.zTop + 0.08 * f.span);
-  return new THREE.Group().add(p1, p2, value);
-}
-
-function disposeObject(root: THREE.Object3D): void {
-  root.traverse((o) => {
-    if (!(o instanceof THREE.Mesh || o instanceof THREE.Line || o instanceof THREE.Sprite)) return;
-    // three.js shares one geometry among all sprites; disposing it would only force re-uploads.
-    if (!(o instanceof THREE.Sprite)) o.geometry.dispose();
-    const materials: THREE.Material[] = Array.isArray(o.material) ? o.material : [o.material];
-    for (const m of materials) {
-      if ('map' in m && m.map instanceof THREE.Texture) m.map.dispose();
-      m.dispose();
-    }
-  });
-}
-
-function clearGroup(group: THREE.Group): void {
-  disposeObject(group);
-  group.clear();
-}
-
 /** Planes keeping x in [x0, x1] and y in [y0, y1] (three.js keeps the side the normal points to). */
-function placeClipPlanes(planes: THREE.Plane[], f: Frame): void {
+function placeClipPlanes(planes: THREE.Plane[], f: BoxFrame): void {
   planes[0].set(new THREE.Vector3(1, 0, 0), -f.x0);
   planes[1].set(new THREE.Vector3(-1, 0, 0), f.x1);
   planes[2].set(new THREE.Vector3(0, 1, 0), -f.y0);
   planes[3].set(new THREE.Vector3(0, -1, 0), f.y1);
 }
 
-function buildSurface(stage: Stage, grid: ToyGrid, scale: ColorScale): Frame {
+function buildSurface(stage: Stage, grid: ToyGrid, scale: ColorScale): BoxFrame {
   clearGroup(stage.content);
   stage.surface = null;
-  const f = gridFrame(grid);
+  const f = boxFrame(grid.xs, grid.ys);
   placeClipPlanes(stage.clipPlanes, f);
-  stage.content.add(floorPlane(f), frameLines(f), axisLabels(f));
+  stage.content.add(...boxScaffold(f, ['p1', 'p2', 'ℓ']));
   if (!isCompleteToyGrid(grid)) return f;
-  stage.surface = surfaceMesh(grid, scale, f);
-  stage.content.add(stage.surface, floorContours(grid, scale, f));
+  stage.surface = new THREE.Mesh(surfaceGeometry(grid, scale, f), surfaceMaterial());
+  stage.content.add(stage.surface, floorContours(toyContourBands(grid, scale, CONTOUR_LEVELS), grid, scale, f));
   return f;
 }
 
@@ -261,7 +100,7 @@ function buildSurface(stage: Stage, grid: ToyGrid, scale: ColorScale): Frame {
 type Points = ToyTrajectory['points'];
 
 /** World positions lifted above the given heights, 3 per point; NaN where p1/p2 is not finite. */
-function liftedPositions(points: Points, scale: ColorScale, f: Frame): Float32Array {
+function liftedPositions(points: Points, scale: ColorScale, f: BoxFrame): Float32Array {
   const out = new Float32Array(points.length * 3);
   points.forEach(([p1, p2, h], k) => out.set([p1, p2, (scale.normalize(h) + LIFT) * f.zTop], k * 3));
   return out;
@@ -276,7 +115,7 @@ function validAt(lifted: Float32Array, k: number): boolean {
  * touching a missing point is parked outside the box, where the clip planes remove it: that
  * breaks the line without renumbering the segments. `z` flattens the line onto a plane.
  */
-function segmentPositions(lifted: Float32Array, f: Frame, z?: number): Float32Array {
+function segmentPositions(lifted: Float32Array, f: BoxFrame, z?: number): Float32Array {
   const n = lifted.length / 3;
   const out = new Float32Array(Math.max(0, n - 1) * 6);
   const parked = [f.x0 - f.span, f.y0 - f.span, 0];
@@ -314,18 +153,12 @@ function fatLine(positions: Float32Array, color: THREE.Color, style: LineStyle, 
 }
 
 /** Current-point marker: a sphere in the trajectory colour with a white rim. */
-function headMarker(color: THREE.Color, f: Frame, planes: THREE.Plane[]): THREE.Group {
-  const radius = 0.022 * f.span;
-  const sphere = new THREE.Mesh(new THREE.SphereGeometry(radius, 20, 14), new THREE.MeshLambertMaterial({ color, clippingPlanes: planes }));
-  const rim = new THREE.Mesh(
-    new THREE.SphereGeometry(radius * 1.3, 20, 14),
-    new THREE.MeshBasicMaterial({ color: 0xffffff, side: THREE.BackSide, clippingPlanes: planes }),
-  );
-  return new THREE.Group().add(rim, sphere);
+function headMarker(color: THREE.Color, f: BoxFrame, planes: THREE.Plane[]): THREE.Group {
+  return rimmedBall(0.022 * f.span, 1.3, color, planes);
 }
 
 /** Start marker: a horizontal ring around the first point. */
-function startRing(color: THREE.Color, f: Frame, at: ArrayLike<number>): THREE.Mesh {
+function startRing(color: THREE.Color, f: BoxFrame, at: ArrayLike<number>): THREE.Mesh {
   const ring = new THREE.Mesh(
     new THREE.TorusGeometry(0.03 * f.span, 0.006 * f.span, 8, 32),
     new THREE.MeshLambertMaterial({ color }),
@@ -334,7 +167,7 @@ function startRing(color: THREE.Color, f: Frame, at: ArrayLike<number>): THREE.M
   return ring;
 }
 
-function buildTrack(stage: Stage, t: ToyTrajectory, scale: ColorScale, f: Frame): TrackEntry {
+function buildTrack(stage: Stage, t: ToyTrajectory, scale: ColorScale, f: BoxFrame): TrackEntry {
   const color = new THREE.Color(t.color);
   const lifted = liftedPositions(t.points, scale, f);
   const group = new THREE.Group();
@@ -402,97 +235,44 @@ function showUpTo(stage: Stage, upTo: number): void {
 // Stage lifecycle
 // ---------------------------------------------------------------------------
 
-function defaultCamera(stage: Stage, f: Frame): void {
-  const cx = (f.x0 + f.x1) / 2;
-  const cy = (f.y0 + f.y1) / 2;
-  const cz = (f.zTop + f.zFloor) / 2;
+function defaultCamera(stage: Stage, f: BoxFrame): void {
+  const [cx, cy, cz] = boxCenter(f);
   const s = f.span;
-  stage.camera.position.set(cx + 0.9 * s, cy - 1.5 * s, cz + 1.6 * s);
-  stage.camera.near = s / 100;
-  stage.camera.far = s * 100;
-  stage.camera.updateProjectionMatrix();
-  stage.controls.target.set(cx, cy, cz);
-  stage.controls.minDistance = s * 0.2;
-  stage.controls.maxDistance = s * 20;
-  stage.controls.update();
+  stage.orbit.camera.position.set(cx + 0.9 * s, cy - 1.5 * s, cz + 1.6 * s);
+  stage.orbit.fitDepth(s);
+  stage.orbit.controls.target.set(cx, cy, cz);
+  stage.orbit.controls.update();
 }
 
-function resizeStage(stage: Stage, host: HTMLElement): void {
-  const width = Math.max(1, host.clientWidth);
-  const height = Math.max(1, host.clientHeight);
-  stage.renderer.setSize(width, height, false);
-  stage.camera.aspect = width / height;
-  stage.camera.updateProjectionMatrix();
+/** Fat lines size their width in pixels of the canvas, so they need its size. */
+function setResolution(stage: Stage, width: number, height: number): void {
   stage.resolution.set(width, height);
   for (const entry of stage.entries.values()) {
     for (const line of [entry.line, entry.ghost, entry.shadow]) line?.material.resolution.copy(stage.resolution);
   }
-  stage.render();
-}
-
-function createRenderer(host: HTMLElement): THREE.WebGLRenderer {
-  const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
-  renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-  renderer.setClearColor(0xffffff, 1);
-  renderer.localClippingEnabled = true;
-  const canvas = renderer.domElement;
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', ARIA_LABEL);
-  Object.assign(canvas.style, { width: '100%', height: '100%', display: 'block' });
-  host.appendChild(canvas);
-  return renderer;
 }
 
 function createStage(host: HTMLElement, keyTarget: HTMLElement): Stage {
-  const renderer = createRenderer(host);
-  const scene = new THREE.Scene();
-  const camera = new THREE.PerspectiveCamera(40, 1, 0.01, 100);
-  camera.up.set(0, 0, 1); // z is the value axis; must be set before OrbitControls reads it
-  const controls = new OrbitControls(camera, renderer.domElement);
-  controls.listenToKeyEvents(keyTarget);
-  // Lambert divides by π since three r155, hence the π factors to keep viridis colours bright.
-  const ambient = new THREE.AmbientLight(0xffffff, 0.65 * Math.PI);
-  const sun = new THREE.DirectionalLight(0xffffff, 0.55 * Math.PI);
-  sun.position.set(0.4, -0.6, 1);
+  const orbit = new OrbitStage(host, keyTarget, { lights: SURFACE_LIGHTS, ariaLabel: ARIA_LABEL, localClipping: true });
   const content = new THREE.Group();
   const tracks = new THREE.Group();
-  scene.add(ambient, sun, content, tracks);
+  orbit.scene.add(content, tracks);
   const stage: Stage = {
-    renderer, scene, camera, controls, content, tracks,
+    orbit, content, tracks,
     entries: new Map(),
     surface: null,
     frame: null,
     clipPlanes: [new THREE.Plane(), new THREE.Plane(), new THREE.Plane(), new THREE.Plane()],
     resolution: new THREE.Vector2(1, 1),
-    raycaster: new THREE.Raycaster(),
-    resizeObserver: new ResizeObserver(() => resizeStage(stage, host)),
-    render: () => renderer.render(scene, camera),
   };
-  controls.addEventListener('change', stage.render);
-  stage.resizeObserver.observe(host);
-  resizeStage(stage, host);
+  orbit.trackSize((width, height) => setResolution(stage, width, height));
   return stage;
-}
-
-function destroyStage(stage: Stage): void {
-  stage.resizeObserver.disconnect();
-  stage.controls.dispose();
-  disposeObject(stage.scene);
-  stage.scene.clear();
-  stage.entries.clear();
-  stage.renderer.dispose();
-  stage.renderer.forceContextLoss();
-  stage.renderer.domElement.remove();
 }
 
 /** The (p1, p2) on the surface under the pointer, or null off the surface. */
 function pickPoint(stage: Stage, clientX: number, clientY: number): [number, number] | null {
   if (!stage.surface) return null;
-  const rect = stage.renderer.domElement.getBoundingClientRect();
-  if (rect.width === 0 || rect.height === 0) return null;
-  const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
-  stage.raycaster.setFromCamera(ndc, stage.camera);
-  const hit = stage.raycaster.intersectObject(stage.surface, false)[0];
+  const hit = stage.orbit.pick([stage.surface], clientX, clientY);
   return hit ? [hit.point.x, hit.point.y] : null;
 }
 
@@ -503,30 +283,9 @@ function pickPoint(stage: Stage, clientX: number, clientY: number): [number, num
  */
 export function ToySurface3D(props: ToyViewProps) {
   const { grid, log, trajectories, upTo, height = TOY_DEFAULT_HEIGHT } = props;
-  const wrapperRef = useRef<HTMLDivElement>(null);
-  const hostRef = useRef<HTMLDivElement>(null);
-  const stageRef = useRef<Stage | null>(null);
+  const { wrapperRef, hostRef, stageRef, unavailable, onKeyDown } = useOrbitStage(createStage);
   const scale = useMemo(() => toyColorScale(grid, log), [grid, log]);
   const [readout, setReadout] = useState<string | null>(null);
-  const [unavailable, setUnavailable] = useState(false);
-
-  useEffect(() => {
-    const host = hostRef.current;
-    const wrapper = wrapperRef.current;
-    if (!host || !wrapper) return;
-    let stage: Stage;
-    try {
-      stage = createStage(host, wrapper);
-    } catch {
-      setUnavailable(true);
-      return;
-    }
-    stageRef.current = stage;
-    return () => {
-      stageRef.current = null;
-      destroyStage(stage);
-    };
-  }, []);
 
   useEffect(() => {
     const stage = stageRef.current;
@@ -534,7 +293,7 @@ export function ToySurface3D(props: ToyViewProps) {
     const f = buildSurface(stage, grid, scale);
     if (!sameExtent(stage.frame, f)) defaultCamera(stage, f);
     stage.frame = f;
-    stage.render();
+    stage.orbit.render();
   }, [grid, scale]);
 
   useEffect(() => {
@@ -542,7 +301,7 @@ export function ToySurface3D(props: ToyViewProps) {
     if (!stage) return;
     syncTracks(stage, trajectories, scale);
     showUpTo(stage, upTo);
-    stage.render();
+    stage.orbit.render();
   }, [trajectories, scale, upTo]);
 
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
@@ -551,30 +310,12 @@ export function ToySurface3D(props: ToyViewProps) {
     setReadout(at ? toyReadoutText(grid, at[0], at[1]) : null);
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const controls = stageRef.current?.controls;
-    if (!controls) return;
-    // OrbitControls has no keyboard zoom; dollyOut moves the camera closer.
-    if (e.key === '+' || e.key === '=') controls.dollyOut(KEY_ZOOM);
-    else if (e.key === '-' || e.key === '_') controls.dollyIn(KEY_ZOOM);
-    else return;
-    e.preventDefault();
-  };
-
   return (
     <div ref={wrapperRef} className="toy-view toy-3d" data-testid="toy-3d" tabIndex={0} title={HELP} onKeyDown={onKeyDown}>
       <div className="toy-stage" style={{ height }} onPointerMove={onPointerMove} onPointerLeave={() => setReadout(null)}>
         <div ref={hostRef} className="toy-canvas" />
-        {readout !== null && (
-          <div className="toy-readout" role="status" title="Coordinates and interpolated loss on the surface under the pointer">
-            {readout}
-          </div>
-        )}
-        {unavailable && (
-          <div className="toy-unavailable" title="This browser could not create a WebGL context">
-            3D view unavailable (WebGL could not start).
-          </div>
-        )}
+        <Readout className="toy-readout" title="Coordinates and interpolated loss on the surface under the pointer" text={readout} />
+        <WebGLUnavailable className="toy-unavailable" show={unavailable} />
       </div>
     </div>
   );
