@@ -66,13 +66,15 @@ export function updateHessianSettings(patch: Partial<HessianSettings>): void {
   set((s) => ({ settings: { ...s.settings, ...patch } }));
 }
 
-/** Turns λmax/trace tracking on or off (or changes its settings); the engine validates them. */
+/** Turns λmax/trace tracking on or off (or changes its settings); if the engine refuses, the previous settings come back. */
 export async function applyTracking(on: boolean, tracking: HessianTracking = get().tracking): Promise<void> {
   const engine = useApp.getState().engine;
+  const previous = { trackingOn: get().trackingOn, tracking: get().tracking };
+  set({ trackingOn: on, tracking });
   try {
     await engine?.api.setHessianTracking(on ? tracking : null);
-    set({ trackingOn: on, tracking });
   } catch (error) {
+    set(previous);
     notify('error', error instanceof Error ? error.message : String(error));
   }
 }
