@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
 
@@ -48,6 +49,13 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   await page.waitForTimeout(500);
   for (const colours of await surfaceColours(page)) expect(colours).toBeGreaterThan(50);
   await expect(page.getByTestId('surface-readouts').locator('tbody tr')).toHaveCount(2);
+  // PNG export re-renders the 3D view at pixel ratio 2.
+  const view = page.getByTestId('surface-view').first();
+  const cssWidth = await view.locator('canvas').evaluate((c) => c.getBoundingClientRect().width);
+  const pending = page.waitForEvent('download');
+  await page.locator('.png-host').filter({ has: page.getByTestId('surface-view') }).first().getByRole('button', { name: /PNG/ }).click();
+  const png = readFileSync((await (await pending).path())!);
+  expect(Math.abs(png.readUInt32BE(16) - 2 * cssWidth)).toBeLessThanOrEqual(2);
   const shot = testInfo.outputPath('landscape-surfaces-webgpu.png');
   await panel.screenshot({ path: shot });
   await testInfo.attach('2D surfaces of two lanes on WebGPU', { path: shot, contentType: 'image/png' });

@@ -1,4 +1,5 @@
 import * as THREE from 'three';
+import { registerHighResRenderer } from '../../pngExport';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { disposeObject } from './dispose';
 
@@ -57,6 +58,7 @@ export class OrbitStage {
   private readonly host: HTMLElement;
   private resizeObserver: ResizeObserver | null = null;
   private onResize: ((width: number, height: number) => void) | undefined;
+  private readonly unregisterExport: () => void;
   readonly render = (): void => this.renderer.render(this.scene, this.camera);
 
   constructor(host: HTMLElement, keyTarget: HTMLElement, options: OrbitStageOptions) {
@@ -67,6 +69,26 @@ export class OrbitStage {
     this.controls.listenToKeyEvents(keyTarget);
     addLights(this.scene, options.lights);
     this.controls.addEventListener('change', this.render);
+    this.unregisterExport = registerHighResRenderer(host, (scale) => this.renderAt(scale));
+  }
+
+  /** A copy of the view rendered at `scale` device pixels per CSS pixel (PNG export at 2x). */
+  private renderAt(scale: number): HTMLCanvasElement {
+    const width = Math.max(1, this.host.clientWidth);
+    const height = Math.max(1, this.host.clientHeight);
+    const ratio = this.renderer.getPixelRatio();
+    this.renderer.setPixelRatio(scale);
+    this.renderer.setSize(width, height, false);
+    this.render();
+    const source = this.renderer.domElement;
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    copy.getContext('2d')?.drawImage(source, 0, 0);
+    this.renderer.setPixelRatio(ratio);
+    this.renderer.setSize(width, height, false);
+    this.render();
+    return copy;
   }
 
   /**
@@ -118,6 +140,7 @@ export class OrbitStage {
   }
 
   dispose(): void {
+    this.unregisterExport();
     this.resizeObserver?.disconnect();
     this.controls.dispose();
     disposeObject(this.scene);
