@@ -90,3 +90,31 @@ export async function expandLane(page: Page, laneId: string): Promise<void> {
   const summary = page.getByTestId(`lane-${laneId}`).locator('.lane-summary');
   if ((await summary.getAttribute('aria-expanded')) !== 'true') await summary.click();
 }
+
+/** Distinct colours in each canvas under elements with this test id (a blank canvas has one or two). */
+export async function canvasColours(page: Page, testId: string): Promise<number[]> {
+  return page.evaluate((id) => Array.from(document.querySelectorAll(`[data-testid="${id}"] canvas`)).map((el) => {
+    const source = el as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = source.width;
+    copy.height = source.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(source, 0, 0);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  }), testId);
+}
+
+/** Opens a page on a backend with a tiny model, trained a few steps; returns the page errors seen. */
+export async function tinyTrainedPage(page: Page, steps: number, backend = 'webgpu'): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/?backend=${backend}`);
+  await waitForPhase(page, 'ready');
+  await useTinyModel(page);
+  await trainSteps(page, steps);
+  expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe(backend);
+  return errors;
+}

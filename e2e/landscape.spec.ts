@@ -1,22 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
+import { canvasColours, setField, tinyTrainedPage } from './helpers';
 
-/** Distinct colours among the pixels of every 3D surface canvas (a blank canvas has one or two). */
-async function surfaceColours(page: Page): Promise<number[]> {
-  return page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="surface-view"] canvas')).map((el) => {
-    const source = el as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = source.width;
-    copy.height = source.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(source, 0, 0);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return colours.size;
-  }));
-}
+const surfaceColours = (page: Page) => canvasColours(page, 'surface-view');
 
 async function computeAndWait(page: Page): Promise<void> {
   await page.getByTestId('landscape-compute').click();
@@ -25,11 +11,7 @@ async function computeAndWait(page: Page): Promise<void> {
 }
 
 test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interpolation, and cancel keeps the preview', async ({ page }, testInfo) => {
-  await page.goto('/?backend=webgpu');
-  await waitForPhase(page, 'ready');
-  await useTinyModel(page);
-  await trainSteps(page, 10);
-  expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('webgpu');
+  await tinyTrainedPage(page, 10);
   const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
 
   const panel = page.getByRole('region', { name: 'Loss landscape' });

@@ -1,20 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { canvasColours } from './helpers';
 
-async function canvasColours(page: Page, testId: string): Promise<number> {
-  return page.evaluate((id) => {
-    const source = document.querySelector(`[data-testid="${id}"] canvas`) as HTMLCanvasElement | null;
-    if (!source) return 0;
-    const copy = document.createElement('canvas');
-    copy.width = source.width;
-    copy.height = source.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(source, 0, 0);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return colours.size;
-  }, testId);
-}
+const colours = async (page: Page, id: string) => (await canvasColours(page, id))[0] ?? 0;
 
 const lmax = async (page: Page, run: string) => Number(await page.getByTestId(`toy-readout-${run}`).locator('td[data-lmax]').getAttribute('data-lmax'));
 
@@ -33,14 +20,14 @@ test('toy lab: the Figure 1 preset runs to the end, the plain run ends 10x sharp
   const deformed = await lmax(page, 'run2');
   expect(plain).toBeGreaterThan(10 * deformed);
   await expect(page.getByTestId('toy-readout-run1')).toContainText('(-4.999, -5.112)');
-  expect(await canvasColours(page, 'toy-3d')).toBeGreaterThan(50);
-  expect(await canvasColours(page, 'toy-contour')).toBeGreaterThan(20);
+  expect(await colours(page, 'toy-3d')).toBeGreaterThan(50);
+  expect(await colours(page, 'toy-contour')).toBeGreaterThan(20);
 
   await page.getByTestId('toy-deformed').selectOption({ label: 'δ(ℓ(p)) of SGDM + AP(10,1,1,1)' });
   await expect(page.getByRole('region', { name: 'Deformed surface' })).toBeVisible();
   await expect(page.locator('.deformation-plot')).toBeVisible();
   await page.waitForTimeout(300);
-  expect(await canvasColours(page, 'toy-3d')).toBeGreaterThan(50);
+  expect(await colours(page, 'toy-3d')).toBeGreaterThan(50);
   const shot = testInfo.outputPath('toy-fig1.png');
   await page.screenshot({ path: shot });
   await testInfo.attach('Figure 1 preset, deformed surface', { path: shot, contentType: 'image/png' });
@@ -68,6 +55,6 @@ test('toy lab: the Figure 1 preset runs to the end, the plain run ends 10x sharp
   await formula.fill('p1^2 + 3*p2^2');
   await formula.press('Enter');
   await expect(page.getByTestId('formula-error')).toHaveCount(0);
-  expect(await canvasColours(page, 'toy-3d')).toBeGreaterThan(50);
+  expect(await colours(page, 'toy-3d')).toBeGreaterThan(50);
   expect(errors).toEqual([]);
 });
