@@ -1,0 +1,121 @@
+/**
+ * npm run experiment -- --config <file.json> [--out <dir>] [--backend wasm|cpu] [--save-eval-data]
+ *   [--analyses curve,surface,hessian | none]
+ * Runs a comparison headless in Node with a setup file the app saves ("save setup"): trains every
+ * lane, then the analyses asked for, and writes results.json, metrics.csv, landscapes, Hessian
+ * results and weights to the output folder. Ctrl-C stops cleanly and keeps what was written.
+ * A bad config prints what is wrong and exits with code 2.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { initBackend, type BackendName } from '../src/engine/backend';
+import { loadDataset } from '../src/engine/data/loader';
+import { experimentFromJson } from '../src/engine/io/experiment';
+import { runHeadless, type Analyses } from '../src/engine/headless/run';
+
+class UsageError extends Error {}
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+function parseAnalyses(text: string | undefined): Analyses {
+  if (text === undefined) return { curve: true, surface: false, hessian: true };
+  if (text === 'none') return { curve: false, surface: false, hessian: false };
+  const parts = text.split(',');
+  const bad = parts.filter((p) => !['curve', 'surface', 'hessian'].includes(p));
+  if (bad.length) throw new UsageError(`--analyses: unknown ${bad.join(', ')}; use curve, surface, hessian (comma-separated) or none`);
+  return { curve: parts.includes('curve'), surface: parts.includes('surface'), hessian: parts.includes('hessian') };
+}
+
+function progressBar(label: string, done: number, total: number, started: number): void {
+  if (!process.stderr.isTTY) return;
+  const fraction = total > 0 ? done / total : 1;
+  const elapsed = (performance.now() - started) / 1000;
+  const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
+  const width = 30;
+  const bar = '#'.repeat(Math.round(fraction * width)).padEnd(width, '.');
+  process.stderr.write(`\r${label} [${bar}] ${(fraction * 100).toFixed(0)}% ${done}/${total}${Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)} s` : ''}   `);
+}
+
+export async function main(args: string[]): Promise<number> {
+  let cancelled = false;
+  const onSigint = () => {
+    if (cancelled) process.exit(130);
+    cancelled = true;
+    process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)…\n');
+  };
+  try {
+    const known = new Set(['--config', '--out', '--backend', '--save-eval-data', '--analyses']);
+    const unknown = args.filter((a) => a.startsWith('--') && !known.has(a));
+    if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}; options: ${[...known].join(' ')}`);
+    const configPath = option(args, '--config');
+    if (!configPath) throw new UsageError('--config <file.json> is required (a setup saved by the app, or one under experiments/)');
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${configPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const raw = JSON.parse(text.trim() === '' ? 'null' : text) as unknown;
+    const requested = typeof raw === 'object' && raw !== null && 'analyses' in raw ? (raw as { analyses: unknown }).analyses : undefined;
+    const { analyses: _a, ...rest } = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const loaded = experimentFromJson(JSON.stringify(rest));
+    // Sections or fields left out take their defaults; anything unknown or invalid is an error here.
+    const problems = loaded.ignored.filter((m) => !/: missing — using the default/.test(m));
+    if (problems.length > 0) throw new UsageError(`${configPath} is not a valid setup:\n  - ${problems.join('\n  - ')}`);
+    const analyses = parseAnalyses(option(args, '--analyses') ?? (Array.isArray(requested) ? requested.join(',') : undefined));
+    const experiment = loaded.experiment;
+    const cnn = experiment.comparison.model.kind === 'cnn';
+    const forced = option(args, '--backend');
+    if (forced !== undefined && forced !== 'wasm' && forced !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got "${forced}"`);
+    const backend: BackendName = (forced as BackendName | undefined) ?? (cnn ? 'cpu' : 'wasm');
+    const reason = forced ? `forced with --backend ${forced}` : cnn ? 'cpu: tfjs 4.22\'s WASM backend has no Conv2DBackpropFilter, so a CNN cannot train on it' : 'wasm: the fastest backend in Node here';
+    if (cnn && backend === 'wasm') throw new UsageError('a CNN cannot train on WASM in tfjs 4.22 (no Conv2DBackpropFilter): use --backend cpu');
+    const report = await initBackend(backend);
+    const dir = path.join(root, 'public', 'data', experiment.comparison.datasetId);
+    let dataset;
+    try {
+      dataset = (await loadDataset({ cacheKey: experiment.comparison.datasetId, fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) })).dataset;
+    } catch (error) {
+      throw new UsageError(`dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or "npm run data:cifar -- <path>" for CIFAR-10): ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const out = path.resolve(option(args, '--out') ?? path.join('experiment-results', path.basename(configPath, '.json')));
+    mkdirSync(out, { recursive: true });
+    process.on('SIGINT', onSigint);
+    const started = performance.now();
+    const results = await runHeadless(dataset, experiment, {
+      write: (name, content) => {
+        mkdirSync(path.dirname(path.join(out, name)), { recursive: true });
+        writeFileSync(path.join(out, name), content);
+      },
+    }, {
+      analyses, backend: report.name, backendReason: reason, saveEvalData: args.includes('--save-eval-data'),
+      control: { cancelled: () => cancelled, exclusive: (work) => work(), progress: () => undefined },
+      onTrainProgress: (done, total) => progressBar('training', done, total, started),
+      onPhase: (phase) => process.stderr.isTTY && process.stderr.write(`\n${phase}…`),
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    console.log(`${results.cancelled ? 'stopped' : 'done'}: ${results.completedSteps}/${results.totalSteps} steps on ${results.backend} in ${results.seconds.toFixed(1)} s; results in ${out}`);
+    for (const l of results.lanes) console.log(`  ${l.name}: test accuracy ${(l.test.accuracy * 100).toFixed(2)}%, gap ${l.generalizationGap.toFixed(4)}, head ‖W‖ ${l.headNorm.toFixed(3)}${l.lambdaMax !== null ? `, λmax ${l.lambdaMax.toPrecision(4)}, trace ${l.trace?.toPrecision(4)}` : ''}`);
+    return results.cancelled ? 130 : 0;
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      console.error(`experiment: the config is not JSON: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      console.error(`experiment: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

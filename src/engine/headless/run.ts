@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import type { JobControl } from '../control';
+import { makeEvalSet, disposeEvalSet } from '../data/batch';
+import type { Dataset } from '../data/dataset';
+import { analyseHessian } from '../hessian/analysis';
+import type { HessianResult } from '../hessian/config';
+import type { Experiment } from '../io/experiment';
+import { curvesCsv, hessianJson, metricsCsv, surfaceCsv, surfaceVtp } from '../io/exports';
+import { weightsToSafetensors } from '../io/weights';
+import { writeSafetensors } from '../io/safetensors';
+import type { CurveResult, SurfaceResult } from '../landscape/config';
+import { readParams } from '../landscape/directions';
+import { runLandscape } from '../landscape/job';
+import { Comparison } from '../train/comparison';
+import { evaluate, evaluateSplit } from '../train/evaluate';
+import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../train/metrics';
+
+/** Which analyses a headless run does after training. */
+export interface Analyses {
+  curve: boolean;
+  surface: boolean;
+  hessian: boolean;
+}
+
+export interface LaneResult {
+  laneId: string;
+  name: string;
+  steps: number;
+  gradEvals: number;
+  seconds: number;
+  train: { loss: number; accuracy: number; samples: number };
+  test: { loss: number; accuracy: number; samples: number };
+  generalizationGap: number;
+  headNorm: number;
+  lambdaMax: number | null;
+  eigenvalues: number[] | null;
+  trace: number | null;
+  traceStdError: number | null;
+}
+
+export interface HeadlessResults {
+  format: 'flat-minima-playground/results';
+  version: 1;
+  backend: string;
+  backendReason: string;
+  dataset: string;
+  model: Experiment['comparison']['model'];
+  seed: number;
+  totalSteps: number;
+  completedSteps: number;
+  cancelled: boolean;
+  seconds: number;
+  lanes: LaneResult[];
+}
+
+const nullableNumber = z.number().nullable();
+const evaluation = z.object({ loss: nullableNumber, accuracy: nullableNumber, samples: z.number().int() });
+
+/** The schema of results.json (numbers that were not finite are written as null). */
+export const headlessResultsSchema = z.object({
+  format: z.literal('flat-minima-playground/results'),
+  version: z.literal(1),
+  backend: z.string(),
+  backendReason: z.string(),
+  dataset: z.string(),
+  model: z.unknown(),
+  seed: z.number().int(),
+  totalSteps: z.number().int(),
+  completedSteps: z.number().int(),
+  cancelled: z.boolean(),
+  seconds: z.number(),
+  lanes: z.array(z.object({
+    laneId: z.string(), name: z.string(), steps: z.number().int(), gradEvals: z.number().int(), seconds: z.number(),
+    train: evaluation, test: evaluation, generalizationGap: nullableNumber, headNorm: nullableNumber,
+    lambdaMax: nullableNumber, eigenvalues: z.array(z.number()).nullable(), trace: nullableNumber, traceStdError: nullableNumber,
+  }).strict()).min(1),
+}).strict();
+
+export interface OutputSink {
+  write(name: string, content: string | Uint8Array): void;
+}
+
+export interface HeadlessOptions {
+  analyses: Analyses;
+  backend: string;
+  backendReason: string;
+  saveEvalData: boolean;
+  control: JobControl;
+  /** Called with (steps done, steps in all) during training. */
+  onTrainProgress(done: number, total: number): void;
+  /** Called when an analysis starts. */
+  onPhase(phase: string): void;
+}
+
+const FINAL_TRAIN_SAMPLES = 10_000;
+
+/** Trains every lane of the experiment, runs the asked analyses, and writes everything to `out`. */
+export async function runHeadless(dataset: Dataset, experiment: Experiment, out: OutputSink, options: HeadlessOptions): Promise<HeadlessResults> {
+  const started = performance.now();
+  const config = experiment.comparison;
+  const comparison = new Comparison(dataset, config);
+  const aggregator = new MetricAggregator(config.logEvery);
+  const points: MetricPoint[] = [];
+  const names = Object.fromEntries(config.lanes.map((l) => [l.id, l.name]));
+  try {
+    const test0 = await comparison.evaluateTest();
+    for (const lane of comparison.lanes) points.push(...testPoints(lane.config.id, 0, 0, 0, test0.get(lane.config.id)!));
+    while (comparison.step < comparison.totalSteps && !options.control.cancelled()) {
+      const steps = windowLength(comparison.step, 50, config.logEvery, config.testEvery, comparison.totalSteps);
+      for (const w of await comparison.trainWindow(steps)) points.push(...aggregator.addWindow(w));
+      if (comparison.step % config.testEvery === 0 || comparison.step === comparison.totalSteps) {
+        const results = await comparison.evaluateTest();
+        for (const lane of comparison.lanes) points.push(...testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, results.get(lane.config.id)!));
+      }
+      options.onTrainProgress(comparison.step, comparison.totalSteps);
+    }
+    out.write('metrics.csv', metricsCsv(points, names));
+    const lanes = await finalResults(comparison, dataset);
+    const hessians: HessianResult[] = [];
+    if (!options.control.cancelled()) await analyses(comparison, experiment, options, out, hessians);
+    for (const lane of lanes) {
+      const h = hessians.find((r) => r.laneId === lane.laneId);
+      if (h) Object.assign(lane, { lambdaMax: h.top.eigenvalues[0] ?? null, eigenvalues: h.top.eigenvalues, trace: h.trace?.trace ?? null, traceStdError: h.trace?.stdError ?? null });
+    }
+    for (const lane of comparison.lanes) {
+      const values = await readParams(lane.params);
+      out.write(`weights/${lane.config.id}.safetensors`, weightsToSafetensors(comparison.model.params, values, comparison.weightsMetadata(lane.config.id)));
+    }
+    if (options.saveEvalData) saveEvalData(dataset, experiment, out);
+    const results: HeadlessResults = {
+      format: 'flat-minima-playground/results', version: 1, backend: options.backend, backendReason: options.backendReason,
+      dataset: config.datasetId, model: config.model, seed: config.seed, totalSteps: comparison.totalSteps, completedSteps: comparison.step,
+      cancelled: options.control.cancelled(), seconds: (performance.now() - started) / 1000, lanes,
+    };
+    out.write('results.json', JSON.stringify(results, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2));
+    return results;
+  } finally {
+    comparison.dispose();
+  }
+}
+
+async function finalResults(comparison: Comparison, dataset: Dataset): Promise<LaneResult[]> {
+  const { config } = comparison;
+  const trainSet = makeEvalSet(dataset.train, dataset.info, FINAL_TRAIN_SAMPLES);
+  try {
+    const out: LaneResult[] = [];
+    for (const lane of comparison.lanes) {
+      const train = await evaluate(comparison.model, lane.params, trainSet, config.loss);
+      const test = await evaluateSplit(comparison.model, lane.params, dataset.test, dataset.info, config.loss);
+      const collected = await lane.collect();
+      out.push({
+        laneId: lane.config.id, name: lane.config.name, steps: lane.steps, gradEvals: lane.gradEvals, seconds: lane.seconds,
+        train: { loss: train.loss, accuracy: train.accuracy, samples: train.count }, test: { loss: test.loss, accuracy: test.accuracy, samples: test.count },
+        generalizationGap: test.loss - train.loss, headNorm: collected.headNorm, lambdaMax: null, eigenvalues: null, trace: null, traceStdError: null,
+      });
+    }
+    return out;
+  } finally {
+    disposeEvalSet(trainSet);
+  }
+}
+
+async function analyses(comparison: Comparison, experiment: Experiment, options: HeadlessOptions, out: OutputSink, hessians: HessianResult[]): Promise<void> {
+  const laneIds = comparison.lanes.map((l) => l.config.id);
+  const names = Object.fromEntries(comparison.lanes.map((l) => [l.config.id, l.config.name]));
+  const settings = experiment.landscape.settings;
+  for (const kind of ['curve', 'surface'] as const) {
+    if (!options.analyses[kind] || options.control.cancelled()) continue;
+    options.onPhase(kind === 'curve' ? '1D landscape' : '2D landscape');
+    const curves: CurveResult[] = [];
+    const surfaces: SurfaceResult[] = [];
+    await runLandscape(await comparison.snapshot(laneIds), { kind, laneIds, settings }, options.control, (u) => {
+      if (u.kind === 'curve') curves.push(u.result);
+      else if (u.result.computed === u.result.total || u.result.cancelled) surfaces.push(u.result);
+    });
+    if (curves.length > 0) out.write('landscape/curves.csv', curvesCsv(curves));
+    for (const s of surfaces) {
+      out.write(`landscape/surface-${s.laneId}.csv`, surfaceCsv(s, names[s.laneId]));
+      out.write(`landscape/surface-${s.laneId}.vtp`, surfaceVtp(s));
+    }
+  }
+  if (options.analyses.hessian && !options.control.cancelled()) {
+    options.onPhase('Hessian');
+    const snap = await comparison.snapshot(laneIds);
+    for (const id of laneIds) {
+      if (options.control.cancelled()) break;
+      const w = snap.weights.get(id)!;
+      hessians.push(await analyseHessian({ model: snap.model, loss: snap.loss, dataset: snap.dataset, laneId: id, label: w.label, step: snap.step, weights: w.current }, experiment.hessian.settings, options.control));
+    }
+    out.write('hessian.json', hessianJson(hessians, names));
+  }
+}
+
+/** The exact samples the analyses used (normalized inputs and labels), for recomputation elsewhere. */
+function saveEvalData(dataset: Dataset, experiment: Experiment, out: OutputSink): void {
+  const { info } = dataset;
+  const size = info.shape[0] * info.shape[1] * info.shape[2];
+  const write = (name: string, split: 'train' | 'test', count: number) => {
+    const n = Math.min(count, dataset[split].count);
+    const x = new Float32Array(n * size);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < size; p++) {
+        const c = p % info.shape[2];
+        x[i * size + p] = (dataset[split].images[i * size + p] / 255 - info.normalization.mean[c]) / info.normalization.std[c];
+      }
+      y[i] = dataset[split].labels[i];
+    }
+    out.write(name, writeSafetensors([{ name: 'x', shape: [n, ...info.shape], data: x }, { name: 'y', shape: [n], data: y }], {
+      layout: 'x: normalized pixels [n, height, width, channels] (HWC), (p/255 - mean[c]) / std[c]; y: labels as float32', split, samples: String(n),
+    }));
+  };
+  const { settings } = experiment.landscape;
+  write('eval-data/landscape-train.safetensors', 'train', settings.trainSamples);
+  write('eval-data/landscape-test.safetensors', 'test', settings.testSamples);
+  write('eval-data/hessian-train.safetensors', 'train', experiment.hessian.settings.samples);
+}

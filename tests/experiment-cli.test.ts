@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { headlessResultsSchema } from '../src/engine/headless/run';
+import { readSafetensors } from '../src/engine/io/safetensors';
+
+const SMOKE = path.join(import.meta.dirname, '..', 'experiments', 'smoke-mnist-mlp.json');
+
+async function experiment(args: string[]): Promise<{ status: number; out: string; err: string }> {
+  const { main } = await import('../scripts/experiment');
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(' '));
+  console.error = (...a: unknown[]) => err.push(a.join(' '));
+  try {
+    return { status: await main(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+function configWith(patch: (c: Record<string, any>) => void): string {
+  const config = JSON.parse(readFileSync(SMOKE, 'utf8'));
+  patch(config);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'fmp-config-')), 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+describe('npm run experiment', () => {
+  it('refuses bad configs and arguments with a clear message and exit code 2', async () => {
+    const notJson = path.join(mkdtempSync(path.join(os.tmpdir(), 'fmp-config-')), 'bad.json');
+    writeFileSync(notJson, '{ "comparison": ');
+    const cases: Array<[string[], RegExp]> = [
+      [[], /--config <file.json> is required/],
+      [['--config', '/nonexistent/x.json'], /cannot read \/nonexistent\/x\.json/],
+      [['--config', notJson], /not JSON/],
+      [['--config', configWith((c) => (c.comparison.lanes[0].optimizer.lr = -1))], /not a valid setup[\s\S]*lane 1 "SGD"[\s\S]*lr/],
+      [['--config', configWith((c) => (c.comparison.bogus = 1))], /comparison\.bogus: unknown key/],
+      [['--config', configWith((c) => (c.comparison.model = { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 })), '--backend', 'wasm'], /CNN cannot train on WASM/],
+      [['--config', SMOKE, '--backend', 'webgpu'], /--backend must be wasm or cpu/],
+      [['--config', SMOKE, '--analyses', 'curve,hessians'], /--analyses: unknown hessians/],
+      [['--config', SMOKE, '--fast'], /unknown option --fast/],
+      [['--config', configWith((c) => (c.comparison.datasetId = 'cifar-100'))], /dataset "cifar-100" is not in public\/data/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await experiment(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+  });
+
+  it('runs the smoke config end to end: results.json matches the schema, with weights, metrics, curves, Hessian and eval data; the same seed gives the same numbers', async () => {
+    const runs: Array<ReturnType<typeof headlessResultsSchema.parse>> = [];
+    for (let i = 0; i < 2; i++) {
+      const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));
+      const r = await experiment(['--config', SMOKE, '--out', out, '--save-eval-data']);
+      expect(r.status, r.err).toBe(0);
+      const results = headlessResultsSchema.parse(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')));
+      expect(results.backend).toBe('wasm');
+      expect(results.completedSteps).toBe(results.totalSteps);
+      expect(results.lanes.map((l) => l.laneId)).toEqual(['sgd', 'sam']);
+      expect(results.lanes[1].gradEvals).toBe(2 * results.lanes[0].gradEvals);
+      for (const lane of results.lanes) {
+        expect(lane.test.accuracy).toBeGreaterThan(0.5);
+        expect(lane.eigenvalues).toHaveLength(3);
+        expect(lane.trace).not.toBeNull();
+      }
+      for (const file of ['metrics.csv', 'landscape/curves.csv', 'hessian.json', 'weights/sgd.safetensors', 'eval-data/hessian-train.safetensors']) expect(existsSync(path.join(out, file)), file).toBe(true);
+      const evalData = readSafetensors(new Uint8Array(readFileSync(path.join(out, 'eval-data/hessian-train.safetensors'))));
+      expect(evalData.tensors.map((t) => t.shape)).toEqual([[300, 28, 28, 1], [300]]);
+      runs.push(results);
+    }
+    const strip = (r: (typeof runs)[number]) => r.lanes.map(({ seconds: _seconds, ...rest }) => rest);
+    expect(strip(runs[1])).toEqual(strip(runs[0]));
+  });
+});
