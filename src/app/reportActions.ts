@@ -37,7 +37,7 @@ export function downloadMetrics(format: 'csv' | 'json'): void {
 async function plots(): Promise<Zippable> {
   const out: Zippable = {};
   const seen = new Map<string, number>();
-  for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="chart-"], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], [data-testid="density-chart"], [data-testid^="curve-"], [data-testid^="interpolation-"], [data-testid="toy-3d"], [data-testid="toy-contour"]'))) {
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('figure[data-testid], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], [data-testid="toy-3d"], [data-testid="toy-contour"]'))) {
     const png = await pngBytes(el);
     if (!png) continue;
     const base = el.dataset.testid ?? 'plot';
