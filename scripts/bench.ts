@@ -18,6 +18,7 @@ import { initBackend, type BackendName } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/data/loader';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison } from '../src/engine/train/config';
+import { DEFAULT_CNN, DEFAULT_MLP } from '../src/engine/model/spec';
 import { PRESETS } from '../src/engine/train/presets';
 import { METHODS } from '../src/engine/optim/methods';
 import type { Dataset } from '../src/engine/data/dataset';
@@ -42,6 +43,7 @@ function benchToy(): Record<string, number> {
 /** Per-method cost: the "One lane per method" preset, each lane timed on its own (default MLP, batch 64). */
 interface MethodRow {
   where: 'node' | 'browser';
+  model: 'mlp' | 'cnn';
   backend: string;
   lane: string;
   gradEvalsPerStep: number;
@@ -61,15 +63,16 @@ function relative(rows: Omit<MethodRow, 'relativeToSgd'>[]): MethodRow[] {
   return rows.map((r) => ({ ...r, relativeToSgd: r.stepsPerSecond / sgd }));
 }
 
-async function nodeMethodRows(backend: BackendName): Promise<MethodRow[]> {
-  const report = await initBackend(backend);
-  const comparison = new Comparison(await loadFashion(), { ...defaultComparison(), lanes: EVERY_METHOD.lanes });
-  await comparison.trainWindow(5);
+async function nodeMethodRows(backend: BackendName, model: 'mlp' | 'cnn' = 'mlp'): Promise<MethodRow[]> {
+  const report = await initBackend(backend, {}, { convolutionGradients: model === 'cnn' });
+  const comparison = new Comparison(await loadFashion(), { ...defaultComparison(), model: model === 'cnn' ? DEFAULT_CNN : DEFAULT_MLP, lanes: EVERY_METHOD.lanes });
+  await comparison.trainWindow(model === 'cnn' ? 1 : 5);
   const start = comparison.lanes.map((l) => ({ steps: l.steps, seconds: l.seconds }));
   const started = performance.now();
-  while ((performance.now() - started) / 1000 < seconds) await comparison.trainWindow(5);
+  while ((performance.now() - started) / 1000 < seconds) await comparison.trainWindow(model === 'cnn' ? 1 : 5);
   const rows = comparison.lanes.map((lane, i) => ({
     where: 'node' as const,
+    model,
     backend: report.name,
     lane: lane.config.name,
     gradEvalsPerStep: METHODS[lane.config.method.kind].gradEvals(lane.config.method),
@@ -128,7 +131,7 @@ async function browserMethodRows(page: import('@playwright/test').Page, backend:
   const last = await page.evaluate(() => window.__fmp!.state().config.lanes.map((l) => { const s = window.__fmp!.state().series[l.id]?.train_loss; return { name: l.name, steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 }; }));
   return relative(last.map((l, i) => {
     const lane = EVERY_METHOD.lanes[i];
-    return { where: 'browser' as const, backend, lane: l.name, gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method), stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall) };
+    return { where: 'browser' as const, model: 'mlp' as const, backend, lane: l.name, gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method), stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall) };
   }));
 }
 
@@ -221,6 +224,10 @@ export async function main(args: string[]): Promise<number> {
       if (withMethods) {
         log(`node: ${backend}: one lane per method…`);
         methods.push(...(await nodeMethodRows(backend)));
+        if (backend === 'cpu') {
+          log('node: cpu: one lane per method, default CNN…');
+          methods.push(...(await nodeMethodRows(backend, 'cnn')));
+        }
       }
     }
     tf.engine().reset();
@@ -233,7 +240,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const workload = 'default comparison: 3 lanes (SGD, SGD+momentum, Adam), MLP 128-64 (109,386 parameters), batch 64, Fashion-MNIST';
   if (json) {
-    console.log(JSON.stringify({ machine, workload, training: rows, methods, landscape, hvp: hessianRow ? { hvpOverGradient: hessianRow.hvpOverGradient } : null, hessian: hessianRow }, null, 2));
+    console.log(JSON.stringify({ machine, workload, comparison: rows, training: trainingByModel(methods), methods, landscape, hvp: hessianRow ? { hvpOverGradient: hessianRow.hvpOverGradient } : null, hessian: hessianRow }, null, 2));
     return 0;
   }
   console.log(`\n${workload}\nmachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}\n`);
@@ -242,15 +249,25 @@ export async function main(args: string[]): Promise<number> {
     console.log(`${r.where.padEnd(8)} ${r.backend.padEnd(8)} ${r.comparisonStepsPerSecond.toFixed(2).padStart(18)} ${r.laneStepsPerSecond.toFixed(2).padStart(13)}  ${r.adapter}`);
   }
   if (methods.length > 0) {
-    console.log(`\ncost per step by method (${EVERY_METHOD.label} preset, default MLP, batch 64; each lane timed on its own)`);
-    console.log('where    backend  lane          grads/step  steps/s  time per step vs SGD');
+    console.log(`\ncost per step by method (${EVERY_METHOD.label} preset, default MLP (and the default CNN on cpu), batch 64; each lane timed on its own)`);
+    console.log('where    model backend  lane          grads/step  steps/s  time per step vs SGD');
     for (const m of methods) {
-      console.log(`${m.where.padEnd(8)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toFixed(1).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`);
+      console.log(`${m.where.padEnd(8)} ${m.model.padEnd(5)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toPrecision(3).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`);
     }
   }
   if (landscape) printLandscape(landscape);
   if (hessianRow) printHessian(hessianRow);
   return 0;
+}
+
+/** training[model][method][where/backend] = { stepsPerSecond, relativeToSgd } (the issue's JSON shape). */
+function trainingByModel(rows: MethodRow[]): Record<string, Record<string, Record<string, { stepsPerSecond: number; relativeToSgd: number; gradEvalsPerStep: number }>>> {
+  const out: Record<string, Record<string, Record<string, { stepsPerSecond: number; relativeToSgd: number; gradEvalsPerStep: number }>>> = {};
+  for (const r of rows) {
+    const byMethod = (out[r.model] ??= {});
+    (byMethod[r.lane] ??= {})[`${r.where}/${r.backend}`] = { stepsPerSecond: r.stepsPerSecond, relativeToSgd: r.relativeToSgd, gradEvalsPerStep: r.gradEvalsPerStep };
+  }
+  return out;
 }
 
 function printHessian(h: HessianBench): void {
