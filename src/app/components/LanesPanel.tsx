@@ -208,12 +208,6 @@ function LaneCard({ lane, canRemove, canDuplicate, startOpen }: { lane: LaneConf
           <button type="button" onClick={() => void duplicateLane(lane.id)} disabled={disabled || !canDuplicate} title={canDuplicate ? 'Duplicate: a copy with the same weights, optimizer state and history, forked at this step' : `At most ${MAX_LANES} lanes`} aria-label={`Duplicate ${lane.name}`}>
             <CopyIcon />
           </button>
-          <button type="button" onClick={() => void exportLaneWeights(lane.id, 'safetensors')} title="Download this lane's weights as safetensors (PyTorch and the safetensors package read them; metadata: model, data, optimizer, seed, step)" aria-label={`Export the weights of ${lane.name} as safetensors`} data-testid={`export-st-${lane.id}`}>
-            <span className="text-button">st</span>
-          </button>
-          <button type="button" onClick={() => void exportLaneWeights(lane.id, 'tfjs')} title="Download this lane's weights in the TF.js format (model.json + weights.bin)" aria-label={`Export the weights of ${lane.name} for TF.js`} data-testid={`export-tfjs-${lane.id}`}>
-            <span className="text-button">js</span>
-          </button>
           <button type="button" onClick={() => void removeLane(lane.id)} disabled={disabled || !canRemove} title={canRemove ? 'Remove this lane' : 'The last lane cannot be removed'} aria-label={`Remove ${lane.name}`}>
             <CloseIcon />
           </button>
@@ -231,6 +225,11 @@ function LaneCard({ lane, canRemove, canDuplicate, startOpen }: { lane: LaneConf
         </div>
       )}
       <LaneReadout laneId={lane.id} method={lane.method} />
+      <div className="lane-exports">
+        <span title="Download this lane's weights with their metadata (model, data, optimizer, seed, step)">weights:</span>
+        <button type="button" className="link-button" onClick={() => void exportLaneWeights(lane.id, 'safetensors')} title="safetensors: PyTorch and the safetensors package read it (see README for the layer mapping)" aria-label={`Export the weights of ${lane.name} as safetensors`} data-testid={`export-st-${lane.id}`}>safetensors</button>
+        <button type="button" className="link-button" onClick={() => void exportLaneWeights(lane.id, 'tfjs')} title="The TF.js format: model.json + weights.bin" aria-label={`Export the weights of ${lane.name} for TF.js`} data-testid={`export-tfjs-${lane.id}`}>TF.js</button>
+      </div>
     </article>
   );
 }
