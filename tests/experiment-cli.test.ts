@@ -4,23 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headlessResultsSchema } from '../src/engine/headless/run';
 import { readSafetensors } from '../src/engine/io/safetensors';
+import { runMain } from './helpers';
 
 const SMOKE = path.join(import.meta.dirname, '..', 'experiments', 'smoke-mnist-mlp.json');
 
-async function experiment(args: string[]): Promise<{ status: number; out: string; err: string }> {
-  const { main } = await import('../scripts/experiment');
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => out.push(a.join(' '));
-  console.error = (...a: unknown[]) => err.push(a.join(' '));
-  try {
-    return { status: await main(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+async function experiment(args: string[]) {
+  return runMain((await import('../scripts/experiment')).main, args);
 }
 
 function configWith(patch: (c: Record<string, any>) => void): string {

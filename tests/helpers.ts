@@ -40,3 +40,19 @@ export function syntheticDataset(train = 200, test = 50, shape: [number, number,
     test: make(test),
   };
 }
+
+/** Runs a script's `main(args)` capturing what it prints: its exit status, stdout and stderr lines. */
+export async function runMain(main: (args: string[]) => Promise<number>, args: string[]): Promise<{ status: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(' '));
+  console.error = (...a: unknown[]) => err.push(a.join(' '));
+  try {
+    return { status: await main(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}

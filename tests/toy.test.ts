@@ -5,6 +5,7 @@ import { ExpressionError, expressionSurface } from '../src/engine/toy/expression
 import { runToy, ToyRun, toyRunSchema } from '../src/engine/toy/optimizers';
 import { TOY_PRESETS } from '../src/engine/toy/presets';
 import { hessianEigenvalues, SURFACES, type Surface, type Vec2 } from '../src/engine/toy/surfaces';
+import { runMain } from './helpers';
 
 function numericGradient(s: Pick<Surface, 'value'>, p: Vec2, h = 1e-6): Vec2 {
   return [(s.value([p[0] + h, p[1]]) - s.value([p[0] - h, p[1]])) / (2 * h), (s.value([p[0], p[1] + h]) - s.value([p[0], p[1] - h])) / (2 * h)];
@@ -162,20 +163,8 @@ describe('presets', () => {
 });
 
 describe('npm run toy', () => {
-  async function toy(args: string[]): Promise<{ status: number; out: string; err: string }> {
-    const { main } = await import('../scripts/toy');
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = console.log;
-    const error = console.error;
-    console.log = (...a: unknown[]) => out.push(a.join(' '));
-    console.error = (...a: unknown[]) => err.push(a.join(' '));
-    try {
-      return { status: await main(args), out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      console.log = log;
-      console.error = error;
-    }
+  async function toy(args: string[]) {
+    return runMain((await import('../scripts/toy')).main, args);
   }
 
   it('prints the run as one JSON object (the Figure 1 experiment), with the path on request', async () => {
