@@ -64,7 +64,7 @@ function relative(rows: Omit<MethodRow, 'relativeToSgd'>[]): MethodRow[] {
 }
 
 async function nodeMethodRows(backend: BackendName, model: 'mlp' | 'cnn' = 'mlp'): Promise<MethodRow[]> {
-  const report = await initBackend(backend, {}, { convolutionGradients: model === 'cnn' });
+  const report = await initBackend(backend);
   const comparison = new Comparison(await loadFashion(), { ...defaultComparison(), model: model === 'cnn' ? DEFAULT_CNN : DEFAULT_MLP, lanes: EVERY_METHOD.lanes });
   await comparison.trainWindow(model === 'cnn' ? 1 : 5);
   const start = comparison.lanes.map((l) => ({ steps: l.steps, seconds: l.seconds }));

@@ -72,12 +72,10 @@ export async function main(args: string[]): Promise<number> {
     if (problems.length > 0) throw new UsageError(`${configPath} is not a valid setup:\n  - ${problems.join('\n  - ')}`);
     const analyses = parseAnalyses(option(args, '--analyses') ?? (Array.isArray(requested) ? requested.join(',') : undefined));
     const experiment = loaded.experiment;
-    const cnn = experiment.comparison.model.kind === 'cnn';
     const forced = option(args, '--backend');
     if (forced !== undefined && forced !== 'wasm' && forced !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got "${forced}"`);
-    const backend: BackendName = (forced as BackendName | undefined) ?? (cnn ? 'cpu' : 'wasm');
-    const reason = forced ? `forced with --backend ${forced}` : cnn ? 'cpu: tfjs 4.22\'s WASM backend has no Conv2DBackpropFilter, so a CNN cannot train on it' : 'wasm: the fastest backend in Node here';
-    if (cnn && backend === 'wasm') throw new UsageError('a CNN cannot train on WASM in tfjs 4.22 (no Conv2DBackpropFilter): use --backend cpu');
+    const backend: BackendName = (forced as BackendName | undefined) ?? 'wasm';
+    const reason = forced ? `forced with --backend ${forced}` : 'wasm: the fastest backend in Node here (CNNs included: the app adds the convolution filter gradient tfjs 4.22 lacks on WASM)';
     const report = await initBackend(backend);
     const dir = path.join(root, 'public', 'data', experiment.comparison.datasetId);
     let dataset;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { withTrainingSubset } from '../src/engine/data/dataset';
 import { makeBatch, rangeIndices, disposeBatch, makeEvalSet, disposeEvalSet } from '../src/engine/data/batch';
 import { initParams, initialValues } from '../src/engine/model/init';
 import { createModel } from '../src/engine/model/registry';
@@ -212,6 +213,40 @@ describe('lockstep comparison', () => {
     expect(await values(comparison.lanes[2].params)).toEqual(await values(comparison.lanes[1].params));
     expect(() => comparison.applyConfig({ ...tiny, seed: 99 })).toThrow(/rebuilt/);
     comparison.dispose();
+  });
+
+  it('trains on a seeded subset of the training split when trainSize is set', async () => {
+    const data = syntheticDataset(200, 50);
+    const subset = withTrainingSubset(data, 60, 5);
+    expect(subset.train.count).toBe(60);
+    expect(subset.test).toBe(data.test);
+    // Every sample of the subset is a sample of the split, in the split's order, with its label.
+    const size = 8 * 8;
+    const rows = new Map(Array.from({ length: 200 }, (_, i) => [data.train.images.subarray(i * size, (i + 1) * size).join(','), i]));
+    const from = Array.from({ length: 60 }, (_, i) => rows.get(subset.train.images.subarray(i * size, (i + 1) * size).join(','))!);
+    expect(from.every((i) => i !== undefined)).toBe(true);
+    expect([...from].sort((a, b) => a - b)).toEqual(from);
+    expect(new Set(from).size).toBe(60);
+    from.forEach((i, k) => expect(subset.train.labels[k]).toBe(data.train.labels[i]));
+    // The synthetic labels are sorted by index modulo 4: a seeded choice still has every class.
+    expect(new Set(subset.train.labels).size).toBe(4);
+    expect(withTrainingSubset(data, 60, 5).train.images).toEqual(subset.train.images);
+    expect(withTrainingSubset(data, 60, 6).train.images).not.toEqual(subset.train.images);
+    expect(withTrainingSubset(data, 200, 5)).toBe(data);
+    expect(() => withTrainingSubset(data, 201, 5)).toThrow(/more than the training split holds \(200\)/);
+    expect(() => withTrainingSubset(data, 0, 5)).toThrow(/positive whole number/);
+
+    const comparison = new Comparison(data, { ...tiny, trainSize: 60 });
+    expect(comparison.sampler.stepsPerEpoch).toBe(6);
+    expect(comparison.totalSteps).toBe(6 * tiny.epochs);
+    expect(comparison.dataset.train.count).toBe(60);
+    expect(comparison.source).toBe(data);
+    const whole = new Comparison(data, tiny);
+    expect(comparison.key).not.toBe(whole.key);
+    whole.dispose();
+    comparison.dispose();
+    expect(() => Comparison.check(data, { ...tiny, trainSize: 5 })).toThrow(/batch size 10 is larger than the training split \(5 samples\)/);
+    expect(() => Comparison.check(data, { ...tiny, trainSize: 500 })).toThrow(/more than the training split holds/);
   });
 
   it('keeps tf.memory().numTensors flat across 200 training steps, test evaluations and disposal', async () => {

@@ -73,6 +73,7 @@ describe('experiment documents', () => {
     const e = defaultExperiment();
     e.comparison.model = { kind: 'cnn', channels: [8, 16], kernelSize: 5, dense: 64 };
     e.comparison.seed = 12345;
+    e.comparison.trainSize = 5000;
     e.comparison.lanes[0].method = { kind: 'sam', rho: 0.1 } as Experiment['comparison']['lanes'][0]['method'];
     e.landscape.kind = 'surface';
     e.landscape.settings.range = [-2, 0.5];

@@ -153,48 +153,63 @@ describe('engine host', () => {
   });
 });
 
-describe('backend choice for the model', () => {
-  it('auto leaves WASM for a CNN (no Conv2DBackpropFilter) and returns for an MLP', async () => {
+describe('convolutions on WASM', () => {
+  it('auto keeps WASM for a CNN: it trains there', async () => {
     const { manifest, files } = await encodeDataset(syntheticDataset(60, 20), 50);
     const served = new Map<string, Uint8Array>([['http://app/data/index.json', new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'S', path: 'data/synthetic/' }] }))], ['http://app/data/synthetic/manifest.json', new TextEncoder().encode(JSON.stringify(manifest))]]);
     for (const [name, bytes] of files) served.set(`http://app/data/synthetic/${name}`, bytes);
     const host = new EngineHost({ fetchBytes: async (url) => served.get(url)!.slice() });
     const report = await host.init({ backend: 'auto', baseUrl: 'http://app/' });
     expect(report.name).toBe('wasm');
-    const events: EngineEvent[] = [];
-    await host.subscribe((e) => events.push(e));
     await host.loadDataset('synthetic');
-    await host.configure({ ...config, testSize: 20 });
+    await host.configure({ ...config, testSize: 20, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 } });
+    const conv1 = async () => Array.from(weightsFromSafetensors((await host.exportWeights('lane1', 'safetensors'))[0].bytes, 'x').values['conv1/kernel']);
+    const before = await conv1();
     await host.stepOnce();
     expect(await host.tfBackend()).toBe('wasm');
-    const cnn: ComparisonConfig = { ...config, testSize: 20, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 } };
-    await host.configure(cnn);
-    expect(await host.tfBackend()).toBe('cpu');
-    const switched = events.find((e) => e.type === 'backend');
-    expect(switched && switched.type === 'backend' && switched.report.notes.join(' ')).toMatch(/WASM cannot train convolutions/);
-    await host.stepOnce();
-    await host.configure({ ...config, testSize: 20 });
-    expect(await host.tfBackend()).toBe('wasm');
+    const after = await conv1();
+    expect(after).not.toEqual(before);
+    expect(after.every(Number.isFinite)).toBe(true);
     await host.dispose();
-  });
-
-  it('WASM really has no convolution filter gradient in this tfjs (why a CNN never trains on it)', async () => {
-    await tf.setBackend('wasm');
-    const x = tf.ones([1, 4, 4, 1]);
-    const grad = () => tf.grad((k: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1]));
-    expect(grad).toThrow(/Conv2DBackpropFilter/);
     await tf.setBackend('cpu');
   });
 
-  it('a forced WASM backend refuses a CNN with the reason and keeps the MLP comparison', async () => {
-    const { host } = await servedHost();
-    await host.init({ backend: 'wasm', baseUrl: 'http://app/' });
-    await host.loadDataset('synthetic');
-    await host.configure(config);
-    await expect(host.configure({ ...config, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 } })).rejects.toThrow(/WASM cannot train convolutions.*choose webgl, webgpu or cpu/);
-    await host.stepOnce();
-    expect(await host.tfBackend()).toBe('wasm');
-    await host.dispose();
+  it('the WASM filter gradient equals the CPU one (strides, padding, channels)', async () => {
+    const cases = [
+      { x: [2, 7, 6, 3], k: [3, 3, 3, 4], stride: 1, pad: 'same' as const },
+      { x: [1, 9, 8, 2], k: [3, 2, 2, 5], stride: 1, pad: 'valid' as const },
+      { x: [3, 5, 5, 1], k: [5, 5, 1, 2], stride: 1, pad: 'same' as const },
+    ];
+    for (const c of cases) {
+      const values = (shape: number[], salt: number) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.3 + salt));
+      const gradOn = async (backend: 'cpu' | 'wasm') => {
+        await initBackend(backend);
+        const x = tf.tensor4d(values(c.x, 1), c.x as [number, number, number, number]);
+        const kernel = tf.tensor4d(values(c.k, 2), c.k as [number, number, number, number]);
+        const before = tf.memory().numTensors;
+        const g = tf.grad((k: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, k as tf.Tensor4D, c.stride, c.pad))))(kernel);
+        const out = Array.from(await g.data());
+        g.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([x, kernel]);
+        return out;
+      };
+      const cpu = await gradOn('cpu');
+      const wasm = await gradOn('wasm');
+      expect(wasm).toHaveLength(cpu.length);
+      const scale = Math.max(...cpu.map(Math.abs));
+      const worst = Math.max(...cpu.map((v, i) => Math.abs(wasm[i] - v)));
+      expect(worst, JSON.stringify(c)).toBeLessThan(1e-5 * scale);
+    }
+    await tf.setBackend('cpu');
+  });
+
+  it('refuses strides above 1 on WASM with a clear error (its 3D kernel is wrong there)', async () => {
+    await initBackend('wasm');
+    const x = tf.ones([1, 6, 6, 1]) as tf.Tensor4D;
+    const grad = () => tf.grad((k: tf.Tensor) => tf.sum(tf.conv2d(x, k as tf.Tensor4D, 2, 'valid')))(tf.ones([3, 3, 1, 1]));
+    expect(grad).toThrow(/stride 1 only.*cpu, webgl or webgpu/);
+    x.dispose();
     await tf.setBackend('cpu');
   });
 });

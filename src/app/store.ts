@@ -200,7 +200,8 @@ export async function selectDataset(id: string): Promise<void> {
   try {
     const dataset = await engine.api.loadDataset(id);
     set({ dataset });
-    await applyConfig({ ...get().config, datasetId: id, testSize: Math.min(get().config.testSize, dataset.testCount) || dataset.testCount });
+    const { trainSize, testSize } = get().config;
+    await applyConfig({ ...get().config, datasetId: id, testSize: Math.min(testSize, dataset.testCount) || dataset.testCount, trainSize: trainSize !== undefined && trainSize < dataset.trainCount ? trainSize : undefined });
     set({ phase: 'ready' });
     if (dataset.fetched === 0 && dataset.fromCache > 0) notify('info', `${dataset.title}: ${dataset.fromCache} shards read from the browser cache`);
   } catch (error) {

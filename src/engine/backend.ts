@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerWasmConv2dFilterGrad } from './kernels/wasmConv2dFilterGrad';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -117,6 +118,7 @@ async function activate(name: BackendName, options: BackendOptions): Promise<str
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+    registerWasmConv2dFilterGrad();
   }
   try {
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') failed to initialize`;
@@ -127,30 +129,19 @@ async function activate(name: BackendName, options: BackendOptions): Promise<str
   }
 }
 
-/** What the model needs of a backend. tfjs 4.22's WASM backend has no Conv2DBackpropFilter kernel. */
-export interface BackendNeeds {
-  convolutionGradients?: boolean;
-}
-
-export const WASM_CONV_NOTE = 'WASM cannot train convolutions in tfjs 4.22 (it has no Conv2DBackpropFilter kernel)';
-
-function usable(name: BackendName, needs: BackendNeeds): string | null {
-  return name === 'wasm' && needs.convolutionGradients ? WASM_CONV_NOTE : null;
-}
-
 /**
  * Activates a backend. Auto: hardware WebGPU, then hardware WebGL, then WASM, then the software
  * rasterizers (WebGL, then CPU, then WebGPU: measured slowest on SwiftShader), reporting why each
  * better one was skipped. A forced backend is used if it works at all, else auto decides.
  */
-export async function initBackend(requested: BackendRequest, options: BackendOptions = {}, needs: BackendNeeds = {}): Promise<BackendReport> {
+export async function initBackend(requested: BackendRequest, options: BackendOptions = {}): Promise<BackendReport> {
   const notes: string[] = [];
   const probes = new Map<BackendName, Probe>();
   const tryBackend = async (name: BackendName): Promise<BackendReport | null> => {
     const p = probes.get(name) ?? (await probe(name));
     probes.set(name, p);
     if (!p.ok) return null;
-    const failure = usable(name, needs) ?? (await activate(name, options));
+    const failure = await activate(name, options);
     if (failure) {
       notes.push(`${name}: ${failure}`);
       probes.set(name, { ...p, ok: false });

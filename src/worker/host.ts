@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, WASM_CONV_NOTE, type BackendOptions, type BackendReport, type BackendRequest } from '../engine/backend';
+import { initBackend, type BackendOptions, type BackendReport, type BackendRequest } from '../engine/backend';
 import { cifarFromFiles } from '../engine/data/cifar';
 import type { Dataset } from '../engine/data/dataset';
 import { DataError } from '../engine/data/errors';
@@ -48,7 +48,6 @@ export class EngineHost implements EngineApi {
   private requested: BackendRequest = 'auto';
   private backendOptions: BackendOptions = {};
   /** Auto mode left WASM for a CNN; it returns to the first choice for an MLP. */
-  private switchedForConvolutions = false;
   private datasets = new Map<string, Dataset>();
   private comparison: Comparison | null = null;
   private aggregator = new MetricAggregator(10);
@@ -150,12 +149,10 @@ export class EngineHost implements EngineApi {
       const dataset = this.datasets.get(config.datasetId);
       if (!dataset) throw new Error(`dataset "${config.datasetId}" is not loaded yet`);
       let rebuilt = false;
-      if (!this.comparison || this.comparison.key !== structureKey(config) || this.comparison.dataset !== dataset) {
-        this.checkBackendFor(config);
+      if (!this.comparison || this.comparison.key !== structureKey(config) || this.comparison.source !== dataset) {
         Comparison.check(dataset, config);
         this.comparison?.dispose();
         this.comparison = null;
-        await this.switchBackendFor(config);
         this.comparison = new Comparison(dataset, config);
         rebuilt = true;
       } else {
@@ -174,23 +171,6 @@ export class EngineHost implements EngineApi {
       this.emitStatus();
       return this.summary(rebuilt);
     });
-  }
-
-  /** Refuses, before anything is disposed, a CNN on a backend the user forced that cannot train it. */
-  private checkBackendFor(config: ComparisonConfig): void {
-    if (config.model.kind === 'cnn' && this.report?.name === 'wasm' && this.requested === 'wasm') {
-      throw new Error(`${WASM_CONV_NOTE}: choose webgl, webgpu or cpu to train a CNN`);
-    }
-  }
-
-  private async switchBackendFor(config: ComparisonConfig): Promise<void> {
-    const cnn = config.model.kind === 'cnn';
-    const leaveWasm = cnn && this.report?.name === 'wasm';
-    const comeBack = !cnn && this.switchedForConvolutions;
-    if (!leaveWasm && !comeBack) return;
-    this.report = await initBackend(this.requested, this.backendOptions, { convolutionGradients: cnn });
-    this.switchedForConvolutions = cnn;
-    this.emit({ type: 'backend', report: this.report });
   }
 
   async forkLane(sourceId: string, rawLane: LaneConfig): Promise<ComparisonSummary> {

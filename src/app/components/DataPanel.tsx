@@ -131,6 +131,7 @@ export function DataPanel() {
       <OwnFiles />
       <div className="row">
         <NumberField label="batch size" help={`Samples per training step, the same batches for every lane. ${RESTART_NOTE}.`} value={config.batchSize} min={1} max={Math.min(4096, trainCount)} integer disabled={locked} disabledReason={lockReason} onCommit={(batchSize) => void updateConfig({ batchSize })} />
+        <NumberField label="train samples" help={`Train on this many samples of the training split, chosen by the seed (all ${trainCount.toLocaleString('en-US')} by default): fewer make quick studies. ${RESTART_NOTE}.`} value={config.trainSize ?? trainCount} min={Math.min(config.batchSize, trainCount)} max={trainCount} integer disabled={locked} disabledReason={lockReason} onCommit={(n) => void updateConfig({ trainSize: n >= trainCount ? undefined : n })} />
         <NumberField label="epochs" help="Passes over the training split; training stops after the last one" value={config.epochs} min={1} max={1000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(epochs) => void updateConfig({ epochs })} />
         <NumberField label="seed" help={`Seeds the initial weights and the batch order: same seed, same backend, same numbers. ${RESTART_NOTE}.`} value={config.seed} min={0} max={2 ** 31 - 1} integer disabled={locked} disabledReason={lockReason} onCommit={(seed) => void updateConfig({ seed })} />
       </div>

@@ -46,6 +46,8 @@ export interface HeadlessResults {
   dataset: string;
   model: Experiment['comparison']['model'];
   seed: number;
+  /** How many training samples the lanes trained on (the whole split, or the config's trainSize). */
+  trainSamples: number;
   totalSteps: number;
   completedSteps: number;
   cancelled: boolean;
@@ -65,6 +67,7 @@ export const headlessResultsSchema = z.object({
   dataset: z.string(),
   model: z.unknown(),
   seed: z.number().int(),
+  trainSamples: z.number().int().min(1),
   totalSteps: z.number().int(),
   completedSteps: z.number().int(),
   cancelled: z.boolean(),
@@ -115,7 +118,7 @@ export async function runHeadless(dataset: Dataset, experiment: Experiment, out:
       options.onTrainProgress(comparison.step, comparison.totalSteps);
     }
     out.write('metrics.csv', metricsCsv(points, names));
-    const lanes = await finalResults(comparison, dataset);
+    const lanes = await finalResults(comparison, comparison.dataset);
     const hessians: HessianResult[] = [];
     if (!options.control.cancelled()) await analyses(comparison, experiment, options, out, hessians);
     for (const lane of lanes) {
@@ -129,7 +132,7 @@ export async function runHeadless(dataset: Dataset, experiment: Experiment, out:
     if (options.saveEvalData) saveEvalData(dataset, experiment, out);
     const results: HeadlessResults = {
       format: 'flat-minima-playground/results', version: 1, backend: options.backend, backendReason: options.backendReason,
-      dataset: config.datasetId, model: config.model, seed: config.seed, totalSteps: comparison.totalSteps, completedSteps: comparison.step,
+      dataset: config.datasetId, model: config.model, seed: config.seed, trainSamples: comparison.dataset.train.count, totalSteps: comparison.totalSteps, completedSteps: comparison.step,
       cancelled: options.control.cancelled(), seconds: (performance.now() - started) / 1000, lanes,
     };
     out.write('results.json', JSON.stringify(results, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2));

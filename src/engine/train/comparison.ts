@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../data/dataset';
+import { withTrainingSubset, type Dataset } from '../data/dataset';
 import { disposeBatch, disposeEvalSet, makeBatch, makeEvalSet, normalizationTable, type Batch, type EvalSet } from '../data/batch';
 import { BatchSampler } from '../data/sampler';
 import { createRng, deriveSeed } from '../rng';
@@ -57,8 +57,13 @@ export class Comparison {
   private testSet: EvalSet | null = null;
   private readonly env: StepEnvironment;
 
-  constructor(readonly dataset: Dataset, config: ComparisonConfig) {
+  /** The training data: `source` itself, or the subset `config.trainSize` asks for. */
+  readonly dataset: Dataset;
+
+  constructor(readonly source: Dataset, config: ComparisonConfig) {
     this.config = config;
+    this.dataset = trainingData(source, config);
+    const dataset = this.dataset;
     this.key = structureKey(config);
     this.model = createModel(config.model, dataset.info.shape, dataset.info.classNames.length);
     this.parameterCount = countParams(this.model.params);
@@ -90,7 +95,8 @@ export class Comparison {
   }
 
   /** Throws, allocating nothing, if `config` cannot be built on `dataset` (say why). */
-  static check(dataset: Dataset, config: ComparisonConfig): void {
+  static check(source: Dataset, config: ComparisonConfig): void {
+    const dataset = trainingData(source, config);
     createModel(config.model, dataset.info.shape, dataset.info.classNames.length);
     new BatchSampler(dataset.train.count, config.batchSize, 0);
   }
@@ -275,4 +281,8 @@ export class Comparison {
     if (this.testSet) disposeEvalSet(this.testSet);
     this.testSet = null;
   }
+}
+
+function trainingData(source: Dataset, config: ComparisonConfig): Dataset {
+  return config.trainSize === undefined ? source : withTrainingSubset(source, config.trainSize, deriveSeed(config.seed, 'train-subset'));
 }

@@ -32,6 +32,8 @@ export const comparisonConfigSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1),
   batchSize: z.number().int().min(1).max(4096),
   epochs: z.number().int().min(1).max(1000),
+  /** Train on this many samples of the training split (a seeded choice); absent: the whole split. */
+  trainSize: z.number().int().min(1).max(10_000_000).optional(),
   /** Training loss and accuracy are averaged over this many steps per logged point. */
   logEvery: z.number().int().min(1).max(10000),
   /** Test loss and accuracy every this many steps (and at step 0). */
@@ -79,5 +81,5 @@ export function defaultComparison(datasetId = 'fashion-mnist'): ComparisonConfig
 
 /** Settings whose change invalidates every lane's history (a rebuild from step 0). */
 export function structureKey(config: ComparisonConfig): string {
-  return JSON.stringify([config.datasetId, config.model, config.seed, config.batchSize, config.loss]);
+  return JSON.stringify([config.datasetId, config.model, config.seed, config.batchSize, config.loss, config.trainSize ?? null]);
 }
