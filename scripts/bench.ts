@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [-- --seconds N] [-- --only node|browser]
+ * npm run bench [-- --json] [-- --seconds N] [-- --only node|browser|browser-analyses|landscape|hessian|toy]
  * Training speed of the default comparison (3 lanes: SGD, momentum, Adam; MLP 128-64; batch 64;
  * Fashion-MNIST) on every backend available: in Node (wasm, cpu) and in Chromium through
  * Playwright (webgpu, webgl, wasm, cpu); and the cost per step of every method relative to SGD
@@ -26,6 +26,7 @@ import { landscapeBenchmarks, type LandscapeBenchRow } from './bench-landscape';
 import { benchHessian, type HessianBench } from './bench-hessian';
 import { runToy, toyRunSchema, TOY_OPTIMIZERS, type ToyOptimizerKind } from '../src/engine/toy/optimizers';
 import { SURFACES } from '../src/engine/toy/surfaces';
+import type { BrowserBench } from '../src/bench/page';
 
 /** The toy lab's engine: 10 runs of 1,000 steps per optimizer on the Figure 1 surface, plain numbers. */
 function benchToy(): Record<string, number> {
@@ -180,6 +181,36 @@ async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods
   return { rows, methods };
 }
 
+/** The Hessian and landscape benchmarks on every browser backend (bench.html, on the page). */
+async function browserAnalyses(): Promise<BrowserBench[]> {
+  const { chromium } = await import('@playwright/test');
+  const { preview } = await import('vite');
+  if (!existsSync(path.join(root, 'dist', 'bench.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
+  const server = await preview({ root, preview: { port: 4174, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const out: BrowserBench[] = [];
+  try {
+    for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu']) {
+      log(`browser: ${backend}: HVP, top-5 eigenvalues, landscape…`);
+      const page = await browser.newPage();
+      // The pure-JS CPU backend takes minutes per CNN point: a smaller CNN grid there.
+      await page.goto(`http://127.0.0.1:4174/bench.html?backend=${backend}&cnn-grid=${backend === 'cpu' ? 3 : 5}`);
+      await page.waitForFunction(() => window.__bench?.result !== undefined || window.__bench?.error !== undefined, null, { timeout: 1_800_000, polling: 1000 });
+      const state = await page.evaluate(() => window.__bench!);
+      if (state.result) out.push(state.result);
+      else log(`browser: ${backend}: ${state.error}`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+  return out;
+}
+
 export async function main(args: string[]): Promise<number> {
   json = args.includes('--json');
   seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
@@ -232,15 +263,27 @@ export async function main(args: string[]): Promise<number> {
     }
     tf.engine().reset();
   }
-  if (only !== 'node') {
+  let browserBenches: BrowserBench[] = [];
+  if (only === undefined || only === 'browser' || only === 'browser-analyses') browserBenches = await browserAnalyses();
+  if (only === undefined || only === 'browser') {
     log('browser: webgpu, webgl, wasm, cpu…');
     const browser = await browserRows(withMethods);
     rows.push(...browser.rows);
     methods.push(...browser.methods);
   }
+  const hvpByBackend: Record<string, { hvpOverGradient: number; gradientSeconds: number; hvpSeconds: number }> = {};
+  const hessianByBackend: Record<string, HessianBench> = {};
+  const landscapeByBackend: Record<string, { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }> = {};
+  if (hessianRow) hessianByBackend[`node/${hessianRow.backend}`] = hessianRow;
+  if (landscape) landscapeByBackend[`node/${landscape.mlp.backend}`] = landscape;
+  for (const b of browserBenches) {
+    hessianByBackend[`browser/${b.backend}`] = b.hessian;
+    landscapeByBackend[`browser/${b.backend}`] = b.landscape;
+  }
+  for (const [where, h] of Object.entries(hessianByBackend)) hvpByBackend[where] = { hvpOverGradient: h.hvpOverGradient, gradientSeconds: h.gradientSeconds, hvpSeconds: h.hvpSeconds };
   const workload = 'default comparison: 3 lanes (SGD, SGD+momentum, Adam), MLP 128-64 (109,386 parameters), batch 64, Fashion-MNIST';
   if (json) {
-    console.log(JSON.stringify({ machine, workload, comparison: rows, training: trainingByModel(methods), methods, landscape, hvp: hessianRow ? { hvpOverGradient: hessianRow.hvpOverGradient } : null, hessian: hessianRow }, null, 2));
+    console.log(JSON.stringify({ machine, workload, comparison: rows, training: trainingByModel(methods), methods, landscape: landscapeByBackend, hvp: hvpByBackend, hessian: hessianByBackend }, null, 2));
     return 0;
   }
   console.log(`\n${workload}\nmachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}\n`);
@@ -255,8 +298,8 @@ export async function main(args: string[]): Promise<number> {
       console.log(`${m.where.padEnd(8)} ${m.model.padEnd(5)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toPrecision(3).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`);
     }
   }
-  if (landscape) printLandscape(landscape);
-  if (hessianRow) printHessian(hessianRow);
+  for (const [where, l] of Object.entries(landscapeByBackend)) printLandscape(l, where);
+  for (const [where, h] of Object.entries(hessianByBackend)) printHessian(h, where);
   return 0;
 }
 
@@ -270,14 +313,14 @@ function trainingByModel(rows: MethodRow[]): Record<string, Record<string, Recor
   return out;
 }
 
-function printHessian(h: HessianBench): void {
-  console.log(`\nHessian of the ${h.model} after ${h.trainedSteps} SGD steps, ${h.samples} training samples, ${h.backend}`);
+function printHessian(h: HessianBench, where = 'node'): void {
+  console.log(`\nHessian of the ${h.model} after ${h.trainedSteps} SGD steps, ${h.samples} training samples, ${where.split('/')[0]} ${h.backend}`);
   console.log(`one gradient ${(h.gradientSeconds * 1000).toFixed(1)} ms, one HVP ${(h.hvpSeconds * 1000).toFixed(1)} ms: HVP / gradient = ${h.hvpOverGradient.toFixed(2)}`);
   console.log(`top-5 eigenvalues ${h.top5.map((v) => v.toPrecision(4)).join(', ')} in ${h.top5Seconds.toFixed(1)} s (${h.top5Iterations} HVPs${h.top5Converged ? ', converged to 1e-3' : ', not converged'})`);
 }
 
-function printLandscape(landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }): void {
-  console.log('\nloss landscape, filter-normalized 2D surface on Fashion-MNIST training samples: the per-point loop vs the fast path');
+function printLandscape(landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }, where = 'node'): void {
+  console.log(`\nloss landscape (${where.split('/')[0]}), filter-normalized 2D surface on Fashion-MNIST training samples: the per-point loop vs the fast path`);
   console.log('model                            backend  grid     points  samples  naive s  fast s   ratio  max rel diff');
   for (const r of [landscape.mlp, landscape.cnn]) {
     console.log(`${r.model.padEnd(32)} ${r.backend.padEnd(8)} ${r.grid.padEnd(8)} ${String(r.points).padStart(6)} ${String(r.samples).padStart(8)} ${r.naiveSeconds.toFixed(2).padStart(8)} ${r.fastSeconds.toFixed(2).padStart(7)} ${r.ratio.toFixed(2).padStart(7)}  ${r.maxRelDiff.toExponential(2)}`);

@@ -34,11 +34,19 @@ function parseAnalyses(text: string | undefined): Analyses {
   return { curve: parts.includes('curve'), surface: parts.includes('surface'), hessian: parts.includes('hessian') };
 }
 
+let lastLoggedTenth = -1;
+
 function progressBar(label: string, done: number, total: number, started: number): void {
-  if (!process.stderr.isTTY) return;
   const fraction = total > 0 ? done / total : 1;
   const elapsed = (performance.now() - started) / 1000;
   const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
+  if (!process.stderr.isTTY) {
+    // In a log file: one line per tenth of the way, not a redrawn bar.
+    const tenth = Math.floor(fraction * 10);
+    if (tenth !== lastLoggedTenth) process.stderr.write(`${label} ${(fraction * 100).toFixed(0)}% ${done}/${total}, ${elapsed.toFixed(0)} s${Number.isFinite(eta) ? `, ETA ${eta.toFixed(0)} s` : ''}\n`);
+    lastLoggedTenth = tenth;
+    return;
+  }
   const width = 30;
   const bar = '#'.repeat(Math.round(fraction * width)).padEnd(width, '.');
   process.stderr.write(`\r${label} [${bar}] ${(fraction * 100).toFixed(0)}% ${done}/${total}${Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)} s` : ''}   `);
@@ -97,7 +105,7 @@ export async function main(args: string[]): Promise<number> {
       analyses, backend: report.name, backendReason: reason, saveEvalData: args.includes('--save-eval-data'),
       control: { cancelled: () => cancelled, exclusive: (work) => work(), progress: () => undefined },
       onTrainProgress: (done, total) => progressBar('training', done, total, started),
-      onPhase: (phase) => process.stderr.isTTY && process.stderr.write(`\n${phase}…`),
+      onPhase: (phase) => process.stderr.write(process.stderr.isTTY ? `\n${phase}…` : `${phase}…\n`),
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(`${results.cancelled ? 'stopped' : 'done'}: ${results.completedSteps}/${results.totalSteps} steps on ${results.backend} in ${results.seconds.toFixed(1)} s; results in ${out}`);

@@ -129,7 +129,7 @@ export async function runHeadless(dataset: Dataset, experiment: Experiment, out:
       const values = await readParams(lane.params);
       out.write(`weights/${lane.config.id}.safetensors`, weightsToSafetensors(comparison.model.params, values, comparison.weightsMetadata(lane.config.id)));
     }
-    if (options.saveEvalData) saveEvalData(dataset, experiment, out);
+    if (options.saveEvalData) saveEvalData(comparison.dataset, experiment, out);
     const results: HeadlessResults = {
       format: 'flat-minima-playground/results', version: 1, backend: options.backend, backendReason: options.backendReason,
       dataset: config.datasetId, model: config.model, seed: config.seed, trainSamples: comparison.dataset.train.count, totalSteps: comparison.totalSteps, completedSteps: comparison.step,
