@@ -12,6 +12,7 @@ import { initBackend, type BackendName } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/data/loader';
 import { experimentFromJson } from '../src/engine/io/experiment';
 import { runHeadless, type Analyses } from '../src/engine/headless/run';
+import { Comparison } from '../src/engine/train/comparison';
 
 class UsageError extends Error {}
 
@@ -91,6 +92,11 @@ export async function main(args: string[]): Promise<number> {
       dataset = (await loadDataset({ cacheKey: experiment.comparison.datasetId, fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) })).dataset;
     } catch (error) {
       throw new UsageError(`dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or "npm run data:cifar -- <path>" for CIFAR-10): ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      Comparison.check(dataset, experiment.comparison);
+    } catch (error) {
+      throw new UsageError(`${configPath} cannot run on ${experiment.comparison.datasetId}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const out = path.resolve(option(args, '--out') ?? path.join('experiment-results', path.basename(configPath, '.json')));
     mkdirSync(out, { recursive: true });

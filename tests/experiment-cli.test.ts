@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headlessResultsSchema } from '../src/engine/headless/run';
 import { readSafetensors } from '../src/engine/io/safetensors';
+import { parseMetricsCsv } from '../src/engine/io/exports';
 import { runMain } from './helpers';
 
 const SMOKE = path.join(import.meta.dirname, '..', 'experiments', 'smoke-mnist-mlp.json');
@@ -30,7 +31,8 @@ describe('npm run experiment', () => {
       [['--config', notJson], /not JSON/],
       [['--config', configWith((c) => (c.comparison.lanes[0].optimizer.lr = -1))], /not a valid setup[\s\S]*lane 1 "SGD"[\s\S]*lr/],
       [['--config', configWith((c) => (c.comparison.bogus = 1))], /comparison\.bogus: unknown key/],
-      [['--config', configWith((c) => (c.comparison.model = { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 })), '--backend', 'wasm'], /CNN cannot train on WASM/],
+      [['--config', configWith((c) => (c.comparison.trainSize = 70000))], /cannot run on mnist: train samples 70,000 is more than the training split holds \(8,000\)/],
+      [['--config', configWith((c) => { c.comparison.trainSize = 100; c.comparison.batchSize = 128; })], /cannot run on mnist: batch size 128 is larger than the training split \(100 samples\)/],
       [['--config', SMOKE, '--backend', 'webgpu'], /--backend must be wasm or cpu/],
       [['--config', SMOKE, '--analyses', 'curve,hessians'], /--analyses: unknown hessians/],
       [['--config', SMOKE, '--fast'], /unknown option --fast/],
@@ -66,5 +68,25 @@ describe('npm run experiment', () => {
     }
     const strip = (r: (typeof runs)[number]) => r.lanes.map(({ seconds: _seconds, ...rest }) => rest);
     expect(strip(runs[1])).toEqual(strip(runs[0]));
+  });
+
+  it('trains a CNN on WASM on a subset of the training split', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));
+    const config = configWith((c) => {
+      c.comparison.model = { kind: 'cnn', channels: [2, 4], kernelSize: 3, dense: 8 };
+      c.comparison.trainSize = 256;
+    });
+    const r = await experiment(['--config', config, '--out', out, '--analyses', 'none']);
+    expect(r.status, r.err).toBe(0);
+    const results = headlessResultsSchema.parse(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')));
+    expect(results.backend).toBe('wasm');
+    expect(results.trainSamples).toBe(256);
+    expect(results.totalSteps).toBe(4);
+    const metrics = parseMetricsCsv(readFileSync(path.join(out, 'metrics.csv'), 'utf8'));
+    for (const lane of results.lanes) {
+      expect(lane.train.samples).toBe(256);
+      const start = metrics.find((p) => p.laneId === lane.laneId && p.metric === 'test_loss' && p.step === 0)!.value;
+      expect(lane.test.loss).toBeLessThan(start);
+    }
   });
 });
