@@ -115,9 +115,41 @@ function table(rows: readonly Row[]): string {
   return [head, rule, ...body].join('\n');
 }
 
+/** The papers' claims as paired differences (method − reference, same seed, same initial weights). */
+export const CLAIMS: { claim: string; method: string; reference: string; metrics: string[] }[] = [
+  { claim: 'NSO lowers the trace more than SGD', method: 'nso', reference: 'sgdm', metrics: ['trace', 'lambdaMax', 'testAcc'] },
+  { claim: 'NSO lowers the trace more than SAM', method: 'nso', reference: 'sam', metrics: ['trace', 'lambdaMax', 'testAcc'] },
+  { claim: 'SAM lowers the trace (baseline)', method: 'sam', reference: 'sgdm', metrics: ['trace', 'lambdaMax', 'testAcc'] },
+  { claim: 'SOS keeps the training loss, lowers head norm and trace (on SGDM)', method: 'sos-sgdm', reference: 'sgdm', metrics: ['trainLoss', 'headNorm', 'trace', 'testAcc'] },
+  { claim: 'SOS keeps the training loss, lowers head norm and trace (on SAM)', method: 'sos-sam', reference: 'sam', metrics: ['trainLoss', 'headNorm', 'trace', 'testAcc'] },
+  { claim: 'FAM improves test accuracy', method: 'fam', reference: 'sgdm', metrics: ['testAcc', 'gap', 'trace'] },
+  { claim: 'AP deformation finds flatter 1D curves', method: 'ap', reference: 'sgdm', metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'] },
+  { claim: 'LE deformation finds flatter 1D curves', method: 'le', reference: 'sgdm', metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'] },
+];
+
+function pairedTable(rows: readonly Row[]): string {
+  const byId = new Map(rows.map((r) => [r.laneId, r]));
+  const lines = ['| claim | metric | method − reference (mean ± std over seeds) | relative to reference | seeds where lower |', '|---|---|---:|---:|---:|'];
+  for (const c of CLAIMS) {
+    const m = byId.get(c.method);
+    const ref = byId.get(c.reference);
+    if (!m || !ref) continue;
+    for (const key of c.metrics) {
+      const column = COLUMNS.find((col) => col.key === key)!;
+      const scale = column.scale ?? 1;
+      const diffs = m.cells[key].map((v, i) => (v - ref.cells[key][i]) * scale);
+      const relative = meanStd(m.cells[key].map((v, i) => (v - ref.cells[key][i]) / Math.abs(ref.cells[key][i]) * 100));
+      const lower = diffs.filter((d) => d < 0).length;
+      lines.push(`| ${c.claim} (${m.name} vs ${ref.name}) | ${column.title} | ${fmt(diffs, column.digits + 1)} | ${relative.mean >= 0 ? '+' : ''}${relative.mean.toFixed(1)}% | ${lower}/${diffs.filter(Number.isFinite).length} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
 // ---- SVG plots (plain text, readable on GitHub and in any browser) ----
 
-const COLORS = ['#e8710a', '#1a73e8', '#12a150', '#d93025', '#9334e6', '#00897b', '#c5221f', '#5f6368'];
+// Tableau 10: distinct hues, one per method in the study's lane order.
+const COLORS = ['#f28e2b', '#4e79a7', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#9c755f', '#edc948'];
 const W = 640;
 const H = 360;
 const M = { left: 64, right: 150, top: 36, bottom: 48 };
@@ -135,7 +167,7 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function frame(title: string, xLabel: string, yLabel: string, x: [number, number], y: [number, number]): { svg: string[]; sx: (v: number) => number; sy: (v: number) => number } {
+function frame(title: string, xLabel: string, yLabel: string, x: [number, number], y: [number, number], xTicks = true): { svg: string[]; sx: (v: number) => number; sy: (v: number) => number } {
   const sx = (v: number) => M.left + ((v - x[0]) / (x[1] - x[0])) * (W - M.left - M.right);
   const sy = (v: number) => H - M.bottom - ((v - y[0]) / (y[1] - y[0])) * (H - M.top - M.bottom);
   const svg = [
@@ -146,7 +178,7 @@ function frame(title: string, xLabel: string, yLabel: string, x: [number, number
     `<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
     `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#999"/>`,
   ];
-  for (const t of ticks(x[0], x[1])) svg.push(`<line x1="${sx(t)}" x2="${sx(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#999"/><text x="${sx(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`);
+  if (xTicks) for (const t of ticks(x[0], x[1])) svg.push(`<line x1="${sx(t)}" x2="${sx(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#999"/><text x="${sx(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`);
   for (const t of ticks(y[0], y[1])) svg.push(`<line x1="${M.left - 4}" x2="${W - M.right}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`);
   return { svg, sx, sy };
 }
@@ -158,16 +190,18 @@ function legend(svg: string[], names: readonly string[]): void {
   });
 }
 
-export function linePlot(title: string, xLabel: string, yLabel: string, series: { name: string; xs: number[]; ys: number[] }[]): string {
+/** Lines over a shared x axis; with `yMax`, the plot is cut at that height (clipped, not rescaled). */
+export function linePlot(title: string, xLabel: string, yLabel: string, series: { name: string; xs: number[]; ys: number[] }[], yMax?: number): string {
   const xs = series.flatMap((s) => s.xs);
   const ys = series.flatMap((s) => s.ys).filter(Number.isFinite);
   const yLo = Math.min(...ys);
-  const yHi = Math.max(...ys);
+  const yHi = Math.min(Math.max(...ys), yMax ?? Infinity);
   const pad = (yHi - yLo) * 0.05 || 1;
   const { svg, sx, sy } = frame(title, xLabel, yLabel, [Math.min(...xs), Math.max(...xs)], [yLo - pad, yHi + pad]);
+  svg.push(`<clipPath id="plot"><rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}"/></clipPath>`);
   series.forEach((s, i) => {
     const d = s.xs.map((x, k) => (Number.isFinite(s.ys[k]) ? `${sx(x).toFixed(1)},${sy(s.ys[k]).toFixed(1)}` : '')).filter(Boolean).join(' ');
-    svg.push(`<polyline points="${d}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2"/>`);
+    svg.push(`<polyline points="${d}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" clip-path="url(#plot)"/>`);
   });
   legend(svg, series.map((s) => s.name));
   return `${svg.join('\n')}\n</svg>\n`;
@@ -177,7 +211,7 @@ export function linePlot(title: string, xLabel: string, yLabel: string, series: 
 export function barPlot(title: string, yLabel: string, bars: { name: string; values: number[] }[]): string {
   const all = bars.flatMap((b) => b.values).filter(Number.isFinite);
   const hi = Math.max(...all, 0) * 1.1 || 1;
-  const { svg, sy } = frame(title, '', yLabel, [0, 1], [0, hi]);
+  const { svg, sy } = frame(title, '', yLabel, [0, 1], [0, hi], false);
   const slot = (W - M.left - M.right) / bars.length;
   bars.forEach((b, i) => {
     const { mean, std } = meanStd(b.values);
@@ -204,14 +238,17 @@ export function studyReport(resultsDir: string, outDir: string): void {
   for (const [key, group] of groups) {
     const first = group[0].results;
     const rows = rowsOf(group);
-    sections.push(`## ${key} (${group.length} seeds: ${group.map((g) => g.seed).join(', ')})\n\n${first.trainSamples.toLocaleString('en-US')} training samples, ${first.totalSteps} steps (batch 64), backend ${first.backend}.\n\n${table(rows)}`);
+    sections.push(`## ${key} (${group.length} seeds: ${group.map((g) => g.seed).join(', ')})\n\n${first.trainSamples.toLocaleString('en-US')} training samples, ${first.totalSteps} steps (batch 64), backend ${first.backend}.\n\n${table(rows)}\n\nPaired differences for the papers' claims (each seed's lanes share initial weights and batches):\n\n${pairedTable(rows)}`);
     writeFileSync(path.join(outDir, `${key}-lambda-max.svg`), barPlot(`${key}: λmax (top Hessian eigenvalue)`, 'λmax', rows.map((r) => ({ name: r.name, values: r.cells.lambdaMax }))));
     writeFileSync(path.join(outDir, `${key}-trace.svg`), barPlot(`${key}: Hessian trace (Hutchinson)`, 'trace', rows.map((r) => ({ name: r.name, values: r.cells.trace }))));
     writeFileSync(path.join(outDir, `${key}-test-accuracy.svg`), barPlot(`${key}: test accuracy`, 'test accuracy', rows.map((r) => ({ name: r.name, values: r.cells.testAcc }))));
     writeFileSync(path.join(outDir, `${key}-head-norm.svg`), barPlot(`${key}: head weight norm`, '‖W_head‖', rows.map((r) => ({ name: r.name, values: r.cells.headNorm }))));
     const seed1 = group.find((g) => g.seed === Math.min(...group.map((x) => x.seed)))!;
     if (seed1.curves.length) {
-      writeFileSync(path.join(outDir, `${key}-curves.svg`), linePlot(`${key}, seed ${seed1.seed}: 1D loss along a filter-normalized direction`, 'α', 'training loss', seed1.curves.map((c) => ({ name: seed1.results.lanes.find((l) => l.laneId === c.key)?.name ?? c.key, xs: c.alphas, ys: c.train.loss }))));
+      const lines = seed1.curves.map((c) => ({ name: seed1.results.lanes.find((l) => l.laneId === c.key)?.name ?? c.key, xs: c.alphas, ys: c.train.loss }));
+      writeFileSync(path.join(outDir, `${key}-curves.svg`), linePlot(`${key}, seed ${seed1.seed}: 1D loss along a filter-normalized direction`, 'α', 'training loss', lines));
+      const lowest = Math.min(...lines.flatMap((l) => l.ys));
+      writeFileSync(path.join(outDir, `${key}-curves-zoom.svg`), linePlot(`${key}, seed ${seed1.seed}: the same, loss cut at ${(lowest + 1).toFixed(2)}`, 'α', 'training loss', lines, lowest + 1));
     }
     const accuracy = seed1.results.lanes.map((l) => {
       const pts = seed1.metrics.filter((p) => p.laneId === l.laneId && p.metric === 'test_acc');
