@@ -3,6 +3,7 @@
  *   npm run study -- configs              writes experiments/study/*.json (committed)
  *   npm run study -- run [--only mlp|cnn] runs each config with `npm run experiment`'s engine into
  *                                         experiment-results/study/<name>/ (skips finished ones)
+ *   npm run study -- run-ablations        the sensitivity runs (experiments/study-ablations/)
  *   npm run study -- report               aggregates the results into docs/study/ (tables + SVG plots)
  * One config = one dataset x model x seed with the eight methods as lanes of one comparison, so
  * every method starts from the same weights and sees the same batches.
@@ -63,20 +64,51 @@ export function studyExperiment(datasetId: string, model: 'mlp' | 'cnn', seed: n
   return e;
 }
 
+export const ABLATION_CONFIGS = path.join(root, 'experiments', 'study-ablations');
+export const ABLATION_RESULTS = path.join(root, 'experiment-results', 'study-ablations');
+
+/**
+ * Sensitivity of the methods whose defaults did not help in the main study (Fashion-MNIST, MLP):
+ * NSO's σ, FAM's λ and the deformations' base learning rate, against the same SGDM lane.
+ */
+export function ablationExperiment(seed: number): Experiment {
+  const e = studyExperiment('fashion-mnist', 'mlp', seed);
+  const lane = (i: number, id: string, name: string, extra: Partial<LaneConfig>): LaneConfig => ({ ...makeLane(i, BASE, name), ...extra, id });
+  const nso = (sigma: number) => ({ method: { ...defaultMethod('nso'), sigma } as LaneConfig['method'] });
+  const fam = (lambda: number) => ({ method: { ...defaultMethod('fam'), lambda } as LaneConfig['method'] });
+  const fast = { ...BASE, lr: 0.05 };
+  e.comparison.lanes = [
+    lane(0, 'sgdm', 'SGDM', {}),
+    lane(1, 'nso-003', 'NSO σ 0.03', nso(0.03)),
+    lane(2, 'nso-01', 'NSO σ 0.1', nso(0.1)),
+    lane(3, 'fam-001', 'FAM λ 0.01', fam(0.01)),
+    lane(4, 'fam-0001', 'FAM λ 0.001', fam(0.001)),
+    lane(5, 'ap-fast', 'SGDM+AP η 0.05', { optimizer: fast, deformation: { kind: 'ap', a1: 18 / Math.PI, a2: 1, a3: 2, a4: 1 } }),
+    lane(6, 'le-fast', 'SGDM+LE η 0.05', { optimizer: fast, deformation: { kind: 'le', e1: 1, e2: 0.9 } }),
+    lane(7, 'sgdm-fast', 'SGDM η 0.05', { optimizer: fast }),
+  ];
+  return e;
+}
+
 export function studyName(datasetId: string, model: string, seed: number): string {
   return `${datasetId}-${model}-seed${seed}`;
 }
 
-function writeConfigs(): void {
-  mkdirSync(STUDY_CONFIGS, { recursive: true });
-  for (const d of DATASETS) for (const m of MODELS) for (const s of SEEDS) {
-    const text = experimentToJson(studyExperiment(d, m, s));
-    writeFileSync(path.join(STUDY_CONFIGS, `${studyName(d, m, s)}.json`), text.replace('"version"', '"analyses": ["curve", "hessian"],\n  "version"'));
-  }
-  console.log(`wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)}`);
+function configText(e: Experiment): string {
+  return experimentToJson(e).replace('"version"', '"analyses": ["curve", "hessian"],\n  "version"');
 }
 
-async function runAll(only: string | undefined): Promise<number> {
+function writeConfigs(): void {
+  mkdirSync(STUDY_CONFIGS, { recursive: true });
+  mkdirSync(ABLATION_CONFIGS, { recursive: true });
+  for (const d of DATASETS) for (const m of MODELS) for (const s of SEEDS) writeFileSync(path.join(STUDY_CONFIGS, `${studyName(d, m, s)}.json`), configText(studyExperiment(d, m, s)));
+  for (const s of SEEDS) writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'mlp', s)}.json`), configText(ablationExperiment(s)));
+  console.log(`wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)} and ${SEEDS.length} to ${path.relative(root, ABLATION_CONFIGS)}`);
+}
+
+async function runAll(configs: string, results: string, only: string | undefined): Promise<number> {
+  const STUDY_CONFIGS = configs;
+  const STUDY_RESULTS = results;
   const names = readdirSync(STUDY_CONFIGS).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).filter((n) => !only || n.includes(`-${only}-`)).sort();
   for (const name of names) {
     const out = path.join(STUDY_RESULTS, name);
@@ -97,11 +129,14 @@ export async function main(args: string[]): Promise<number> {
     writeConfigs();
     return 0;
   }
-  if (command === 'run') return runAll(args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined);
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  if (command === 'run') return runAll(STUDY_CONFIGS, STUDY_RESULTS, only);
+  if (command === 'run-ablations') return runAll(ABLATION_CONFIGS, ABLATION_RESULTS, only);
   if (command === 'report') {
     studyReport(STUDY_RESULTS, path.join(root, 'docs', 'study'));
+    if (existsSync(ABLATION_RESULTS)) studyReport(ABLATION_RESULTS, path.join(root, 'docs', 'study', 'ablations'));
     return 0;
   }
-  console.error('usage: npm run study -- configs | run [--only mlp|cnn] | report');
+  console.error('usage: npm run study -- configs | run [--only mlp|cnn] | run-ablations | report');
   return 2;
 }

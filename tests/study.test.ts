@@ -8,7 +8,7 @@ import { DIRECT_CONTROL } from '../src/engine/control';
 import { defaultComparison, makeLane } from '../src/engine/train/config';
 import { defaultOptimizerConfig } from '../src/engine/optim/registry';
 import { defaultMethod } from '../src/engine/optim/methods';
-import { DATASETS, MODELS, SEEDS, STUDY_CONFIGS, studyExperiment, studyName } from '../scripts/study';
+import { ABLATION_CONFIGS, ablationExperiment, DATASETS, MODELS, SEEDS, STUDY_CONFIGS, studyExperiment, studyName } from '../scripts/study';
 import { meanStd, studyReport } from '../scripts/study-report';
 import { syntheticDataset, useCpu } from './helpers';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -27,6 +27,17 @@ describe('the reproduction study', () => {
       expect(loaded.experiment.comparison.lanes.map((l) => l.name)).toEqual(['SGDM', 'SAM', 'NSO', 'FAM', 'SOS+SGDM', 'SOS+SAM', 'SGDM+AP', 'SGDM+LE']);
       // Only the method differs between lanes: one base optimizer and learning rate.
       expect(new Set(loaded.experiment.comparison.lanes.map((l) => JSON.stringify(l.optimizer))).size).toBe(1);
+    }
+  });
+
+  it('commits the ablation configs (NSO σ, FAM λ, deformation learning rate) as generated', () => {
+    for (const s of SEEDS) {
+      const raw = JSON.parse(readFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'mlp', s)}.json`), 'utf8'));
+      delete raw.analyses;
+      const loaded = experimentFromJson(JSON.stringify(raw));
+      expect(loaded.ignored).toEqual([]);
+      expect(loaded.experiment).toEqual(JSON.parse(JSON.stringify(ablationExperiment(s))));
+      expect(loaded.experiment.comparison.lanes.map((l) => l.method.kind === 'nso' ? l.method.sigma : null).filter((v) => v !== null)).toEqual([0.03, 0.1]);
     }
   });
 
