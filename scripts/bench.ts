@@ -114,7 +114,16 @@ async function nodeRow(backend: BackendName): Promise<Row> {
   return { where: 'node', backend: report.name, adapter: report.adapter, comparisonStepsPerSecond: steps / elapsed, laneStepsPerSecond: (3 * steps) / elapsed, steps };
 }
 
-async function browserMethodRows(page: import('@playwright/test').Page, backend: string): Promise<MethodRow[]> {
+async function browserMethodRows(page: import('@playwright/test').Page, backend: string, model: 'mlp' | 'cnn' = 'mlp'): Promise<MethodRow[]> {
+  // Test evaluations are not timed, but the CNN's on 10,000 samples would take minutes on SwiftShader.
+  const testSamples = page.getByLabel('test samples', { exact: true });
+  await testSamples.fill('500');
+  await testSamples.press('Enter');
+  await page.waitForFunction(() => window.__fmp?.state().config.testSize === 500);
+  if (model === 'cnn') {
+    await page.getByTestId('model-kind').selectOption('cnn');
+    await page.waitForFunction(() => window.__fmp?.state().summary?.featureSize === 128 && window.__fmp?.state().phase === 'ready', null, { timeout: 600_000 });
+  }
   await page.getByTestId('preset-every-method').click();
   await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 8 && window.__fmp?.state().phase === 'ready', null, { timeout: 600_000 });
   // Log every step, so that even a slow backend gives several timed points.
@@ -132,7 +141,7 @@ async function browserMethodRows(page: import('@playwright/test').Page, backend:
   const last = await page.evaluate(() => window.__fmp!.state().config.lanes.map((l) => { const s = window.__fmp!.state().series[l.id]?.train_loss; return { name: l.name, steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 }; }));
   return relative(last.map((l, i) => {
     const lane = EVERY_METHOD.lanes[i];
-    return { where: 'browser' as const, model: 'mlp' as const, backend, lane: l.name, gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method), stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall) };
+    return { where: 'browser' as const, model, backend, lane: l.name, gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method), stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall) };
   }));
 }
 
@@ -171,6 +180,8 @@ async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods
       if (withMethods && backend !== 'cpu') {
         log(`browser: ${backend}: one lane per method…`);
         methods.push(...(await browserMethodRows(page, backend)));
+        log(`browser: ${backend}: one lane per method, default CNN…`);
+        methods.push(...(await browserMethodRows(page, backend, 'cnn')));
       }
       await page.close();
     }
@@ -255,10 +266,8 @@ export async function main(args: string[]): Promise<number> {
       if (withMethods) {
         log(`node: ${backend}: one lane per method…`);
         methods.push(...(await nodeMethodRows(backend)));
-        if (backend === 'cpu') {
-          log('node: cpu: one lane per method, default CNN…');
-          methods.push(...(await nodeMethodRows(backend, 'cnn')));
-        }
+        log(`node: ${backend}: one lane per method, default CNN…`);
+        methods.push(...(await nodeMethodRows(backend, 'cnn')));
       }
     }
     tf.engine().reset();
