@@ -153,6 +153,32 @@ describe('engine host', () => {
   });
 });
 
+describe('divergence in the host', () => {
+  it('emits the divergence, refuses to export that lane, stops playing when every lane has diverged', async () => {
+    const { host, events } = await servedHost();
+    await host.loadDataset('synthetic');
+    const hot = (id: number) => makeLane(id, { ...defaultOptimizerConfig('sgd'), lr: 10 }, `hot ${id}`);
+    await host.configure({ ...config, model: { kind: 'mlp', hidden: [16, 16] }, epochs: 20, lanes: [hot(0), makeLane(1, defaultOptimizerConfig('adam'))] });
+    for (let i = 0; i < 30 && !events.some((e) => e.type === 'lane-diverged'); i++) await host.stepOnce();
+    const event = events.find((e) => e.type === 'lane-diverged');
+    expect(event && event.type === 'lane-diverged' && event.laneId).toBe('lane1');
+    await expect(host.exportWeights('lane1', 'safetensors')).rejects.toThrow(/"hot 0" diverged at step \d+/);
+    expect((await host.exportWeights('lane2', 'safetensors'))[0].bytes.length).toBeGreaterThan(0);
+    await expect(host.computeHessian({ laneIds: ['lane1'], settings: DEFAULT_HESSIAN })).rejects.toThrow(/nothing to analyse/);
+    expect(metricPoints(events, 'train_loss').concat(metricPoints(events, 'test_loss')).every((p) => Number.isFinite(p.value))).toBe(true);
+
+    await host.configure({ ...config, model: { kind: 'mlp', hidden: [16, 16] }, epochs: 20, lanes: [hot(0), hot(1)] });
+    expect(events.at(-1)?.type === 'lane-diverged').toBe(false);
+    await host.play();
+    for (let i = 0; i < 500 && !events.some((e) => e.type === 'error' && /every lane has diverged/.test(e.message)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(events.some((e) => e.type === 'error' && /every lane has diverged, so training stopped/.test(e.message))).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    const last = [...events].reverse().find((e) => e.type === 'status');
+    expect(last && last.type === 'status' && last.status.playing).toBe(false);
+    await host.dispose();
+  });
+});
+
 describe('convolutions on WASM', () => {
   it('auto keeps WASM for a CNN: it trains there', async () => {
     const { manifest, files } = await encodeDataset(syntheticDataset(60, 20), 50);

@@ -6,6 +6,7 @@ import type { InputFile } from '../engine/data/files';
 import { defaultComparison, LANE_COLORS, makeLane, MAX_LANES, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
 import { PRESETS } from '../engine/train/presets';
 import type { MetricName, MetricPoint } from '../engine/train/metrics';
+import type { Divergence } from '../engine/train/divergence';
 import { defaultOptimizerConfig } from '../engine/optim/registry';
 import type { ComparisonSummary, DatasetSummary, EngineEvent, RunStatus, ShiftReportWithHessian, UserDatasetKind } from '../worker/api';
 import { startEngine, type StartedEngine } from '../worker/client';
@@ -50,6 +51,8 @@ export interface AppState {
   messages: Message[];
   /** The last one-shot optimum shift, shown until dismissed. */
   shiftReport: (ShiftReportWithHessian & { laneName: string }) | null;
+  /** Lanes whose loss or weights stopped being finite, until the next reset or rebuild. */
+  divergences: Record<string, Divergence>;
 }
 
 const IDLE: RunStatus = { playing: false, step: 0, epoch: 0, totalSteps: 0, finished: false, stepsPerSecond: 0 };
@@ -73,6 +76,7 @@ export const useApp = create<AppState>(() => ({
   speed: null,
   messages: [],
   shiftReport: null,
+  divergences: {},
 }));
 
 const get = useApp.getState;
@@ -129,7 +133,11 @@ function onEngineEvent(event: EngineEvent): void {
       set({ status: event.status });
       break;
     case 'reset':
-      set((s) => ({ series: {}, seriesVersion: s.seriesVersion + 1 }));
+      set((s) => ({ series: {}, seriesVersion: s.seriesVersion + 1, divergences: {} }));
+      break;
+    case 'lane-diverged':
+      set((s) => ({ divergences: { ...s.divergences, [event.laneId]: event.divergence } }));
+      notify('error', event.divergence.message);
       break;
     case 'error':
       notify('error', event.message);

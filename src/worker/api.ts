@@ -11,6 +11,7 @@ import type { Normalization } from '../engine/data/dataset';
 import type { ComparisonConfig, LaneConfig } from '../engine/train/config';
 import type { MetricPoint } from '../engine/train/metrics';
 import type { ShiftReport } from '../engine/train/comparison';
+import type { Divergence } from '../engine/train/divergence';
 import type { LandscapeRequest } from '../engine/landscape/config';
 import type { LandscapeUpdate } from '../engine/landscape/job';
 import type { HessianRequest, HessianResult, HessianSettings, HessianTracking } from '../engine/hessian/config';
@@ -100,6 +101,8 @@ export type EngineEvent =
   | { type: 'reset' }
   | { type: 'backend'; report: BackendReport }
   | { type: 'error'; message: string }
+  /** A lane's loss or weights stopped being finite: it stopped; the others go on. */
+  | { type: 'lane-diverged'; laneId: string; divergence: Divergence }
   | { type: 'landscape-progress'; progress: LandscapeProgress }
   | { type: 'landscape-update'; jobId: number; update: LandscapeUpdate }
   | { type: 'hessian-progress'; progress: LandscapeProgress }

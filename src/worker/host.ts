@@ -271,7 +271,7 @@ export class EngineHost implements EngineApi {
   /** λmax and Tr(H) of every lane at this step, as metric points. */
   private async trackCurvature(comparison: ComparisonType, tracking: HessianTracking): Promise<void> {
     const points: MetricPoint[] = [];
-    for (const lane of comparison.lanes) {
+    for (const lane of comparison.lanes.filter((l) => !l.diverged)) {
       const { lambdaMax, trace } = await trackedCurvature(await this.subject(comparison, lane.config.id), tracking, DIRECT_CONTROL);
       const at = { laneId: lane.config.id, step: comparison.step, gradEvals: lane.gradEvals, wallSeconds: lane.seconds };
       points.push({ ...at, metric: 'hess_lmax', value: lambdaMax }, { ...at, metric: 'hess_trace', value: trace });
@@ -310,7 +310,7 @@ export class EngineHost implements EngineApi {
   async exportWeights(laneId: string, format: WeightsFormat): Promise<InputFile[]> {
     return this.mutex.run(async () => {
       const comparison = this.requireComparison();
-      const lane = comparison.requireLane(laneId);
+      const lane = comparison.requireFiniteLane(laneId);
       const values = await readParams(lane.params);
       const metadata = comparison.weightsMetadata(laneId);
       if (format === 'tfjs') return weightsToTfjs(comparison.model.params, values, metadata);
@@ -401,6 +401,11 @@ export class EngineHost implements EngineApi {
           this.playing = false;
           break;
         }
+        if (comparison.allDiverged) {
+          this.playing = false;
+          this.emit({ type: 'error', message: 'every lane has diverged, so training stopped: lower the learning rates and reset' });
+          break;
+        }
         const wanted = this.maxStepsPerSecond ? Math.max(1, Math.round(this.maxStepsPerSecond * TARGET_WINDOW_SECONDS)) : this.windowSize;
         const started = performance.now();
         const done = await this.mutex.run(() => this.trainWindow(wanted));
@@ -434,6 +439,7 @@ export class EngineHost implements EngineApi {
     const windows = await comparison.trainWindow(steps);
     const points: MetricPoint[] = windows.flatMap((w) => this.aggregator.addWindow(w));
     if (points.length > 0) this.emit({ type: 'metrics', points });
+    for (const w of windows) if (w.diverged) this.emit({ type: 'lane-diverged', laneId: w.laneId, divergence: w.diverged });
     if (comparison.step % testEvery === 0 || comparison.step === comparison.totalSteps) await this.evaluateTest();
     if (tracking && comparison.step % tracking.every === 0) await this.trackCurvature(comparison, tracking);
     return steps;

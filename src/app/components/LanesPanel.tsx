@@ -42,6 +42,18 @@ function LaneReadout({ laneId, method }: { laneId: string; method: MethodConfig 
   );
 }
 
+/** Shown once a lane's loss or weights stopped being finite: where, the last good loss, the likely cause. */
+function DivergenceNote({ laneId }: { laneId: string }) {
+  const divergence = useApp((s) => s.divergences[laneId]);
+  if (!divergence) return null;
+  return (
+    <p className="lane-diverged" role="alert" data-testid={`lane-diverged-${laneId}`}>
+      <strong>Diverged at step {divergence.step}</strong>
+      {divergence.lastFiniteLoss !== null ? ` (last finite loss ${divergence.lastFiniteLoss.toPrecision(4)})` : ''}. Likely cause: {divergence.cause}. This lane stopped; the others go on. Reset to train it again.
+    </p>
+  );
+}
+
 function BaseOptimizer({ lane, disabled }: { lane: LaneConfig; disabled: boolean }) {
   const entry = OPTIMIZERS[lane.optimizer.kind];
   return (
@@ -225,6 +237,7 @@ function LaneCard({ lane, canRemove, canDuplicate, startOpen }: { lane: LaneConf
         </div>
       )}
       <LaneReadout laneId={lane.id} method={lane.method} />
+      <DivergenceNote laneId={lane.id} />
       <div className="lane-exports">
         <span title="Download this lane's weights with their metadata (model, data, optimizer, seed, step)">weights:</span>
         <button type="button" className="link-button" onClick={() => void exportLaneWeights(lane.id, 'safetensors')} title="safetensors: PyTorch and the safetensors package read it (see README for the layer mapping)" aria-label={`Export the weights of ${lane.name} as safetensors`} data-testid={`export-st-${lane.id}`}>safetensors</button>

@@ -36,6 +36,8 @@ export interface LaneResult {
   eigenvalues: number[] | null;
   trace: number | null;
   traceStdError: number | null;
+  /** Where and why the lane stopped, if its loss or weights stopped being finite. */
+  divergence: { step: number; message: string } | null;
 }
 
 export interface HeadlessResults {
@@ -76,6 +78,7 @@ export const headlessResultsSchema = z.object({
     laneId: z.string(), name: z.string(), steps: z.number().int(), gradEvals: z.number().int(), seconds: z.number(),
     train: evaluation, test: evaluation, generalizationGap: nullableNumber, headNorm: nullableNumber,
     lambdaMax: nullableNumber, eigenvalues: z.array(z.number()).nullable(), trace: nullableNumber, traceStdError: nullableNumber,
+    divergence: z.object({ step: z.number().int(), message: z.string() }).nullable().optional(),
   }).strict()).min(1),
 }).strict();
 
@@ -107,13 +110,20 @@ export async function runHeadless(dataset: Dataset, experiment: Experiment, out:
   const names = Object.fromEntries(config.lanes.map((l) => [l.id, l.name]));
   try {
     const test0 = await comparison.evaluateTest();
-    for (const lane of comparison.lanes) points.push(...testPoints(lane.config.id, 0, 0, 0, test0.get(lane.config.id)!));
+    for (const [id, evaluation] of test0) points.push(...testPoints(id, 0, 0, 0, evaluation));
     while (comparison.step < comparison.totalSteps && !options.control.cancelled()) {
       const steps = windowLength(comparison.step, 50, config.logEvery, config.testEvery, comparison.totalSteps);
-      for (const w of await comparison.trainWindow(steps)) points.push(...aggregator.addWindow(w));
+      for (const w of await comparison.trainWindow(steps)) {
+        points.push(...aggregator.addWindow(w));
+        if (w.diverged) options.onPhase(w.diverged.message);
+      }
+      if (comparison.allDiverged) break;
       if (comparison.step % config.testEvery === 0 || comparison.step === comparison.totalSteps) {
         const results = await comparison.evaluateTest();
-        for (const lane of comparison.lanes) points.push(...testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, results.get(lane.config.id)!));
+        for (const lane of comparison.lanes) {
+          const evaluation = results.get(lane.config.id);
+          if (evaluation) points.push(...testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, evaluation));
+        }
       }
       options.onTrainProgress(comparison.step, comparison.totalSteps);
     }
@@ -155,6 +165,7 @@ async function finalResults(comparison: Comparison, dataset: Dataset): Promise<L
         laneId: lane.config.id, name: lane.config.name, steps: lane.steps, gradEvals: lane.gradEvals, seconds: lane.seconds,
         train: { loss: train.loss, accuracy: train.accuracy, samples: train.count }, test: { loss: test.loss, accuracy: test.accuracy, samples: test.count },
         generalizationGap: test.loss - train.loss, headNorm: collected.headNorm, lambdaMax: null, eigenvalues: null, trace: null, traceStdError: null,
+        divergence: lane.diverged ? { step: lane.diverged.step, message: lane.diverged.message } : null,
       });
     }
     return out;
@@ -164,7 +175,9 @@ async function finalResults(comparison: Comparison, dataset: Dataset): Promise<L
 }
 
 async function analyses(comparison: Comparison, experiment: Experiment, options: HeadlessOptions, out: OutputSink, hessians: HessianResult[]): Promise<void> {
-  const laneIds = comparison.lanes.map((l) => l.config.id);
+  // A diverged lane's weights are not finite: it has no landscape and no Hessian.
+  const laneIds = comparison.lanes.filter((l) => !l.diverged).map((l) => l.config.id);
+  if (laneIds.length === 0) return;
   const names = Object.fromEntries(comparison.lanes.map((l) => [l.config.id, l.config.name]));
   const settings = experiment.landscape.settings;
   for (const kind of ['curve', 'surface'] as const) {

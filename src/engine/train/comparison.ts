@@ -9,6 +9,7 @@ import { countParams, disposeParams, type Params } from '../model/params';
 import { createModel } from '../model/registry';
 import { structureKey, type ComparisonConfig, type LaneConfig } from './config';
 import { evaluate, evaluateSplit, type Evaluation } from './evaluate';
+import type { Divergence } from './divergence';
 import { Lane, type SosEvent, type StepEnvironment, type StepRecord } from './lane';
 import { lossAndCorrect } from './gradients';
 import type { ShiftOutcome } from '../optim/sos';
@@ -37,6 +38,8 @@ export interface LaneWindow {
   seconds: number;
   gradEvals: number;
   totalSeconds: number;
+  /** Set in the window where the lane diverged (it trains no more). */
+  diverged?: Divergence;
 }
 
 /**
@@ -125,6 +128,7 @@ export class Comparison {
       await touched.data();
       touched.dispose();
       for (const lane of this.lanes) {
+        if (lane.diverged) continue;
         const started = performance.now();
         for (let i = 0; i < batches.length; i++) await lane.trainStep(batches[i], this.clock(this.step + i), this.env);
         const collected = await lane.collect();
@@ -151,6 +155,8 @@ export class Comparison {
     }
     const out = new Map<string, Evaluation>();
     for (const lane of this.lanes) {
+      // A diverged lane keeps its last test point: its weights are not finite.
+      if (lane.diverged) continue;
       if (!only || only.has(lane.config.id)) out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet, this.config.loss));
     }
     return out;
@@ -186,6 +192,7 @@ export class Comparison {
     const source = this.lanes.find((l) => l.config.id === sourceId);
     if (!source) throw new Error(`no lane "${sourceId}" to duplicate`);
     if (this.lanes.some((l) => l.config.id === config.id)) throw new Error(`lane id "${config.id}" is taken`);
+    if (source.diverged && this.step > 0) throw new Error(`"${source.config.name}" diverged at step ${source.diverged.step}: its weights are not finite, so there is nothing to duplicate (reset first)`);
     const fork = this.step === 0 ? this.newLane(config) : source.fork(config);
     const index = this.lanes.indexOf(source);
     this.lanes.splice(index + 1, 0, fork);
@@ -198,8 +205,7 @@ export class Comparison {
    * failure signature: the loss on the whole training split before and after.
    */
   async shiftNow(laneId: string, samples: number): Promise<ShiftReport> {
-    const lane = this.lanes.find((l) => l.config.id === laneId);
-    if (!lane) throw new Error(`no lane "${laneId}"`);
+    const lane = this.requireFiniteLane(laneId);
     const { train, info } = this.dataset;
     const batch = this.sosBatch(this.step, samples);
     try {
@@ -228,6 +234,7 @@ export class Comparison {
     for (const id of laneIds) {
       const lane = this.lanes.find((l) => l.config.id === id);
       if (!lane) throw new Error(`no lane "${id}"`);
+      if (lane.diverged) throw new Error(divergedMessage(lane));
       weights.set(id, { current: await readParams(lane.params), initial, label: lane.config.name });
     }
     return { model: this.model, loss: this.config.loss, dataset: this.dataset, weights, step: this.step };
@@ -248,6 +255,18 @@ export class Comparison {
     const lane = this.lanes.find((l) => l.config.id === laneId);
     if (!lane) throw new Error(`no lane "${laneId}"`);
     return lane;
+  }
+
+  /** The lane, if its weights are finite; a diverged lane cannot be analysed, shifted or exported. */
+  requireFiniteLane(laneId: string): Lane {
+    const lane = this.requireLane(laneId);
+    if (lane.diverged) throw new Error(divergedMessage(lane));
+    return lane;
+  }
+
+  /** True when every lane has diverged: nothing is left to train. */
+  get allDiverged(): boolean {
+    return this.lanes.length > 0 && this.lanes.every((l) => l.diverged);
   }
 
   /** Replaces a lane's weights (validated by the caller against the architecture); its optimizer starts afresh. */
@@ -285,4 +304,8 @@ export class Comparison {
 
 function trainingData(source: Dataset, config: ComparisonConfig): Dataset {
   return config.trainSize === undefined ? source : withTrainingSubset(source, config.trainSize, deriveSeed(config.seed, 'train-subset'));
+}
+
+function divergedMessage(lane: Lane): string {
+  return `"${lane.config.name}" diverged at step ${lane.diverged?.step}: its weights are not finite, so there is nothing to analyse, shift or export (reset to train it again)`;
 }

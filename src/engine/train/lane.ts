@@ -13,6 +13,7 @@ import { optimumShift, type ShiftOutcome } from '../optim/sos';
 import type { BaseOptimizer } from '../optim/types';
 import { createRng, deriveSeed } from '../rng';
 import type { LaneConfig } from './config';
+import { detectDivergence, emptyHistory, type Divergence, type LossHistory } from './divergence';
 
 /** What one training step of one lane measured (read back in batches, never per step). */
 export interface StepRecord {
@@ -35,9 +36,12 @@ export interface SosEvent {
 }
 
 export interface CollectedWindow {
+  /** The window's steps up to (not including) a divergence: every loss here is finite. */
   records: StepRecord[];
   headNorm: number;
   sosEvents: SosEvent[];
+  /** Set in the window where the lane diverged. */
+  diverged?: Divergence;
 }
 
 /** What a step needs from the comparison: seeds and the shared SOS samples. */
@@ -68,6 +72,9 @@ export class Lane {
   steps = 0;
   gradEvals = 0;
   seconds = 0;
+  /** Set when the loss or the weights stopped being finite: the lane trains no more. */
+  diverged: Divergence | null = null;
+  private history: LossHistory = emptyHistory();
   private pending: PendingStep[] = [];
   private sosEvents: SosEvent[] = [];
 
@@ -127,14 +134,18 @@ export class Lane {
     return outcome;
   }
 
-  /** Reads back every pending step, its metrics and the head's Frobenius norm in one asynchronous transfer. */
+  /**
+   * Reads back every pending step, its metrics, the head's Frobenius norm and whether the weights
+   * are finite, in one asynchronous transfer; marks the lane diverged at the first non-finite loss.
+   */
   async collect(): Promise<CollectedWindow> {
     const pending = this.pending;
     this.pending = [];
     const keys = [...new Set(pending.flatMap((p) => Object.keys(p.metrics)))].sort();
     const packed = tf.tidy(() => {
       const columns = pending.flatMap((p) => [p.loss, p.correct, ...keys.map((k) => p.metrics[k] ?? tf.scalar(NaN))]);
-      return tf.stack([...columns, tf.norm(this.params[HEAD_KERNEL])]);
+      const sumOfSquares = tf.addN(Object.values(this.params).map((t) => tf.sum(tf.square(t))));
+      return tf.stack([...columns, tf.norm(this.params[HEAD_KERNEL]), sumOfSquares]);
     });
     tf.dispose([...pending.flatMap((p) => [p.loss, p.correct, ...Object.values(p.metrics)])]);
     const values = await packed.data();
@@ -149,7 +160,13 @@ export class Lane {
     }));
     const sosEvents = this.sosEvents;
     this.sosEvents = [];
-    return { records, headNorm: values[pending.length * width], sosEvents };
+    const headNorm = values[pending.length * width];
+    const weightsFinite = Number.isFinite(values[pending.length * width + 1]);
+    if (this.diverged) return { records: [], headNorm: NaN, sosEvents: [] };
+    const diverged = detectDivergence(this.config, records, weightsFinite, this.history, this.steps);
+    if (!diverged) return { records, headNorm, sosEvents };
+    this.diverged = diverged;
+    return { records: records.filter((r) => r.step < diverged.step), headNorm: NaN, sosEvents: sosEvents.filter((e) => e.step < diverged.step), diverged };
   }
 
   reconfigure(config: LaneConfig): void {

@@ -99,7 +99,8 @@ export class MetricAggregator {
       const at = { laneId: window.laneId, step: event.step, gradEvals: window.gradEvals, wallSeconds: window.totalSeconds };
       points.push({ ...at, metric: 'sos_head_before', value: event.headNormBefore }, { ...at, metric: 'sos_head_after', value: event.headNormAfter });
     }
-    return points;
+    // A diverging lane's last values are NaN or infinite: they never become points (charts, exports).
+    return points.filter((p) => Number.isFinite(p.value));
   }
 
   forget(laneId: string): void {
@@ -113,10 +114,11 @@ export class MetricAggregator {
 
 export function testPoints(laneId: string, step: number, gradEvals: number, wallSeconds: number, evaluation: Evaluation): MetricPoint[] {
   const at = { laneId, step, gradEvals, wallSeconds };
-  return [
+  const points: MetricPoint[] = [
     { ...at, metric: 'test_loss', value: evaluation.loss },
     { ...at, metric: 'test_acc', value: evaluation.accuracy },
   ];
+  return points.filter((p) => Number.isFinite(p.value));
 }
 
 /** Steps in the next window: at most `wanted`, never past the next multiple of any of `every` (logging, test, tracking) or the end. */
