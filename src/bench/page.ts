@@ -3,6 +3,7 @@
  * page with the backend of `?backend=`, on Fashion-MNIST shards served with the app. The result
  * (or the error) is put on window.__bench for Playwright and printed on the page.
  */
+import '../engine/noEval';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '../engine/backend';
 import { loadDataset } from '../engine/data/loader';

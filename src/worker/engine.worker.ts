@@ -1,3 +1,4 @@
+import '../engine/noEval';
 import * as Comlink from 'comlink';
 import { browserServices } from './browser-services';
 import { EngineHost } from './host';
