@@ -1,18 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, deriveSeed } from '../rng';
-import { paramSize, type Params, type ParamSpec } from '../model/params';
+import { paramSize, type HostParams, type Params, type ParamSpec } from '../model/params';
 
-/** Parameters held in JavaScript memory, by name (same layouts as the tensors). */
-export type HostParams = Record<string, Float32Array>;
+export { readParams, uploadParams, type HostParams } from '../model/params';
 
 /** 'filter': Li et al.'s filter normalization; 'none': the raw Gaussian direction (for comparison). */
 export type DirectionNormalization = 'filter' | 'none';
-
-export async function readParams(params: Params): Promise<HostParams> {
-  const out: HostParams = {};
-  for (const [name, t] of Object.entries(params)) out[name] = new Float32Array(await t.data());
-  return out;
-}
 
 /**
  * Rescales every filter of `d` to the norm of the same filter of `w`, in place. A filter is one
@@ -66,9 +59,3 @@ export function directionSeeds(seed: number, laneId: string | null): [number, nu
   return [deriveSeed(base, 'd1'), deriveSeed(base, 'd2')];
 }
 
-/** Uploads host parameters as kept tensors with the specs' shapes. */
-export function uploadParams(specs: readonly ParamSpec[], values: HostParams): Params {
-  const out: Params = {};
-  for (const spec of specs) out[spec.name] = tf.keep(tf.tensor(values[spec.name], spec.shape, 'float32'));
-  return out;
-}

@@ -54,3 +54,19 @@ export function mapParams(params: Params, fn: (t: tf.Tensor, name: string) => tf
     return out;
   });
 }
+
+/** Parameters held in JavaScript memory, by name (same layouts as the tensors). */
+export type HostParams = Record<string, Float32Array>;
+
+export async function readParams(params: Params): Promise<HostParams> {
+  const out: HostParams = {};
+  for (const [name, t] of Object.entries(params)) out[name] = new Float32Array(await t.data());
+  return out;
+}
+
+/** Uploads host parameters as kept tensors with the specs' shapes. */
+export function uploadParams(specs: readonly ParamSpec[], values: HostParams): Params {
+  const out: Params = {};
+  for (const spec of specs) out[spec.name] = tf.keep(tf.tensor(values[spec.name], spec.shape, 'float32'));
+  return out;
+}

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '../model/params';
-import { cloneParams, disposeParams } from '../model/params';
+import { cloneParams, disposeParams, readParams, uploadParams, type ParamSpec } from '../model/params';
 import type { AdamConfig } from './config';
-import type { BaseOptimizer } from './types';
+import type { BaseOptimizer, OptimizerState } from './types';
 
 /**
  * Adam (Kingma & Ba), PyTorch convention. With L2 weight decay g ← g + λ θ; with decoupled weight
@@ -52,6 +52,20 @@ export class Adam implements BaseOptimizer<AdamConfig> {
     copy.m = this.m ? cloneParams(this.m) : null;
     copy.v = this.v ? cloneParams(this.v) : null;
     return copy;
+  }
+
+  async saveState(): Promise<OptimizerState> {
+    const buffers: OptimizerState['buffers'] = {};
+    if (this.m) buffers.m = await readParams(this.m);
+    if (this.v) buffers.v = await readParams(this.v);
+    return { buffers, step: this.t };
+  }
+
+  loadState(state: OptimizerState, specs: readonly ParamSpec[]): void {
+    this.releaseMoments();
+    this.t = state.step;
+    this.m = state.buffers.m ? uploadParams(specs, state.buffers.m) : null;
+    this.v = state.buffers.v ? uploadParams(specs, state.buffers.v) : null;
   }
 
   dispose(): void {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '../model/params';
-import { cloneParams, disposeParams } from '../model/params';
+import { cloneParams, disposeParams, readParams, uploadParams, type ParamSpec } from '../model/params';
 import type { MomentumConfig } from './config';
-import type { BaseOptimizer } from './types';
+import type { BaseOptimizer, OptimizerState } from './types';
 
 /**
  * SGD with momentum, PyTorch convention (dampening 0):
@@ -37,6 +37,16 @@ export class Momentum implements BaseOptimizer<MomentumConfig> {
     const copy = new Momentum(this.settings);
     copy.velocity = this.velocity ? cloneParams(this.velocity) : null;
     return copy;
+  }
+
+  async saveState(): Promise<OptimizerState> {
+    return { buffers: this.velocity ? { velocity: await readParams(this.velocity) } : {}, step: 0 };
+  }
+
+  loadState(state: OptimizerState, specs: readonly ParamSpec[]): void {
+    this.dispose();
+    const velocity = state.buffers.velocity;
+    this.velocity = velocity ? uploadParams(specs, velocity) : null;
   }
 
   dispose(): void {

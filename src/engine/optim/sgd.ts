@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '../model/params';
 import { mapParams } from '../model/params';
 import type { SgdConfig } from './config';
-import type { BaseOptimizer } from './types';
+import type { BaseOptimizer, OptimizerState } from './types';
 
 /** Plain SGD: θ ← θ − η (g + λ θ). */
 export class Sgd implements BaseOptimizer<SgdConfig> {
@@ -19,6 +19,12 @@ export class Sgd implements BaseOptimizer<SgdConfig> {
   clone(): Sgd {
     return new Sgd(this.settings);
   }
+
+  async saveState(): Promise<OptimizerState> {
+    return { buffers: {}, step: 0 };
+  }
+
+  loadState(): void {}
 
   dispose(): void {}
 }

@@ -1,4 +1,4 @@
-import type { Params } from '../model/params';
+import type { HostParams, Params, ParamSpec } from '../model/params';
 import type { OptimizerConfig } from './config';
 
 /**
@@ -12,6 +12,15 @@ export interface BaseOptimizer<C extends OptimizerConfig = OptimizerConfig> {
   apply(params: Params, grads: Params, lr: number): Params;
   /** A deep copy with its own state tensors (used to fork a lane). */
   clone(): BaseOptimizer<C>;
+  /** The state read into JavaScript memory (a checkpoint that outlives the device). */
+  saveState(): Promise<OptimizerState>;
+  /** Replaces the state by a saved one, uploaded with the parameters' shapes. */
+  loadState(state: OptimizerState, specs: readonly ParamSpec[]): void;
   dispose(): void;
 }
 
+/** An optimizer's state off the device: named buffers shaped like the parameters, and a step count. */
+export interface OptimizerState {
+  buffers: Record<string, HostParams>;
+  step: number;
+}

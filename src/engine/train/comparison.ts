@@ -10,7 +10,7 @@ import { createModel } from '../model/registry';
 import { structureKey, type ComparisonConfig, type LaneConfig } from './config';
 import { evaluate, evaluateSplit, type Evaluation } from './evaluate';
 import type { Divergence } from './divergence';
-import { Lane, type SosEvent, type StepEnvironment, type StepRecord } from './lane';
+import { Lane, type LaneCheckpoint, type SosEvent, type StepEnvironment, type StepRecord } from './lane';
 import { lossAndCorrect } from './gradients';
 import type { ShiftOutcome } from '../optim/sos';
 import { readParams } from '../landscape/directions';
@@ -40,6 +40,13 @@ export interface LaneWindow {
   totalSeconds: number;
   /** Set in the window where the lane diverged (it trains no more). */
   diverged?: Divergence;
+}
+
+/** Every lane off the device at one step of the comparison. */
+export interface ComparisonCheckpoint {
+  key: string;
+  step: number;
+  lanes: LaneCheckpoint[];
 }
 
 /**
@@ -284,6 +291,31 @@ export class Comparison {
     this.lanes.push(lane);
     this.config = { ...this.config, lanes: this.lanes.map((l) => l.config) };
     return lane;
+  }
+
+  /** Every lane's weights, optimizer state and counters, read into JavaScript memory now. */
+  async checkpoint(): Promise<ComparisonCheckpoint> {
+    const lanes: LaneCheckpoint[] = [];
+    for (const lane of this.lanes) lanes.push(await lane.checkpoint());
+    return { key: this.key, step: this.step, lanes };
+  }
+
+  /**
+   * Goes back to a checkpoint of this comparison's structure (e.g. on a new backend after the GPU
+   * was lost): lanes in the checkpoint get its weights and state; lanes added since start afresh
+   * at its step from the initial weights; the lane settings stay those of the current config.
+   */
+  restore(checkpoint: ComparisonCheckpoint): void {
+    if (checkpoint.key !== this.key) throw new Error('the checkpoint belongs to another dataset, model, seed or batch size');
+    this.lanes.forEach((lane) => lane.dispose());
+    this.lanes = this.config.lanes.map((config) => {
+      const saved = checkpoint.lanes.find((l) => l.laneId === config.id);
+      if (saved) return Lane.fromCheckpoint(this.model, config, saved, this.config.loss);
+      const lane = this.newLane(config);
+      lane.steps = checkpoint.step;
+      return lane;
+    });
+    this.step = checkpoint.step;
   }
 
   /** Back to step 0: every lane gets the same initial weights again and a fresh optimizer. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../data/batch';
 import type { LossKind } from '../model/loss';
 import { HEAD_KERNEL, type Model } from '../model/model';
-import { cloneParams, disposeParams, type Params } from '../model/params';
+import { cloneParams, disposeParams, readParams, uploadParams, type HostParams, type Params } from '../model/params';
 import { deformSlopeTensor } from '../optim/deformation';
 import type { GradientMethod } from '../optim/method';
 import { methodParts } from '../optim/methods';
@@ -10,7 +10,7 @@ import { Objective } from '../optim/objective';
 import { createOptimizer, reconfigureOptimizer } from '../optim/registry';
 import { learningRateAt, type ScheduleClock } from '../optim/schedule';
 import { optimumShift, type ShiftOutcome } from '../optim/sos';
-import type { BaseOptimizer } from '../optim/types';
+import type { BaseOptimizer, OptimizerState } from '../optim/types';
 import { createRng, deriveSeed } from '../rng';
 import type { LaneConfig } from './config';
 import { detectDivergence, emptyHistory, type Divergence, type LossHistory } from './divergence';
@@ -42,6 +42,17 @@ export interface CollectedWindow {
   sosEvents: SosEvent[];
   /** Set in the window where the lane diverged. */
   diverged?: Divergence;
+}
+
+/** A lane off the device: weights, optimizer state and counters, enough to go on elsewhere. */
+export interface LaneCheckpoint {
+  laneId: string;
+  params: HostParams;
+  optimizer: OptimizerState;
+  steps: number;
+  gradEvals: number;
+  seconds: number;
+  diverged: Divergence | null;
 }
 
 /** What a step needs from the comparison: seeds and the shared SOS samples. */
@@ -181,6 +192,27 @@ export class Lane {
     this.params = params;
     this.optimizer.dispose();
     this.optimizer = createOptimizer(this.config.optimizer);
+  }
+
+  /** Weights, optimizer state and counters read into JavaScript memory. */
+  async checkpoint(): Promise<LaneCheckpoint> {
+    return {
+      laneId: this.config.id, params: await readParams(this.params), optimizer: await this.optimizer.saveState(),
+      steps: this.steps, gradEvals: this.gradEvals, seconds: this.seconds, diverged: this.diverged,
+    };
+  }
+
+  /** A lane rebuilt from a checkpoint on whatever backend is active now. */
+  static fromCheckpoint(model: Model, config: LaneConfig, checkpoint: LaneCheckpoint, lossKind: LossKind): Lane {
+    const params = uploadParams(model.params, checkpoint.params);
+    const lane = new Lane(model, config, params, lossKind);
+    disposeParams(params);
+    lane.optimizer.loadState(checkpoint.optimizer, model.params);
+    lane.steps = checkpoint.steps;
+    lane.gradEvals = checkpoint.gradEvals;
+    lane.seconds = checkpoint.seconds;
+    lane.diverged = checkpoint.diverged;
+    return lane;
   }
 
   /** A copy at the same step with its own weights and optimizer state (for "what if from here"). */
