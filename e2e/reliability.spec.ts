@@ -59,3 +59,45 @@ test('a lane with a learning rate far too high stops with the reason; the others
   await expect(page.getByTestId('lane-diverged-lane1')).toHaveCount(0);
   await setField(page, 'log every', '2');
 });
+
+test('a lost WebGPU device: the app notices, keeps the metrics, and continues on another backend from the last checkpoint', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?backend=webgpu&dataset=mnist');
+  await waitForPhase(page, 'ready');
+  expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('webgpu');
+  await useTinyModel(page);
+  await setField(page, 'checkpoint every', '10');
+  await page.waitForFunction(() => window.__fmp?.state().checkpointEvery === 10);
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => (window.__fmp?.state().status.step ?? 0) >= 24, null, { timeout: 180_000 });
+  await page.evaluate(() => window.__fmp!.loseDevice());
+  await expect(page.getByTestId('device-lost')).toBeVisible();
+  await page.waitForFunction(() => !window.__fmp?.state().status.playing);
+  const lost = await page.evaluate(() => {
+    const s = window.__fmp!.state();
+    return { deviceLost: s.deviceLost!, points: s.series.lane1!.train_loss!.steps.length, lastStep: s.series.lane1!.train_loss!.steps.at(-1)! };
+  });
+  expect(lost.deviceLost.checkpointStep).toBe(Math.floor(lost.deviceLost.step / 10) * 10);
+  await expect(page.getByTestId('device-lost')).toContainText(`last checkpoint is at step ${lost.deviceLost.checkpointStep}`);
+  await page.screenshot({ path: test.info().outputPath('device-lost.png') });
+  // Nothing was lost from the charts.
+  expect(lost.lastStep).toBeGreaterThanOrEqual(lost.deviceLost.checkpointStep!);
+
+  await page.getByTestId('continue-on-wasm').click();
+  await expect(page.getByTestId('device-lost')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('wasm');
+  const resumed = await page.evaluate(() => {
+    const s = window.__fmp!.state();
+    return { step: s.status.step, maxStep: Math.max(...s.series.lane1!.train_loss!.steps) };
+  });
+  expect(resumed.step).toBe(lost.deviceLost.checkpointStep);
+  expect(resumed.maxStep).toBeLessThanOrEqual(lost.deviceLost.checkpointStep!);
+  await trainSteps(page, lost.deviceLost.step + 6);
+  const after = await page.evaluate(() => window.__fmp!.state().series.lane1!.train_loss!);
+  expect(after.values.every(Number.isFinite)).toBe(true);
+  expect(after.steps.at(-1)).toBeGreaterThan(lost.deviceLost.step);
+  // Steps are unique and increasing: the redone steps replaced, not duplicated, the dropped ones.
+  expect(after.steps.every((s, i) => i === 0 || s > after.steps[i - 1])).toBe(true);
+  expect(errors).toEqual([]);
+});

@@ -179,6 +179,29 @@ describe('divergence in the host', () => {
   });
 });
 
+describe('checkpoints in the host', () => {
+  it('checkpoints at step 0 and every N steps; a device can only be lost on WebGPU; nothing to recover without a loss', async () => {
+    const { host, events } = await servedHost();
+    await host.loadDataset('synthetic');
+    await host.configure(config);
+    const checkpointOf = () => {
+      const last = [...events].reverse().find((e) => e.type === 'status');
+      return last && last.type === 'status' ? last.status.checkpointStep : undefined;
+    };
+    await host.stepOnce();
+    expect(checkpointOf()).toBe(0);
+    await expect(host.setCheckpointEvery(0)).rejects.toThrow(/whole number of steps in \[1, 100000\]/);
+    await host.setCheckpointEvery(3);
+    for (let i = 0; i < 7; i++) await host.stepOnce();
+    expect(checkpointOf()).toBe(6);
+    await expect(host.loseDevice()).rejects.toThrow(/only the WebGPU backend has a device to lose \(the engine runs on cpu\)/);
+    await expect(host.continueOn('wasm')).rejects.toThrow(/the device was not lost/);
+    await host.reset();
+    expect(checkpointOf()).toBe(0);
+    await host.dispose();
+  });
+});
+
 describe('convolutions on WASM', () => {
   it('auto keeps WASM for a CNN: it trains there', async () => {
     const { manifest, files } = await encodeDataset(syntheticDataset(60, 20), 50);

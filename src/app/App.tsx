@@ -12,6 +12,7 @@ import { Messages } from './components/Messages';
 import { ModelPanel } from './components/ModelPanel';
 import { ExportPanel } from './components/ExportPanel';
 import { ShiftReportPanel } from './components/ShiftReportPanel';
+import { DeviceLostPanel } from './components/DeviceLostPanel';
 import { stepOnce, togglePlay, useApp } from './store';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -80,6 +81,7 @@ export function App() {
     <div className="app" data-phase={phase} data-tab={tab}>
       <Header />
       <Messages />
+      <DeviceLostPanel />
       <ShiftReportPanel />
       <Tabs tab={tab} onChange={choose} />
       {tab === 'toy' ? <ToyLab /> : <main className="columns">

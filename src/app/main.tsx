@@ -17,6 +17,8 @@ declare global {
       hessian: typeof useHessian.getState;
       tfBackend(): Promise<string>;
       memory(): Promise<{ numTensors: number; numBytes: number }>;
+      /** Destroys the engine's WebGPU device, as a driver reset would. */
+      loseDevice(): Promise<void>;
     };
   }
 }
@@ -34,6 +36,11 @@ window.__fmp = {
     const engine = useApp.getState().engine;
     if (!engine) throw new Error('the engine has not started');
     return engine.api.memory();
+  },
+  loseDevice: async () => {
+    const engine = useApp.getState().engine;
+    if (!engine) throw new Error('the engine has not started');
+    return engine.api.loseDevice();
   },
 };
 

@@ -53,9 +53,13 @@ export interface AppState {
   shiftReport: (ShiftReportWithHessian & { laneName: string }) | null;
   /** Lanes whose loss or weights stopped being finite, until the next reset or rebuild. */
   divergences: Record<string, Divergence>;
+  /** The WebGPU device was lost: what happened and where training can resume from. */
+  deviceLost: { reason: string; step: number; checkpointStep: number | null } | null;
+  /** Steps between the engine's in-memory checkpoints. */
+  checkpointEvery: number;
 }
 
-const IDLE: RunStatus = { playing: false, step: 0, epoch: 0, totalSteps: 0, finished: false, stepsPerSecond: 0 };
+const IDLE: RunStatus = { playing: false, step: 0, epoch: 0, totalSteps: 0, finished: false, stepsPerSecond: 0, checkpointStep: null };
 
 export const useApp = create<AppState>(() => ({
   phase: 'starting',
@@ -77,6 +81,8 @@ export const useApp = create<AppState>(() => ({
   messages: [],
   shiftReport: null,
   divergences: {},
+  deviceLost: null,
+  checkpointEvery: 100,
 }));
 
 const get = useApp.getState;
@@ -110,9 +116,10 @@ function appendPoints(points: MetricPoint[]): void {
   for (const p of points) {
     const lane = (series[p.laneId] ??= {});
     const s = (lane[p.metric] ??= { steps: [], values: [], gradEvals: [], wallSeconds: [] });
-    // Never chart a non-finite number: it stays a gap (divergence handling comes with its own issue).
+    // The engine never sends a non-finite value; should one come, it is not charted or exported.
+    if (!Number.isFinite(p.value)) continue;
     s.steps.push(p.step);
-    s.values.push(Number.isFinite(p.value) ? p.value : NaN);
+    s.values.push(p.value);
     s.gradEvals.push(p.gradEvals);
     s.wallSeconds.push(p.wallSeconds);
   }
@@ -142,10 +149,52 @@ function onEngineEvent(event: EngineEvent): void {
     case 'error':
       notify('error', event.message);
       break;
+    case 'device-lost':
+      set({ deviceLost: { reason: event.reason, step: event.step, checkpointStep: event.checkpointStep } });
+      break;
+    case 'restored':
+      truncateSeries(event.step);
+      break;
     case 'backend':
       set({ backend: event.report });
       notify('info', `now training on ${event.report.name}: ${event.report.notes.join('; ')}`);
       break;
+  }
+}
+
+/** Drops every point after `step` (the comparison went back to a checkpoint there). */
+function truncateSeries(step: number): void {
+  const series = get().series;
+  for (const lane of Object.values(series)) {
+    for (const s of Object.values(lane)) {
+      if (!s) continue;
+      const keep = s.steps.findIndex((t) => t > step);
+      if (keep < 0) continue;
+      for (const key of ['steps', 'values', 'gradEvals', 'wallSeconds'] as const) s[key].length = keep;
+    }
+  }
+  set((st) => ({ series, seriesVersion: st.seriesVersion + 1 }));
+}
+
+/** After a lost GPU: go on from the last checkpoint on another backend. */
+export async function continueOn(backend: BackendRequest): Promise<void> {
+  const engine = requireEngine();
+  try {
+    const summary = await engine.api.continueOn(backend);
+    const lost = get().deviceLost;
+    set({ summary, deviceLost: null, backendRequest: backend });
+    notify('info', `continuing on ${get().backend?.name ?? backend} from the checkpoint at step ${lost?.checkpointStep ?? 0}; the metrics up to there are kept`);
+  } catch (error) {
+    notify('error', describe(error));
+  }
+}
+
+export async function setCheckpointEvery(steps: number): Promise<void> {
+  try {
+    await requireEngine().api.setCheckpointEvery(steps);
+    set({ checkpointEvery: steps });
+  } catch (error) {
+    notify('error', describe(error));
   }
 }
 

@@ -64,6 +64,8 @@ export interface RunStatus {
   finished: boolean;
   /** Steps of the whole comparison (all lanes) per second over the last window. */
   stepsPerSecond: number;
+  /** The step of the last in-memory checkpoint (what a lost GPU falls back to). */
+  checkpointStep: number | null;
 }
 
 export type UserDatasetKind = 'cifar10' | 'mnist-idx';
@@ -101,6 +103,10 @@ export type EngineEvent =
   | { type: 'reset' }
   | { type: 'backend'; report: BackendReport }
   | { type: 'error'; message: string }
+  /** The WebGPU device was lost: training stopped; continueOn(backend) resumes from the checkpoint. */
+  | { type: 'device-lost'; reason: string; step: number; checkpointStep: number | null }
+  /** The comparison was rebuilt from the checkpoint at `step`: metrics after it are to be dropped. */
+  | { type: 'restored'; step: number }
   /** A lane's loss or weights stopped being finite: it stopped; the others go on. */
   | { type: 'lane-diverged'; laneId: string; divergence: Divergence }
   | { type: 'landscape-progress'; progress: LandscapeProgress }
@@ -143,6 +149,12 @@ export interface EngineApi {
   exportWeights(laneId: string, format: WeightsFormat): Promise<InputFile[]>;
   /** Restores weights from files into a new or an existing lane; refuses mismatches and corrupt files, changing nothing. */
   importWeights(files: InputFile[], target: WeightsTarget): Promise<WeightsImportSummary>;
+  /** Steps between in-memory checkpoints of every lane (default 100). */
+  setCheckpointEvery(steps: number): Promise<void>;
+  /** Destroys the WebGPU device, as a driver reset would (tests, demonstrations). */
+  loseDevice(): Promise<void>;
+  /** After a lost device: start `backend` and go on from the last checkpoint. */
+  continueOn(backend: BackendRequest): Promise<ComparisonSummary>;
   play(): Promise<void>;
   pause(): Promise<void>;
   stepOnce(): Promise<void>;

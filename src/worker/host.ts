@@ -9,7 +9,8 @@ import { loadDataset, storeEncodedDataset, type ByteCache } from '../engine/data
 import { builtinEntries, datasetIndexSchema, type DatasetEntry } from '../engine/data/registry';
 import { encodeDataset, validateDataset } from '../engine/data/shards';
 import { comparisonConfigSchema, laneConfigSchema, structureKey, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
-import { Comparison } from '../engine/train/comparison';
+import { Comparison, type ComparisonCheckpoint } from '../engine/train/comparison';
+import { dropLostBackend, loseDevice, watchDevice } from './device';
 import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../engine/train/metrics';
 import type {
   ComparisonSummary, DatasetSummary, EngineApi, EngineEvent, EngineListener, InitOptions, RunStatus, ShiftReport, UserDatasetKind,
@@ -34,6 +35,8 @@ export interface DataServices {
 
 const USER_INDEX_KEY = 'user/index.json';
 const TARGET_WINDOW_SECONDS = 0.25;
+/** Steps between in-memory checkpoints of every lane (what a lost GPU falls back to). */
+export const DEFAULT_CHECKPOINT_EVERY = 100;
 const MAX_WINDOW = 50;
 
 function describeError(error: unknown): string {
@@ -62,6 +65,11 @@ export class EngineHost implements EngineApi {
   private hessianJob: { id: number; cancelled: boolean } | null = null;
   private hessianJobs = 0;
   private tracking: HessianTracking | null = null;
+  /** Every lane off the device, taken every `checkpointEvery` steps (and at step 0). */
+  private checkpoint: ComparisonCheckpoint | null = null;
+  private checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+  /** Set when the WebGPU device was lost: nothing runs until the user picks another backend. */
+  private deviceLost: string | null = null;
 
   constructor(private readonly services: DataServices) {}
 
@@ -70,7 +78,65 @@ export class EngineHost implements EngineApi {
     this.requested = options.backend;
     this.backendOptions = { wasmPaths: options.wasmPaths };
     this.report = await initBackend(options.backend, this.backendOptions);
+    watchDevice((reason) => this.onDeviceLost(reason));
     return this.report;
+  }
+
+  // ---- device loss and checkpoints --------------------------------------------------------
+
+  private onDeviceLost(reason: string): void {
+    if (this.deviceLost !== null) return;
+    this.deviceLost = reason;
+    this.playing = false;
+    this.landscapeJob && (this.landscapeJob.cancelled = true);
+    this.hessianJob && (this.hessianJob.cancelled = true);
+    this.emit({ type: 'device-lost', reason, step: this.comparison?.step ?? 0, checkpointStep: this.checkpoint?.step ?? null });
+  }
+
+  private requireDevice(): void {
+    if (this.deviceLost !== null) throw new Error(`the GPU device was lost (${this.deviceLost}): continue on another backend first`);
+  }
+
+  async setCheckpointEvery(steps: number): Promise<void> {
+    if (!Number.isInteger(steps) || steps < 1 || steps > 100_000) throw new Error(`checkpoint every must be a whole number of steps in [1, 100000], got ${steps}`);
+    this.checkpointEvery = steps;
+  }
+
+  private async takeCheckpoint(comparison: ComparisonType): Promise<void> {
+    this.checkpoint = await comparison.checkpoint();
+  }
+
+  /** Simulates a lost GPU (destroys the WebGPU device), as a driver reset would. */
+  async loseDevice(): Promise<void> {
+    loseDevice();
+  }
+
+  /**
+   * After the GPU was lost: starts `backend` and rebuilds the comparison there from the last
+   * checkpoint (the steps since are trained again). Metrics up to the checkpoint are kept.
+   */
+  async continueOn(backend: BackendRequest): Promise<ComparisonSummary> {
+    if (this.deviceLost === null) throw new Error('the device was not lost: nothing to recover');
+    if (backend === 'webgpu') throw new Error('WebGPU lost its device here: continue on webgl, wasm or cpu');
+    return this.mutex.run(async () => {
+      const lost = this.comparison;
+      const checkpoint = this.checkpoint;
+      if (!lost || !checkpoint) throw new Error('nothing was training when the device was lost: pick a dataset and a model');
+      // The old comparison's tensors died with the device: drop them, do not touch them.
+      this.comparison = null;
+      dropLostBackend();
+      this.report = await initBackend(backend === 'auto' ? 'auto' : backend, this.backendOptions);
+      watchDevice((reason) => this.onDeviceLost(reason));
+      this.emit({ type: 'backend', report: this.report });
+      const comparison = new Comparison(lost.source, lost.config);
+      comparison.restore(checkpoint);
+      this.comparison = comparison;
+      this.deviceLost = null;
+      this.aggregator.reset();
+      this.emit({ type: 'restored', step: checkpoint.step });
+      this.emitStatus();
+      return this.summary(false);
+    });
   }
 
   async tfBackend(): Promise<string> {
@@ -142,6 +208,7 @@ export class EngineHost implements EngineApi {
   // ---- the comparison ---------------------------------------------------------------------
 
   async configure(raw: ComparisonConfig): Promise<ComparisonSummary> {
+    this.requireDevice();
     const parsed = comparisonConfigSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`invalid settings: ${describeZodError(parsed.error)}`);
     const config = parsed.data;
@@ -166,6 +233,7 @@ export class EngineHost implements EngineApi {
       if (rebuilt) {
         this.aggregator.reset();
         this.emit({ type: 'reset' });
+        await this.takeCheckpoint(this.comparison);
         await this.evaluateTest();
       }
       this.emitStatus();
@@ -174,6 +242,7 @@ export class EngineHost implements EngineApi {
   }
 
   async forkLane(sourceId: string, rawLane: LaneConfig): Promise<ComparisonSummary> {
+    this.requireDevice();
     const parsed = laneConfigSchema.safeParse(rawLane);
     if (!parsed.success) throw new Error(`invalid lane: ${describeZodError(parsed.error)}`);
     const lane = parsed.data;
@@ -186,6 +255,7 @@ export class EngineHost implements EngineApi {
   }
 
   async shiftNow(laneId: string, samples: number, hessian?: HessianSettings): Promise<ShiftReportWithHessian> {
+    this.requireDevice();
     if (!Number.isInteger(samples) || samples < 1 || samples > 4096) throw new Error(`b2 samples must be a whole number in [1, 4096], got ${samples}`);
     const settings = hessian ? hessianSettingsSchema.safeParse(hessian) : null;
     if (settings && !settings.success) throw new Error(`invalid Hessian settings: ${describeZodError(settings.error)}`);
@@ -219,6 +289,7 @@ export class EngineHost implements EngineApi {
   }
 
   async computeHessian(raw: HessianRequest): Promise<LandscapeOutcome> {
+    this.requireDevice();
     const parsed = hessianRequestSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`invalid Hessian settings: ${describeZodError(parsed.error)}`);
     if (this.hessianJob) throw new Error('a Hessian analysis is running: wait for it or cancel it first');
@@ -280,6 +351,7 @@ export class EngineHost implements EngineApi {
   }
 
   async computeLandscape(raw: LandscapeRequest): Promise<LandscapeOutcome> {
+    this.requireDevice();
     const parsed = landscapeRequestSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`invalid landscape settings: ${describeZodError(parsed.error)}`);
     if (this.landscapeJob) throw new Error('a landscape is being computed: wait for it or cancel it first');
@@ -308,6 +380,7 @@ export class EngineHost implements EngineApi {
   }
 
   async exportWeights(laneId: string, format: WeightsFormat): Promise<InputFile[]> {
+    this.requireDevice();
     return this.mutex.run(async () => {
       const comparison = this.requireComparison();
       const lane = comparison.requireFiniteLane(laneId);
@@ -320,6 +393,7 @@ export class EngineHost implements EngineApi {
   }
 
   async importWeights(files: InputFile[], target: WeightsTarget): Promise<WeightsImportSummary> {
+    this.requireDevice();
     const imported = await readWeightFiles(files);
     await this.pause();
     return this.mutex.run(async () => {
@@ -343,6 +417,7 @@ export class EngineHost implements EngineApi {
   }
 
   async play(): Promise<void> {
+    this.requireDevice();
     this.requireComparison();
     if (this.playing) return;
     this.playing = true;
@@ -357,18 +432,21 @@ export class EngineHost implements EngineApi {
   }
 
   async stepOnce(): Promise<void> {
+    this.requireDevice();
     if (this.playing) return;
     await this.mutex.run(() => this.trainWindow(1));
     this.emitStatus();
   }
 
   async reset(): Promise<void> {
+    this.requireDevice();
     await this.pause();
     await this.mutex.run(async () => {
       const comparison = this.requireComparison();
       comparison.reset();
       this.aggregator.reset();
       this.emit({ type: 'reset' });
+      await this.takeCheckpoint(comparison);
       await this.evaluateTest();
     });
     this.emitStatus();
@@ -423,7 +501,10 @@ export class EngineHost implements EngineApi {
       }
     } catch (error) {
       this.playing = false;
-      this.emit({ type: 'error', message: `training stopped: ${describeError(error)}` });
+      // A lost GPU makes the pending readback fail just before (or after) device.lost resolves:
+      // give it a moment, and report the loss rather than its symptom.
+      if (this.deviceLost === null && tf.getBackend() === 'webgpu') await sleep(200);
+      if (this.deviceLost === null) this.emit({ type: 'error', message: `training stopped: ${describeError(error)}` });
     } finally {
       this.emitStatus();
     }
@@ -434,7 +515,7 @@ export class EngineHost implements EngineApi {
     const comparison = this.requireComparison();
     const { logEvery, testEvery } = comparison.config;
     const tracking = this.tracking;
-    const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, ...(tracking ? [tracking.every] : []));
+    const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, this.checkpointEvery, ...(tracking ? [tracking.every] : []));
     if (steps === 0) return 0;
     const windows = await comparison.trainWindow(steps);
     const points: MetricPoint[] = windows.flatMap((w) => this.aggregator.addWindow(w));
@@ -442,6 +523,7 @@ export class EngineHost implements EngineApi {
     for (const w of windows) if (w.diverged) this.emit({ type: 'lane-diverged', laneId: w.laneId, divergence: w.diverged });
     if (comparison.step % testEvery === 0 || comparison.step === comparison.totalSteps) await this.evaluateTest();
     if (tracking && comparison.step % tracking.every === 0) await this.trackCurvature(comparison, tracking);
+    if (comparison.step % this.checkpointEvery === 0) await this.takeCheckpoint(comparison);
     return steps;
   }
 
@@ -468,6 +550,7 @@ export class EngineHost implements EngineApi {
       epoch: c?.epoch ?? 0,
       totalSteps: c?.totalSteps ?? 0,
       finished: c ? c.step >= c.totalSteps : false,
+      checkpointStep: this.checkpoint?.step ?? null,
       stepsPerSecond: this.lastRate,
     };
   }

@@ -1,6 +1,6 @@
 import { DEFAULT_CNN, DEFAULT_MLP, type ModelSpec } from '../../engine/model/spec';
 import { LOSSES, type LossKind } from '../../engine/model/loss';
-import { updateConfig, useApp } from '../store';
+import { setCheckpointEvery, updateConfig, useApp } from '../store';
 import { NumberField, Panel, SelectField, TextField } from './controls';
 
 function parseWidths(text: string): string | null {
@@ -24,6 +24,8 @@ export function ModelPanel() {
   const playing = useApp((s) => s.status.playing);
   const phase = useApp((s) => s.phase);
   const testCount = useApp((s) => s.dataset?.testCount ?? 10000);
+  const checkpointEvery = useApp((s) => s.checkpointEvery);
+  const checkpointStep = useApp((s) => s.status.checkpointStep);
   const locked = playing || phase !== 'ready';
   const reason = playing ? 'Pause to change this' : 'Wait until the dataset is loaded';
   const setModel = (next: ModelSpec) => void updateConfig({ model: next });
@@ -75,6 +77,7 @@ export function ModelPanel() {
         <NumberField label="log every" help="Training loss and accuracy are averaged over this many steps per chart point" value={config.logEvery} min={1} max={10000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(logEvery) => void updateConfig({ logEvery })} />
         <NumberField label="test every" help="Evaluate every lane on the test samples every this many steps (and at step 0)" value={config.testEvery} min={1} max={100000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(testEvery) => void updateConfig({ testEvery })} />
         <NumberField label="test samples" help="How many test samples (the first N of the test split) each evaluation uses" value={config.testSize} min={1} max={testCount} integer disabled={playing} disabledReason="Pause to change this" onCommit={(testSize) => void updateConfig({ testSize })} />
+        <NumberField label="checkpoint every" help={`Every N steps the weights and optimizer states of all lanes are copied to memory; if the GPU is lost, training resumes from the last copy${checkpointStep !== null ? ` (now: step ${checkpointStep})` : ''}`} value={checkpointEvery} min={1} max={100000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(n) => void setCheckpointEvery(n)} />
       </div>
     </Panel>
   );
