@@ -13,6 +13,7 @@ import { loadDataset } from '../src/engine/data/loader';
 import { experimentFromJson } from '../src/engine/io/experiment';
 import { runHeadless, type Analyses } from '../src/engine/headless/run';
 import { Comparison } from '../src/engine/train/comparison';
+import { checkTrainingFits } from '../src/engine/memory';
 
 class UsageError extends Error {}
 
@@ -95,6 +96,7 @@ export async function main(args: string[]): Promise<number> {
     }
     try {
       Comparison.check(dataset, experiment.comparison);
+      checkTrainingFits(experiment.comparison, dataset.info);
     } catch (error) {
       throw new UsageError(`${configPath} cannot run on ${experiment.comparison.datasetId}: ${error instanceof Error ? error.message : String(error)}`);
     }

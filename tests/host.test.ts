@@ -202,6 +202,21 @@ describe('checkpoints in the host', () => {
   });
 });
 
+describe('memory limits in the host', () => {
+  it('refuses a comparison too large for the device, saying what fits, and keeps what it had; a small analysis still runs', async () => {
+    const { host } = await servedHost();
+    await host.loadDataset('synthetic');
+    await host.configure(config);
+    await host.stepOnce();
+    const before = (await host.exportWeights('lane1', 'safetensors'))[0].bytes;
+    const huge = { ...config, model: { kind: 'mlp' as const, hidden: [4096, 4096, 4096, 4096, 4096, 4096] }, lanes: Array.from({ length: 8 }, (_, i) => makeLane(i, defaultOptimizerConfig('adam'))) };
+    await expect(host.configure(huge)).rejects.toThrow(/^This comparison needs about [\d.]+ GiB but cpu has about .*What would fit: at most \d lanes?/);
+    expect((await host.exportWeights('lane1', 'safetensors'))[0].bytes).toEqual(before);
+    await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...DEFAULT_HESSIAN, maxIterations: 500 } })).resolves.toMatchObject({ cancelled: false });
+    await host.dispose();
+  });
+});
+
 describe('convolutions on WASM', () => {
   it('auto keeps WASM for a CNN: it trains there', async () => {
     const { manifest, files } = await encodeDataset(syntheticDataset(60, 20), 50);

@@ -11,6 +11,8 @@ import { encodeDataset, validateDataset } from '../engine/data/shards';
 import { comparisonConfigSchema, laneConfigSchema, structureKey, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
 import { Comparison, type ComparisonCheckpoint } from '../engine/train/comparison';
 import { dropLostBackend, loseDevice, watchDevice } from './device';
+import { checkEvaluationFits, checkLanczosFits, checkTrainingFits } from '../engine/memory';
+import { landscapeChunkSize } from '../engine/landscape/evaluate';
 import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../engine/train/metrics';
 import type {
   ComparisonSummary, DatasetSummary, EngineApi, EngineEvent, EngineListener, InitOptions, RunStatus, ShiftReport, UserDatasetKind,
@@ -215,6 +217,7 @@ export class EngineHost implements EngineApi {
     return this.mutex.run(async () => {
       const dataset = this.datasets.get(config.datasetId);
       if (!dataset) throw new Error(`dataset "${config.datasetId}" is not loaded yet`);
+      checkTrainingFits(config, dataset.info);
       let rebuilt = false;
       if (!this.comparison || this.comparison.key !== structureKey(config) || this.comparison.source !== dataset) {
         Comparison.check(dataset, config);
@@ -301,6 +304,8 @@ export class EngineHost implements EngineApi {
     try {
       const subjects = await this.mutex.run(async () => {
         const comparison = this.requireComparison();
+        checkEvaluationFits(comparison.config.model, comparison.dataset.info, Math.min(settings.samples, comparison.dataset.train.count), 500, 'Hessian analysis', 6);
+        checkLanczosFits(comparison.parameterCount, Math.max(settings.maxIterations, settings.density ? settings.densitySteps : 0) + settings.topK);
         const out: HessianSubject[] = [];
         for (const id of laneIds) out.push(await this.subject(comparison, id));
         return out;
@@ -361,7 +366,13 @@ export class EngineHost implements EngineApi {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const inputs = await this.mutex.run(() => this.requireComparison().snapshot(lanesOf(request)));
+      const inputs = await this.mutex.run(() => {
+        const comparison = this.requireComparison();
+        const { settings } = request;
+        const samples = Math.min(settings.trainSamples, comparison.dataset.train.count) + Math.min(settings.testSamples, comparison.dataset.test.count);
+        checkEvaluationFits(comparison.config.model, comparison.dataset.info, samples, landscapeChunkSize(comparison.model), 'landscape', 4);
+        return comparison.snapshot(lanesOf(request));
+      });
       const total = landscapeWork(inputs, request);
       this.emit({ type: 'landscape-progress', progress: { jobId: job.id, done: 0, total, seconds: 0 } });
       const { cancelled } = await runLandscape(inputs, request, {
