@@ -106,6 +106,9 @@ describe.each(MODELS)('every engine operation leaves numTensors unchanged ($kind
     disposeEvalSet(set);
     const subject = { model: comparison.model, loss: 'cross-entropy' as const, dataset: comparison.dataset, laneId: 'lane1', label: 'a', step: 4, weights };
     await unchanged('analyseHessian', () => analyseHessian(subject, { ...DEFAULT_HESSIAN, samples: 20, topK: 1, maxIterations: 5, traceMaxSamples: 2, densityRuns: 1, densitySteps: 4 }, DIRECT_CONTROL));
+    let calls = 0;
+    const cancelLater = { ...DIRECT_CONTROL, cancelled: () => ++calls > 3 };
+    await unchanged('a Hessian analysis cancelled midway', () => analyseHessian(subject, { ...DEFAULT_HESSIAN, samples: 20, topK: 2, maxIterations: 30 }, cancelLater));
     await unchanged('trackedCurvature', () => trackedCurvature(subject, { every: 1, samples: 20, iterations: 3, traceSamples: 2 }, DIRECT_CONTROL));
 
     await unchanged('weights export and import (safetensors, TF.js)', async () => {
