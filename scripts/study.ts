@@ -92,6 +92,18 @@ export function ablationExperiment(seed: number): Experiment {
   return e;
 }
 
+/** FAM's λ on the CNN, where the default λ 0.1 collapsed the features in the main study. */
+export function cnnFamAblation(seed: number): Experiment {
+  const e = studyExperiment('fashion-mnist', 'cnn', seed);
+  const fam = (lambda: number) => ({ method: { ...defaultMethod('fam'), lambda } as LaneConfig['method'] });
+  e.comparison.lanes = [
+    { ...makeLane(0, BASE, 'SGDM'), id: 'sgdm' },
+    { ...makeLane(1, BASE, 'FAM λ 0.01'), id: 'fam-001', ...fam(0.01) },
+    { ...makeLane(2, BASE, 'FAM λ 0.001'), id: 'fam-0001', ...fam(0.001) },
+  ];
+  return e;
+}
+
 export function studyName(datasetId: string, model: string, seed: number): string {
   return `${datasetId}-${model}-seed${seed}`;
 }
@@ -105,7 +117,8 @@ function writeConfigs(): void {
   mkdirSync(ABLATION_CONFIGS, { recursive: true });
   for (const d of DATASETS) for (const m of MODELS) for (const s of SEEDS) writeFileSync(path.join(STUDY_CONFIGS, `${studyName(d, m, s)}.json`), configText(studyExperiment(d, m, s)));
   for (const s of SEEDS) writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'mlp', s)}.json`), configText(ablationExperiment(s)));
-  console.log(`wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)} and ${SEEDS.length} to ${path.relative(root, ABLATION_CONFIGS)}`);
+  for (const s of SEEDS) writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'cnn', s)}.json`), configText(cnnFamAblation(s)));
+  console.log(`wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)} and ${2 * SEEDS.length} to ${path.relative(root, ABLATION_CONFIGS)}`);
 }
 
 async function runAll(configs: string, results: string, only: string | undefined): Promise<number> {
@@ -136,7 +149,8 @@ export async function main(args: string[]): Promise<number> {
   if (command === 'run-ablations') return runAll(ABLATION_CONFIGS, ABLATION_RESULTS, only);
   if (command === 'report') {
     studyReport(STUDY_RESULTS, path.join(root, 'docs', 'study'));
-    if (existsSync(ABLATION_RESULTS)) studyReport(ABLATION_RESULTS, path.join(root, 'docs', 'study', 'ablations'));
+    const finished = existsSync(ABLATION_RESULTS) && readdirSync(ABLATION_RESULTS).some((n) => existsSync(path.join(ABLATION_RESULTS, n, 'results.json')));
+    if (finished) studyReport(ABLATION_RESULTS, path.join(root, 'docs', 'study', 'ablations'));
     return 0;
   }
   console.error('usage: npm run study -- configs | run [--only mlp|cnn] | run-ablations | report');

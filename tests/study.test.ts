@@ -8,7 +8,7 @@ import { DIRECT_CONTROL } from '../src/engine/control';
 import { defaultComparison, makeLane } from '../src/engine/train/config';
 import { defaultOptimizerConfig } from '../src/engine/optim/registry';
 import { defaultMethod } from '../src/engine/optim/methods';
-import { ABLATION_CONFIGS, ablationExperiment, DATASETS, MODELS, SEEDS, STUDY_CONFIGS, studyExperiment, studyName } from '../scripts/study';
+import { ABLATION_CONFIGS, ablationExperiment, cnnFamAblation, DATASETS, MODELS, SEEDS, STUDY_CONFIGS, studyExperiment, studyName } from '../scripts/study';
 import { meanStd, studyReport } from '../scripts/study-report';
 import { syntheticDataset, useCpu } from './helpers';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -38,6 +38,9 @@ describe('the reproduction study', () => {
       expect(loaded.ignored).toEqual([]);
       expect(loaded.experiment).toEqual(JSON.parse(JSON.stringify(ablationExperiment(s))));
       expect(loaded.experiment.comparison.lanes.map((l) => l.method.kind === 'nso' ? l.method.sigma : null).filter((v) => v !== null)).toEqual([0.03, 0.1]);
+      const cnn = JSON.parse(readFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'cnn', s)}.json`), 'utf8'));
+      delete cnn.analyses;
+      expect(experimentFromJson(JSON.stringify(cnn)).experiment).toEqual(JSON.parse(JSON.stringify(cnnFamAblation(s))));
     }
   });
 
