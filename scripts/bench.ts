@@ -145,18 +145,28 @@ async function browserMethodRows(page: import('@playwright/test').Page, backend:
   }));
 }
 
-async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods: MethodRow[] }> {
+/** Serves dist/ (built if missing) and runs `work` with headless Chromium; closes both afterwards. */
+async function withServedBrowser<T>(work: (browser: import('@playwright/test').Browser) => Promise<T>): Promise<T> {
   const { chromium } = await import('@playwright/test');
   const { preview } = await import('vite');
-  if (!existsSync(path.join(root, 'dist', 'index.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
+  if (!existsSync(path.join(root, 'dist', 'bench.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
   const server = await preview({ root, preview: { port: 4174, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  try {
+    return await work(browser);
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+}
+
+async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods: MethodRow[] }> {
   const rows: Row[] = [];
   const methods: MethodRow[] = [];
-  try {
+  await withServedBrowser(async (browser) => {
     for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu']) {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:4174/?backend=${backend}`);
@@ -185,25 +195,14 @@ async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods
       }
       await page.close();
     }
-  } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-  }
+  });
   return { rows, methods };
 }
 
 /** The Hessian and landscape benchmarks on every browser backend (bench.html, on the page). */
 async function browserAnalyses(): Promise<BrowserBench[]> {
-  const { chromium } = await import('@playwright/test');
-  const { preview } = await import('vite');
-  if (!existsSync(path.join(root, 'dist', 'bench.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
-  const server = await preview({ root, preview: { port: 4174, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
   const out: BrowserBench[] = [];
-  try {
+  await withServedBrowser(async (browser) => {
     for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu']) {
       log(`browser: ${backend}: HVP, top-5 eigenvalues, landscape…`);
       const page = await browser.newPage();
@@ -215,10 +214,7 @@ async function browserAnalyses(): Promise<BrowserBench[]> {
       else log(`browser: ${backend}: ${state.error}`);
       await page.close();
     }
-  } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-  }
+  });
   return out;
 }
 

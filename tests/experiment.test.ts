@@ -7,7 +7,7 @@ import {
 import { createRng, type Rng } from '../src/engine/rng';
 import { defaultComparison } from '../src/engine/train/config';
 
-type Mutable = Record<string, unknown>;
+import { mutateDoc, type Mutable } from './mutation';
 
 /** A plain JSON copy that tests can poke at freely. */
 function plain(e: Experiment = defaultExperiment()): Mutable {
@@ -321,12 +321,6 @@ describe('hostile input', () => {
 });
 
 describe('fuzzing', () => {
-  function paths(node: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-    if (typeof node !== 'object' || node === null) return [];
-    const keys: Array<string | number> = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
-    return keys.flatMap((key) => [[...prefix, key], ...paths((node as Mutable)[key], [...prefix, key])]);
-  }
-
   function randomValue(rng: Rng): unknown {
     const choices: Array<() => unknown> = [
       () => null, () => true, () => rng.next() * 100 - 50, () => rng.int(1000), () => 1e308, () => -1e308, () => Number.NaN,
@@ -336,22 +330,7 @@ describe('fuzzing', () => {
     return choices[rng.int(choices.length)]();
   }
 
-  function mutate(doc: Mutable, rng: Rng): void {
-    const all = paths(doc);
-    const count = 1 + rng.int(4);
-    for (let m = 0; m < count; m++) {
-      const path = all[rng.int(all.length)];
-      let parent: unknown = doc;
-      for (const key of path.slice(0, -1)) parent = typeof parent === 'object' && parent !== null ? (parent as Mutable)[key] : undefined;
-      if (typeof parent !== 'object' || parent === null) continue;
-      const key = path[path.length - 1];
-      const action = rng.int(3);
-      const target = parent as Mutable;
-      if (action === 0) delete target[key];
-      else if (action === 1) target[key] = randomValue(rng);
-      else target[`extra${rng.int(5)}`] = randomValue(rng);
-    }
-  }
+  const mutate = (doc: Mutable, rng: Rng) => mutateDoc(doc, rng, randomValue);
 
   it('never throws on ~300 random mutations and always returns a valid experiment', () => {
     const rng = createRng(2024);

@@ -18,7 +18,7 @@ import { syntheticDataset, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
-type Mutable = Record<string, unknown>;
+import { mutateDoc, type Mutable } from './mutation';
 
 /** A rejection that names the problem: an Error with a sentence, not a JavaScript internals message. */
 function expectNamedProblem(error: unknown, context: string): void {
@@ -35,27 +35,6 @@ function randomValue(rng: Rng): unknown {
     () => ({ kind: 'cnn', channels: [1, 1], kernelSize: 9, dense: 1 }), () => '#zzzzzz', () => 'lane1', () => 4097, () => 2 ** 31,
   ];
   return choices[rng.int(choices.length)]();
-}
-
-function paths(node: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  if (typeof node !== 'object' || node === null) return [];
-  const keys: Array<string | number> = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
-  return keys.flatMap((key) => [[...prefix, key], ...paths((node as Mutable)[key], [...prefix, key])]);
-}
-
-function mutateDoc(doc: Mutable, rng: Rng): void {
-  const all = paths(doc);
-  for (let m = 0; m < 1 + rng.int(3); m++) {
-    const path = all[rng.int(all.length)];
-    let parent: unknown = doc;
-    for (const key of path.slice(0, -1)) parent = typeof parent === 'object' && parent !== null ? (parent as Mutable)[key] : undefined;
-    if (typeof parent !== 'object' || parent === null) continue;
-    const key = path[path.length - 1];
-    const action = rng.int(3);
-    if (action === 0) delete (parent as Mutable)[key];
-    else if (action === 1) (parent as Mutable)[key] = randomValue(rng);
-    else (parent as Mutable)[`extra${rng.int(3)}`] = randomValue(rng);
-  }
 }
 
 function mutateBytes(bytes: Uint8Array, rng: Rng): Uint8Array {
@@ -126,7 +105,7 @@ describe('fuzzing every importer', () => {
     const rng = createRng(11);
     for (let i = 0; i < 300; i++) {
       const doc = JSON.parse(JSON.stringify(config)) as Mutable;
-      mutateDoc(doc, rng);
+      mutateDoc(doc, rng, randomValue, 3);
       counts.configs++;
       try {
         await host.configure(doc as unknown as ComparisonConfig);
