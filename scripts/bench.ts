@@ -137,7 +137,8 @@ async function browserMethodRows(page: import('@playwright/test').Page, backend:
   await page.waitForTimeout(seconds * 1000);
   await page.waitForFunction((start) => (window.__fmp?.state().status.step ?? 0) >= start + 3, first[0].steps, { timeout: 600_000 });
   await page.getByRole('button', { name: 'Pause' }).click();
-  await page.waitForFunction(() => !window.__fmp?.state().status.playing);
+  // The window in flight finishes first: eight CNN lanes on a software rasterizer take minutes.
+  await page.waitForFunction(() => !window.__fmp?.state().status.playing, null, { timeout: 600_000 });
   const last = await page.evaluate(() => window.__fmp!.state().config.lanes.map((l) => { const s = window.__fmp!.state().series[l.id]?.train_loss; return { name: l.name, steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 }; }));
   return relative(last.map((l, i) => {
     const lane = EVERY_METHOD.lanes[i];
@@ -188,10 +189,15 @@ async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods
       rows.push({ where: 'browser', backend, adapter: report.adapter, comparisonStepsPerSecond: steps / elapsed, laneStepsPerSecond: (3 * steps) / elapsed, steps });
       await page.waitForFunction(() => !window.__fmp?.state().status.playing);
       if (withMethods && backend !== 'cpu') {
-        log(`browser: ${backend}: one lane per method…`);
-        methods.push(...(await browserMethodRows(page, backend)));
-        log(`browser: ${backend}: one lane per method, default CNN…`);
-        methods.push(...(await browserMethodRows(page, backend, 'cnn')));
+        for (const model of ['mlp', 'cnn'] as const) {
+          log(`browser: ${backend}: one lane per method, default ${model.toUpperCase()}…`);
+          // One backend failing (a timeout on a slow rasterizer) must not lose the others' numbers.
+          try {
+            methods.push(...(await browserMethodRows(page, backend, model)));
+          } catch (error) {
+            process.stderr.write(`browser: ${backend}: ${model} methods not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+          }
+        }
       }
       await page.close();
     }
@@ -211,7 +217,9 @@ async function browserAnalyses(): Promise<BrowserBench[]> {
       await page.waitForFunction(() => window.__bench?.result !== undefined || window.__bench?.error !== undefined, null, { timeout: 1_800_000, polling: 1000 });
       const state = await page.evaluate(() => window.__bench!);
       if (state.result) out.push(state.result);
-      else log(`browser: ${backend}: ${state.error}`);
+      else process.stderr.write(`browser: ${backend}: ${state.error}\n`);
+      // Written as they come, so that a later failure does not lose them.
+      process.stderr.write(`browser analyses ${backend}: ${JSON.stringify(state.result ?? null)}\n`);
       await page.close();
     }
   });
