@@ -263,7 +263,7 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
   }
-  if (only !== 'browser') {
+  if (only === undefined || only === 'node') {
     for (const backend of ['wasm', 'cpu'] as const) {
       log(`node: ${backend}…`);
       rows.push(await nodeRow(backend));
