@@ -46,10 +46,20 @@ async function run(): Promise<BrowserBench> {
     fetchFile: async (file) => new Uint8Array(await (await fetch(new URL(file, base))).arrayBuffer()),
   });
   const samples = number(params, 'samples', 1000);
-  const hessian = await benchHessian(dataset, samples, number(params, 'train-steps', 300));
-  const mlp = await benchLandscape(dataset, DEFAULT_MLP, number(params, 'mlp-grid', 21), samples);
-  const cnn = await benchLandscape(dataset, DEFAULT_CNN, number(params, 'cnn-grid', 5), samples);
-  return { backend: tf.getBackend(), adapter: report.adapter, hessian, landscape: { mlp, cnn } };
+  // ?parts=hessian,mlp,cnn runs some of the three (all by default), to find which one a backend fails.
+  const parts = new Set((params.get('parts') ?? 'hessian,mlp,cnn').split(','));
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T | null> => {
+    if (!parts.has(name)) return null;
+    try {
+      return await work();
+    } catch (error) {
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const hessian = await step('hessian', () => benchHessian(dataset, samples, number(params, 'train-steps', 300)));
+  const mlp = await step('mlp', () => benchLandscape(dataset, DEFAULT_MLP, number(params, 'mlp-grid', 21), samples));
+  const cnn = await step('cnn', () => benchLandscape(dataset, DEFAULT_CNN, number(params, 'cnn-grid', 5), samples));
+  return { backend: tf.getBackend(), adapter: report.adapter, hessian: hessian!, landscape: { mlp: mlp!, cnn: cnn! } };
 }
 
 window.__bench = {};

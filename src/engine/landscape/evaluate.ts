@@ -64,8 +64,11 @@ function combineFirstLayer(parts: tf.Tensor[], block: readonly number[][], bias:
     const point = block[0].reduce<tf.Tensor>((acc, c, j) => tf.add(acc, tf.mul(parts[j + 1], c)), parts[0]);
     return tf.add(tf.reshape(point, [1, ...shape]), tf.reshape(bias, [1, 1, ...shape.slice(2).map(() => 1), -1]));
   }
-  const combination = tf.tensor2d(block.map((c) => [1, ...c]));
-  const combined = tf.matMul(combination, tf.stack(parts) as tf.Tensor2D);
+  // Σ_j c_kj Y_j as broadcast products, not one matMul [K, J+1] x [J+1, N]: with a convolution's
+  // N = samples x height x width x channels (millions) that matMul's dispatch exceeds WebGPU's
+  // 65,535 workgroups per dimension; elementwise kernels split their dispatch across dimensions.
+  const coefficient = (j: number) => tf.reshape(tf.tensor1d(block.map((c) => (j === 0 ? 1 : c[j - 1]))), [sets, 1]);
+  const combined = tf.addN(parts.map((part, j) => tf.mul(coefficient(j), tf.reshape(part, [1, -1]))));
   return tf.add(tf.reshape(combined, [sets, ...shape]), tf.reshape(bias, [sets, 1, ...shape.slice(2).map(() => 1), -1]));
 }
 
