@@ -118,3 +118,11 @@ export async function tinyTrainedPage(page: Page, steps: number, backend = 'webg
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe(backend);
   return errors;
 }
+
+/** Fills the Hessian panel's fields (label → value), computes, and waits for the analysis to end. */
+export async function computeHessianWith(page: Page, fields: Record<string, string>, timeout = 300_000): Promise<void> {
+  for (const [label, value] of Object.entries(fields)) await setField(page, label, value);
+  await page.getByTestId('hessian-compute').click();
+  await page.waitForFunction(() => window.__fmp?.hessian().running !== null, null, { timeout: 10_000 }).catch(() => undefined);
+  await page.waitForFunction(() => window.__fmp?.hessian().running === null, null, { timeout });
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { canvasColours, coloredPixels, expandLane, setField, tinyTrainedPage, trainSteps } from './helpers';
+import { canvasColours, coloredPixels, computeHessianWith, expandLane, setField, tinyTrainedPage, trainSteps } from './helpers';
 
 test('Hessian on WebGPU: top-3 eigenvalues, trace and density of two lanes side by side, tracking during training, before/after a shift', async ({ page }, testInfo) => {
   const errors = await tinyTrainedPage(page, 10);
@@ -7,15 +7,7 @@ test('Hessian on WebGPU: top-3 eigenvalues, trace and density of two lanes side 
 
   const panel = page.getByRole('region', { name: 'Hessian spectrum' });
   await panel.getByTitle('Include Adam').locator('input').uncheck();
-  await setField(page, 'Hessian samples', '200');
-  await setField(page, 'top k', '3');
-  await setField(page, 'max iterations', '30');
-  await setField(page, 'trace samples', '10');
-  await setField(page, 'density runs', '2');
-  await setField(page, 'density steps', '12');
-  await page.getByTestId('hessian-compute').click();
-  await page.waitForFunction(() => window.__fmp?.hessian().running !== null, null, { timeout: 10_000 }).catch(() => undefined);
-  await page.waitForFunction(() => window.__fmp?.hessian().running === null, null, { timeout: 200_000 });
+  await computeHessianWith(page, { 'Hessian samples': '200', 'top k': '3', 'max iterations': '30', 'trace samples': '10', 'density runs': '2', 'density steps': '12' }, 200_000);
   const results = await page.evaluate(() => Object.values(window.__fmp!.hessian().results));
   expect(results.map((r) => r.laneId).sort()).toEqual(['lane1', 'lane2']);
   for (const r of results) {

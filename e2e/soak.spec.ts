@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { setField, useTinyModel, waitForPhase } from './helpers';
+import { computeHessianWith, setField, useTinyModel, waitForPhase } from './helpers';
 
 /** 2,000 steps with `npm run soak`; fewer in `npm test` (SOAK_STEPS overrides). */
 const STEPS = Number(process.env.SOAK_STEPS) || 600;
@@ -41,13 +41,7 @@ test(`soak: ${STEPS} steps of three lanes, then a landscape and a Hessian; tenso
   await page.getByTestId('landscape-compute').click();
   await page.waitForFunction(() => Object.keys(window.__fmp!.landscape().curves).length === 3, null, { timeout: 300_000 });
   await page.waitForFunction(() => window.__fmp!.landscape().running === null, null, { timeout: 300_000 });
-  await setField(page, 'Hessian samples', '200');
-  await setField(page, 'top k', '2');
-  await setField(page, 'max iterations', '20');
-  await setField(page, 'trace samples', '5');
-  await page.getByTestId('hessian-compute').click();
-  await page.waitForFunction(() => window.__fmp?.hessian().running !== null, null, { timeout: 10_000 }).catch(() => undefined);
-  await page.waitForFunction(() => window.__fmp?.hessian().running === null, null, { timeout: 300_000 });
+  await computeHessianWith(page, { 'Hessian samples': '200', 'top k': '2', 'max iterations': '20', 'trace samples': '5' });
   const afterAnalyses = await measure();
 
   const figures = { lanes: 3, steps: atEnd.step, at200, atEnd, afterAnalyses };
