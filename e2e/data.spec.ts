@@ -33,7 +33,9 @@ test('CIFAR-10 files in the official binary format are converted, cached, surviv
     { name: 'data_batch_2.bin', mimeType: 'application/octet-stream', buffer: cifarBatch(40, 3) },
     { name: 'test_batch.bin', mimeType: 'application/octet-stream', buffer: cifarBatch(30, 2) },
   ]);
-  await page.waitForFunction(() => window.__fmp?.state().dataset?.id === 'user-cifar10' && window.__fmp?.state().phase === 'ready', null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.__fmp?.state().dataset?.id === 'user-cifar10' && window.__fmp?.state().phase === 'ready', null, {
+    timeout: 120_000,
+  });
   expect(await stateOf(page, 'dataset')).toMatchObject({ trainCount: 100, testCount: 30, shape: [32, 32, 3] });
   await expect(page.getByTestId('dataset-info')).toContainText('32×32×3');
   await expect(page.getByTestId('param-count')).toContainText('parameters');
@@ -95,7 +97,11 @@ test('with ?worker=0 the lanes train on the page, which stays responsive', async
   await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 4);
   const fork = await page.evaluate(() => {
     const s = window.__fmp!.state();
-    return { ids: s.config.lanes.map((l) => l.id), history: s.series.lane4?.train_loss?.values.length ?? 0, source: s.series.lane2.train_loss!.values.length };
+    return {
+      ids: s.config.lanes.map((l) => l.id),
+      history: s.series.lane4?.train_loss?.values.length ?? 0,
+      source: s.series.lane2.train_loss!.values.length,
+    };
   });
   expect(fork.ids).toEqual(['lane1', 'lane2', 'lane4', 'lane3']);
   expect(fork.history).toBe(fork.source);

@@ -3,7 +3,7 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
 import { readSafetensors } from '../src/engine/io/safetensors';
 import { parseMetricsCsv } from '../src/engine/io/exports';
-import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
+import { setField, trainSteps, chooseTinyModel, waitForPhase } from './helpers';
 
 async function downloaded(page: Page, click: () => Promise<void>, count = 1): Promise<Download[]> {
   const downloads: Download[] = [];
@@ -20,12 +20,15 @@ async function downloaded(page: Page, click: () => Promise<void>, count = 1): Pr
 
 const bytesOf = async (d: Download) => new Uint8Array(readFileSync((await d.path())!));
 
-test('exports: weights (safetensors, TF.js) round-trip through import, metrics CSV, report ZIP, setup file and a shared link reproduce the setup', async ({ page, browser }) => {
+test('exports: weights (safetensors, TF.js) round-trip through import, metrics CSV, report ZIP, setup file and a shared link reproduce the setup', async ({
+  page,
+  browser,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
   await waitForPhase(page, 'ready');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   await setField(page, 'seed', '7');
   await page.waitForFunction(() => window.__fmp?.state().config.seed === 7);
   await trainSteps(page, 6);
@@ -44,7 +47,9 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   expect(tfjs.map((d) => d.suggestedFilename()).sort()).toEqual(['model.json', 'weights.bin']);
 
   // Import the safetensors file as a new lane: its weights equal lane 1's.
-  await page.getByTestId('import-weights-input').setInputFiles({ name: st.suggestedFilename(), mimeType: 'application/octet-stream', buffer: Buffer.from(await bytesOf(st)) });
+  await page
+    .getByTestId('import-weights-input')
+    .setInputFiles({ name: st.suggestedFilename(), mimeType: 'application/octet-stream', buffer: Buffer.from(await bytesOf(st)) });
   await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 4);
   await expect(page.getByText(/joins the lanes at step/)).toBeVisible();
   const [again] = await downloaded(page, () => page.getByTestId('export-st-lane4').click());
@@ -52,10 +57,20 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   back.tensors.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(file.tensors[i].data)));
   // A TF.js pair over lane 2.
   await page.getByLabel('import weights into').selectOption('lane2');
-  await page.getByTestId('import-weights-input').setInputFiles(await Promise.all(tfjs.map(async (d) => ({ name: d.suggestedFilename(), mimeType: 'application/octet-stream', buffer: Buffer.from(await bytesOf(d)) }))));
+  await page.getByTestId('import-weights-input').setInputFiles(
+    await Promise.all(
+      tfjs.map(async (d) => ({
+        name: d.suggestedFilename(),
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(await bytesOf(d)),
+      })),
+    ),
+  );
   await expect(page.getByText(/now has the imported weights/)).toBeVisible();
   // A corrupt file changes nothing.
-  await page.getByTestId('import-weights-input').setInputFiles({ name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) });
+  await page
+    .getByTestId('import-weights-input')
+    .setInputFiles({ name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) });
   await expect(page.getByText(/bad\.safetensors: too short.*nothing was changed/)).toBeVisible();
   expect(await page.evaluate(() => window.__fmp!.state().summary!.laneIds.length)).toBe(4);
 
@@ -85,18 +100,32 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   await page.getByTestId('landscape-kind').selectOption('curve');
   await setField(page, 'points', '5');
   await page.getByTestId('landscape-compute').click();
-  await page.waitForFunction(() => Object.keys(window.__fmp!.landscape().curves).length === 4 && window.__fmp!.landscape().running === null, null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => Object.keys(window.__fmp!.landscape().curves).length === 4 && window.__fmp!.landscape().running === null,
+    null,
+    { timeout: 120_000 },
+  );
   const [curvesCsv] = await downloaded(page, () => page.getByTestId('landscape-csv').click());
-  const curveLines = readFileSync((await curvesCsv.path())!, 'utf8').trim().split('\n');
+  const curveLines = readFileSync((await curvesCsv.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(curveLines[0]).toBe('curve,kind,alpha,beta,split,loss,accuracy');
   expect(curveLines.length).toBe(1 + 4 * 5 * 2);
   await page.getByTestId('landscape-kind').selectOption('surface');
   await setField(page, 'grid points', '5');
   await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include SGD + momentum').locator('input').uncheck();
   await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include Adam').locator('input').uncheck();
-  await page.getByRole('region', { name: 'Loss landscape' }).getByTitle(/Include SGD-step/).locator('input').uncheck();
+  await page
+    .getByRole('region', { name: 'Loss landscape' })
+    .getByTitle(/Include SGD-step/)
+    .locator('input')
+    .uncheck();
   await page.getByTestId('landscape-compute').click();
-  await page.waitForFunction(() => Object.values(window.__fmp!.landscape().surfaces).some((s) => s.computed === 25) && window.__fmp!.landscape().running === null, null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => Object.values(window.__fmp!.landscape().surfaces).some((s) => s.computed === 25) && window.__fmp!.landscape().running === null,
+    null,
+    { timeout: 120_000 },
+  );
   const [vtp] = await downloaded(page, () => page.getByTestId('landscape-vtp').click());
   const vtpText = readFileSync((await vtp.path())!, 'utf8');
   expect(vtpText).toContain('<VTKFile type="PolyData"');
@@ -107,7 +136,11 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   await setField(page, 'density steps', '4');
   await page.getByRole('region', { name: 'Hessian spectrum' }).getByTitle('Include Adam').locator('input').uncheck();
   await page.getByTestId('hessian-compute').click();
-  await page.waitForFunction(() => Object.keys(window.__fmp!.hessian().results).length >= 1 && window.__fmp!.hessian().running === null, null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => Object.keys(window.__fmp!.hessian().results).length >= 1 && window.__fmp!.hessian().running === null,
+    null,
+    { timeout: 120_000 },
+  );
   const [hessian] = await downloaded(page, () => page.getByTestId('hessian-json').click());
   const hessianData = JSON.parse(readFileSync((await hessian.path())!, 'utf8'));
   expect(hessianData.format).toBe('flat-minima-playground/hessian');
@@ -116,7 +149,8 @@ test('exports: weights (safetensors, TF.js) round-trip through import, metrics C
   const [zip] = await downloaded(page, () => page.getByTestId('report-zip').click());
   const members = unzipSync(await bytesOf(zip));
   const names = Object.keys(members);
-  for (const name of ['experiment.json', 'metrics.csv', 'metrics.json', 'toy/trajectories.csv', 'hessian.json']) expect(names).toContain(name);
+  for (const name of ['experiment.json', 'metrics.csv', 'metrics.json', 'toy/trajectories.csv', 'hessian.json'])
+    expect(names).toContain(name);
   expect(names.some((n) => /^landscape\/surface-.*\.vtp$/.test(n))).toBe(true);
   expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('.safetensors')).length).toBe(4);
   expect(names.filter((n) => n.startsWith('plots/') && n.endsWith('.png')).length).toBeGreaterThanOrEqual(6);

@@ -27,12 +27,14 @@ export async function settle(page: Page): Promise<void> {
 }
 
 /** Shrinks the comparison so that it trains quickly on a software rasterizer. */
-export async function useTinyModel(page: Page): Promise<void> {
+export async function chooseTinyModel(page: Page): Promise<void> {
   await setField(page, 'test samples', '200');
   await setField(page, 'log every', '2');
   await setField(page, 'test every', '10');
   await setField(page, 'hidden widths', '16');
-  await page.waitForFunction(() => window.__fmp?.state().summary?.parameterCount === 784 * 16 + 16 + 16 * 10 + 10, null, { timeout: 120_000 });
+  await page.waitForFunction(() => window.__fmp?.state().summary?.parameterCount === 784 * 16 + 16 + 16 * 10 + 10, null, {
+    timeout: 120_000,
+  });
 }
 
 export async function trainSteps(page: Page, steps: number): Promise<void> {
@@ -60,19 +62,22 @@ export async function trainingLosses(page: Page): Promise<LaneLosses[]> {
 
 /** Counts pixels of a chart's canvas that have a lane's colour (the lines were drawn). */
 export async function coloredPixels(page: Page, testId: string, color: string): Promise<number> {
-  return page.evaluate(({ testId, color }) => {
-    const canvas = document.querySelector(`[data-testid="${testId}"] canvas`) as HTMLCanvasElement | null;
-    if (!canvas) return -1;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return -1;
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) < 30 && Math.abs(data[i + 1] - g) < 30 && Math.abs(data[i + 2] - b) < 30 && data[i + 3] > 200) count++;
-    }
-    return count;
-  }, { testId, color });
+  return page.evaluate(
+    ({ testId, color }) => {
+      const canvas = document.querySelector(`[data-testid="${testId}"] canvas`) as HTMLCanvasElement | null;
+      if (!canvas) return -1;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return -1;
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - r) < 30 && Math.abs(data[i + 1] - g) < 30 && Math.abs(data[i + 2] - b) < 30 && data[i + 3] > 200) count++;
+      }
+      return count;
+    },
+    { testId, color },
+  );
 }
 
 export function expectEachLaneLearns(losses: LaneLosses[], minPoints: number): void {
@@ -93,18 +98,22 @@ export async function expandLane(page: Page, laneId: string): Promise<void> {
 
 /** Distinct colours in each canvas under elements with this test id (a blank canvas has one or two). */
 export async function canvasColours(page: Page, testId: string): Promise<number[]> {
-  return page.evaluate((id) => Array.from(document.querySelectorAll(`[data-testid="${id}"] canvas`)).map((el) => {
-    const source = el as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = source.width;
-    copy.height = source.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(source, 0, 0);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return colours.size;
-  }), testId);
+  return page.evaluate(
+    (id) =>
+      Array.from(document.querySelectorAll(`[data-testid="${id}"] canvas`)).map((el) => {
+        const source = el as HTMLCanvasElement;
+        const copy = document.createElement('canvas');
+        copy.width = source.width;
+        copy.height = source.height;
+        const ctx = copy.getContext('2d')!;
+        ctx.drawImage(source, 0, 0);
+        const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+        const colours = new Set<number>();
+        for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return colours.size;
+      }),
+    testId,
+  );
 }
 
 /** Opens a page on a backend with a tiny model, trained a few steps; returns the page errors seen. */
@@ -113,7 +122,7 @@ export async function tinyTrainedPage(page: Page, steps: number, backend = 'webg
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`/?backend=${backend}`);
   await waitForPhase(page, 'ready');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   await trainSteps(page, steps);
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe(backend);
   return errors;

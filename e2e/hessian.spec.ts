@@ -1,13 +1,19 @@
 import { expect, test } from '@playwright/test';
 import { canvasColours, coloredPixels, computeHessianWith, expandLane, setField, tinyTrainedPage, trainSteps } from './helpers';
 
-test('Hessian on WebGPU: top-3 eigenvalues, trace and density of two lanes side by side, tracking during training, before/after a shift', async ({ page }, testInfo) => {
+test('Hessian on WebGPU: top-3 eigenvalues, trace and density of two lanes side by side, tracking during training, before/after a shift', async ({
+  page,
+}, testInfo) => {
   const errors = await tinyTrainedPage(page, 10);
   const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
 
   const panel = page.getByRole('region', { name: 'Hessian spectrum' });
   await panel.getByTitle('Include Adam').locator('input').uncheck();
-  await computeHessianWith(page, { 'Hessian samples': '200', 'top k': '3', 'max iterations': '30', 'trace samples': '10', 'density runs': '2', 'density steps': '12' }, 200_000);
+  await computeHessianWith(
+    page,
+    { 'Hessian samples': '200', 'top k': '3', 'max iterations': '30', 'trace samples': '10', 'density runs': '2', 'density steps': '12' },
+    200_000,
+  );
   const results = await page.evaluate(() => Object.values(window.__fmp!.hessian().results));
   expect(results.map((r) => r.laneId).sort()).toEqual(['lane1', 'lane2']);
   for (const r of results) {

@@ -10,7 +10,9 @@ async function computeAndWait(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__fmp?.landscape().running === null, null, { timeout: 200_000 });
 }
 
-test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interpolation, and cancel keeps the preview', async ({ page }, testInfo) => {
+test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interpolation, and cancel keeps the preview', async ({
+  page,
+}, testInfo) => {
   await tinyTrainedPage(page, 10);
   const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
 
@@ -35,7 +37,12 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   const view = page.getByTestId('surface-view').first();
   const cssWidth = await view.locator('canvas').evaluate((c) => c.getBoundingClientRect().width);
   const pending = page.waitForEvent('download');
-  await page.locator('.png-host').filter({ has: page.getByTestId('surface-view') }).first().getByRole('button', { name: /PNG/ }).click();
+  await page
+    .locator('.png-host')
+    .filter({ has: page.getByTestId('surface-view') })
+    .first()
+    .getByRole('button', { name: /PNG/ })
+    .click();
   const png = readFileSync((await (await pending).path())!);
   expect(Math.abs(png.readUInt32BE(16) - 2 * cssWidth)).toBeLessThanOrEqual(2);
   const shot = testInfo.outputPath('landscape-surfaces-webgpu.png');
@@ -80,7 +87,9 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   await setField(page, 'grid points', '101');
   await setField(page, 'train subset', '2000');
   await page.getByTestId('landscape-compute').click();
-  await page.waitForFunction(() => Object.values(window.__fmp!.landscape().surfaces).some((s) => s.level.length >= 13), null, { timeout: 200_000 });
+  await page.waitForFunction(() => Object.values(window.__fmp!.landscape().surfaces).some((s) => s.level.length >= 13), null, {
+    timeout: 200_000,
+  });
   await page.getByTestId('landscape-cancel').click();
   await page.waitForFunction(() => window.__fmp?.landscape().running === null, null, { timeout: 200_000 });
   const partial = await page.evaluate(() => Object.values(window.__fmp!.landscape().surfaces));

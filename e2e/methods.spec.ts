@@ -1,14 +1,20 @@
 import { expect, test } from '@playwright/test';
-import { expandLane, setField, stateOf, useTinyModel, waitForPhase } from './helpers';
+import { expandLane, setField, stateOf, chooseTinyModel, waitForPhase } from './helpers';
 
 const METRIC_OF: Record<string, string> = {
-  SAM: 'sam_e_norm', ASAM: 'sam_e_norm', NSO: 'nso_gap', 'WP-SGD': 'nso_gap', FAM: 'fam_kappa', 'SOS + SGD': 'sos_head_after', 'SGDM + AP': 'deform_scale',
+  SAM: 'sam_e_norm',
+  ASAM: 'sam_e_norm',
+  NSO: 'nso_gap',
+  'WP-SGD': 'nso_gap',
+  FAM: 'fam_kappa',
+  'SOS + SGD': 'sos_head_after',
+  'SGDM + AP': 'deform_scale',
 };
 
 test('one lane per method trains on WebGPU: no NaN, and each lane logs its method metric', async ({ page }, testInfo) => {
   await page.goto('/?backend=webgpu');
   await waitForPhase(page, 'ready');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   await page.getByTestId('preset-every-method').click();
   await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 8 && window.__fmp?.state().summary?.laneIds.length === 8);
   // The SOS lane: shift every 5 steps on 8 samples (fewer than the tiny model's 16 features).
@@ -32,7 +38,10 @@ test('one lane per method trains on WebGPU: no NaN, and each lane logs its metho
   });
   for (const lane of lanes) {
     for (const [metric, values] of Object.entries(lane.metrics)) {
-      expect(values.every((v) => Number.isFinite(v)), `${lane.name}: ${metric} has no NaN`).toBe(true);
+      expect(
+        values.every((v) => Number.isFinite(v)),
+        `${lane.name}: ${metric} has no NaN`,
+      ).toBe(true);
     }
     expect(lane.metrics.train_loss.length, `${lane.name} trained`).toBeGreaterThanOrEqual(5);
     const metric = METRIC_OF[lane.name];
@@ -50,7 +59,9 @@ test('one lane per method trains on WebGPU: no NaN, and each lane logs its metho
   await testInfo.attach('one lane per method on WebGPU', { path: shot, contentType: 'image/png' });
 });
 
-test('a one-shot optimum shift reports before and after; the x axis switches to gradient evaluations; δ and δ′ are plotted', async ({ page }) => {
+test('a one-shot optimum shift reports before and after; the x axis switches to gradient evaluations; δ and δ′ are plotted', async ({
+  page,
+}) => {
   await page.goto('/?dataset=mnist');
   await waitForPhase(page, 'ready');
   await setField(page, 'test samples', '500');
@@ -64,7 +75,13 @@ test('a one-shot optimum shift reports before and after; the x axis switches to 
   await expect(report).toBeVisible({ timeout: 60_000 });
   await expect(report).toContainText('head ‖W‖_F');
   await expect(report).toContainText('training loss (whole split)');
-  const numbers = await stateOf<{ headNormBefore: number; headNormAfter: number; sosLossBefore: number; sosLossAfter: number; changed: boolean }>(page, 'shiftReport');
+  const numbers = await stateOf<{
+    headNormBefore: number;
+    headNormAfter: number;
+    sosLossBefore: number;
+    sosLossAfter: number;
+    changed: boolean;
+  }>(page, 'shiftReport');
   expect(numbers.changed).toBe(true);
   expect(numbers.headNormAfter).toBeLessThan(numbers.headNormBefore);
   expect(Math.abs(numbers.sosLossAfter - numbers.sosLossBefore)).toBeLessThan(1e-3);

@@ -1,11 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
+import { setField, trainSteps, chooseTinyModel, waitForPhase } from './helpers';
 
 test('while three lanes train with the default settings, the page has no long task over 200 ms', async ({ page }) => {
   await page.addInitScript(() => {
     const tasks: number[] = [];
     (window as unknown as { __longTasks: number[] }).__longTasks = tasks;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
   });
   await page.goto('/?dataset=mnist');
   await waitForPhase(page, 'ready');
@@ -25,7 +28,7 @@ test('while three lanes train with the default settings, the page has no long ta
 test('a lane with a learning rate far too high stops with the reason; the others go on; no NaN is drawn', async ({ page }) => {
   await page.goto('/?backend=wasm&dataset=mnist');
   await waitForPhase(page, 'ready');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   // With cross-entropy a huge step mostly kills the ReLUs (the loss sticks near ln 10); with the
   // squared error it blows up within a few steps.
   await page.getByLabel('loss', { exact: true }).selectOption('mse');
@@ -50,7 +53,9 @@ test('a lane with a learning rate far too high stops with the reason; the others
   expect(Math.max(...state.series.lane1!.train_loss!.steps)).toBeLessThan(state.divergence!.step);
   // Its weights cannot be exported (they are not finite); the message says why.
   await page.getByTestId('export-st-lane1').click();
-  await expect(page.getByText(/diverged at step \d+: its weights are not finite, so there is nothing to analyse, shift or export/).first()).toBeVisible();
+  await expect(
+    page.getByText(/diverged at step \d+: its weights are not finite, so there is nothing to analyse, shift or export/).first(),
+  ).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('diverged.png') });
   // Reset clears it: every lane starts again.
   await lane1.getByLabel('learning rate η').fill('0.05');
@@ -60,13 +65,15 @@ test('a lane with a learning rate far too high stops with the reason; the others
   await setField(page, 'log every', '2');
 });
 
-test('a lost WebGPU device: the app notices, keeps the metrics, and continues on another backend from the last checkpoint', async ({ page }) => {
+test('a lost WebGPU device: the app notices, keeps the metrics, and continues on another backend from the last checkpoint', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/?backend=webgpu&dataset=mnist');
   await waitForPhase(page, 'ready');
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('webgpu');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   await setField(page, 'checkpoint every', '10');
   await page.waitForFunction(() => window.__fmp?.state().checkpointEvery === 10);
   await page.getByTestId('play').click();
@@ -76,7 +83,11 @@ test('a lost WebGPU device: the app notices, keeps the metrics, and continues on
   await page.waitForFunction(() => !window.__fmp?.state().status.playing);
   const lost = await page.evaluate(() => {
     const s = window.__fmp!.state();
-    return { deviceLost: s.deviceLost!, points: s.series.lane1!.train_loss!.steps.length, lastStep: s.series.lane1!.train_loss!.steps.at(-1)! };
+    return {
+      deviceLost: s.deviceLost!,
+      points: s.series.lane1!.train_loss!.steps.length,
+      lastStep: s.series.lane1!.train_loss!.steps.at(-1)!,
+    };
   });
   expect(lost.deviceLost.checkpointStep).toBe(Math.floor(lost.deviceLost.step / 10) * 10);
   await expect(page.getByTestId('device-lost')).toContainText(`last checkpoint is at step ${lost.deviceLost.checkpointStep}`);

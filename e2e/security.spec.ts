@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY } from '../csp';
-import { setField, trainSteps, useTinyModel, waitForPhase } from './helpers';
+import { setField, trainSteps, chooseTinyModel, waitForPhase } from './helpers';
 
 const dist = path.join(import.meta.dirname, '..', 'dist');
 
@@ -23,7 +23,9 @@ test('the built pages carry a Content-Security-Policy without eval or inline scr
   }
 });
 
-test('under that policy the app trains, draws a landscape and runs a user formula with no violation; names render as text', async ({ page }) => {
+test('under that policy the app trains, draws a landscape and runs a user formula with no violation; names render as text', async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __violations: string[] }).__violations = seen;
@@ -35,7 +37,7 @@ test('under that policy the app trains, draws a landscape and runs a user formul
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/?backend=wasm');
   await waitForPhase(page, 'ready');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
 
   const hostile = '<img src=x onerror="window.__pwned=1">';
   await setField(page, 'name', hostile);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { computeHessianWith, setField, useTinyModel, waitForPhase } from './helpers';
+import { computeHessianWith, setField, chooseTinyModel, waitForPhase } from './helpers';
 
 /** 2,000 steps with `npm run soak`; fewer in `npm test` (SOAK_STEPS overrides). */
 const STEPS = Number(process.env.SOAK_STEPS) || 600;
@@ -18,7 +18,7 @@ test(`soak: ${STEPS} steps of three lanes, then a landscape and a Hessian; tenso
   // On the page (?worker=0), so that the heap measured is the engine's as well as the UI's.
   await page.goto('/?worker=0&backend=wasm&dataset=mnist');
   await waitForPhase(page, 'ready');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   await setField(page, 'epochs', String(Math.ceil(STEPS / 125) + 1));
   await setField(page, 'test every', '100');
   await setField(page, 'log every', '10');

@@ -3,9 +3,12 @@ import { canvasColours } from './helpers';
 
 const colours = async (page: Page, id: string) => (await canvasColours(page, id))[0] ?? 0;
 
-const lmax = async (page: Page, run: string) => Number(await page.getByTestId(`toy-readout-${run}`).locator('td[data-lmax]').getAttribute('data-lmax'));
+const lmax = async (page: Page, run: string) =>
+  Number(await page.getByTestId(`toy-readout-${run}`).locator('td[data-lmax]').getAttribute('data-lmax'));
 
-test('toy lab: the Figure 1 preset runs to the end, the plain run ends 10x sharper, the deformed surface toggles', async ({ page }, testInfo) => {
+test('toy lab: the Figure 1 preset runs to the end, the plain run ends 10x sharper, the deformed surface toggles', async ({
+  page,
+}, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { coloredPixels, expectEachLaneLearns, settle, stateOf, trainSteps, trainingLosses, useTinyModel, waitForPhase } from './helpers';
+import { coloredPixels, expectEachLaneLearns, settle, stateOf, trainSteps, trainingLosses, chooseTinyModel, waitForPhase } from './helpers';
 
-test('Fashion-MNIST shards load, 3 lanes train 20 steps on WebGPU in a worker, every loss falls, the charts draw', async ({ page }, testInfo) => {
+test('Fashion-MNIST shards load, 3 lanes train 20 steps on WebGPU in a worker, every loss falls, the charts draw', async ({
+  page,
+}, testInfo) => {
   const shardRequests: string[] = [];
   page.on('request', (r) => {
     if (/\/data\/fashion-mnist\/.*\.bin$/.test(r.url())) shardRequests.push(r.url());
@@ -13,11 +15,17 @@ test('Fashion-MNIST shards load, 3 lanes train 20 steps on WebGPU in a worker, e
   await expect(page.getByTestId('backend-name')).toHaveText('WEBGPU');
   await expect(page.getByTestId('backend-where')).toHaveText('in a Web Worker');
   await expect(page.getByTestId('backend-adapter')).not.toBeEmpty();
-  expect(await stateOf(page, 'dataset')).toMatchObject({ id: 'fashion-mnist', trainCount: 60000, testCount: 10000, fetched: 14, fromCache: 0 });
+  expect(await stateOf(page, 'dataset')).toMatchObject({
+    id: 'fashion-mnist',
+    trainCount: 60000,
+    testCount: 10000,
+    fetched: 14,
+    fromCache: 0,
+  });
   expect(new Set(shardRequests).size).toBe(14);
   await expect(page.getByTestId('dataset-info')).toContainText('60,000 train');
 
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   await trainSteps(page, 20);
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('webgpu');
   const losses = await trainingLosses(page);
@@ -46,7 +54,7 @@ test('a forced ?backend=webgl trains the lanes on WebGL', async ({ page }, testI
   await waitForPhase(page, 'ready');
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe('webgl');
   await expect(page.getByTestId('backend-name')).toHaveText('WEBGL');
-  await useTinyModel(page);
+  await chooseTinyModel(page);
   await trainSteps(page, 20);
   expectEachLaneLearns(await trainingLosses(page), 10);
   await page.screenshot({ path: testInfo.outputPath('three-lanes-webgl.png'), fullPage: true });

@@ -49,8 +49,17 @@ export async function benchHessian(dataset: Dataset, samples = 1000, trainSteps 
     const top = await topEigenvalues(op, { k: 5, tol: 1e-3, maxIterations: 100, seed: 0 });
     const top5Seconds = (performance.now() - started) / 1000;
     return {
-      model: describeModel(DEFAULT_MLP), backend: tf.getBackend(), samples: set.count, trainedSteps: trainSteps,
-      gradientSeconds, hvpSeconds, hvpOverGradient: hvpSeconds / gradientSeconds, top5Seconds, top5: top.eigenvalues, top5Iterations: top.iterations, top5Converged: top.converged,
+      model: describeModel(DEFAULT_MLP),
+      backend: tf.getBackend(),
+      samples: set.count,
+      trainedSteps: trainSteps,
+      gradientSeconds,
+      hvpSeconds,
+      hvpOverGradient: hvpSeconds / gradientSeconds,
+      top5Seconds,
+      top5: top.eigenvalues,
+      top5Iterations: top.iterations,
+      top5Converged: top.converged,
     };
   } finally {
     op.dispose();

@@ -32,7 +32,10 @@ export async function benchLandscape(dataset: Dataset, spec: ModelSpec, gridSize
   const params = initParams(model.params, 1);
   const weights = await readParams(params);
   disposeParams(params);
-  const family = new AffineFamily(model.params, weights, [randomDirection(model.params, weights, 1), randomDirection(model.params, weights, 2)]);
+  const family = new AffineFamily(model.params, weights, [
+    randomDirection(model.params, weights, 1),
+    randomDirection(model.params, weights, 2),
+  ]);
   const set = makeEvalSet(dataset.train, dataset.info, samples, landscapeChunkSize(model));
   const axis = linspace(-1, 1, gridSize);
   const coords = axis.flatMap((b) => axis.map((a) => [a, b]));
@@ -46,7 +49,17 @@ export async function benchLandscape(dataset: Dataset, spec: ModelSpec, gridSize
     const naiveSeconds = (performance.now() - started) / 1000;
     let maxRelDiff = 0;
     naive.loss.forEach((v, k) => (maxRelDiff = Math.max(maxRelDiff, Math.abs(fast.loss[k] - v) / Math.abs(v))));
-    return { model: describeModel(spec), backend: tf.getBackend(), points: coords.length, grid: `${gridSize}x${gridSize}`, samples: set.count, naiveSeconds, fastSeconds, ratio: naiveSeconds / fastSeconds, maxRelDiff };
+    return {
+      model: describeModel(spec),
+      backend: tf.getBackend(),
+      points: coords.length,
+      grid: `${gridSize}x${gridSize}`,
+      samples: set.count,
+      naiveSeconds,
+      fastSeconds,
+      ratio: naiveSeconds / fastSeconds,
+      maxRelDiff,
+    };
   } finally {
     family.dispose();
     disposeEvalSet(set);
@@ -54,7 +67,10 @@ export async function benchLandscape(dataset: Dataset, spec: ModelSpec, gridSize
 }
 
 /** The default MLP at 51 x 51 and the default CNN at a smaller grid (its per-point loop takes about a second a point here). */
-export async function landscapeBenchmarks(dataset: Dataset, options: { mlpGrid: number; cnnGrid: number; samples: number }): Promise<{ mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }> {
+export async function landscapeBenchmarks(
+  dataset: Dataset,
+  options: { mlpGrid: number; cnnGrid: number; samples: number },
+): Promise<{ mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }> {
   const mlp = await benchLandscape(dataset, DEFAULT_MLP, options.mlpGrid, options.samples);
   const cnn = await benchLandscape(dataset, DEFAULT_CNN, options.cnnGrid, options.samples);
   return { mlp, cnn };

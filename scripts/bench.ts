@@ -33,7 +33,14 @@ function benchToy(): Record<string, number> {
   const surface = SURFACES['deform-fig1'];
   const out: Record<string, number> = {};
   for (const optimizer of Object.keys(TOY_OPTIMIZERS) as ToyOptimizerKind[]) {
-    const config = toyRunSchema.parse({ optimizer, lr: 0.02, momentum: 0.9, k: 1, noise: optimizer === 'sgd' ? 0.1 : 0, deformation: { kind: 'ap', a1: 10, a2: 1, a3: 1, a4: 1 } });
+    const config = toyRunSchema.parse({
+      optimizer,
+      lr: 0.02,
+      momentum: 0.9,
+      k: 1,
+      noise: optimizer === 'sgd' ? 0.1 : 0,
+      deformation: { kind: 'ap', a1: 10, a2: 1, a3: 1, a4: 1 },
+    });
     const started = performance.now();
     for (let run = 0; run < 10; run++) runToy(surface, { ...config, seed: run }, surface.start, 1000);
     out[optimizer] = (performance.now() - started) / 1000;
@@ -66,7 +73,11 @@ function relative(rows: Omit<MethodRow, 'relativeToSgd'>[]): MethodRow[] {
 
 async function nodeMethodRows(backend: BackendName, model: 'mlp' | 'cnn' = 'mlp'): Promise<MethodRow[]> {
   const report = await initBackend(backend);
-  const comparison = new Comparison(await loadFashion(), { ...defaultComparison(), model: model === 'cnn' ? DEFAULT_CNN : DEFAULT_MLP, lanes: EVERY_METHOD.lanes });
+  const comparison = new Comparison(await loadFashion(), {
+    ...defaultComparison(),
+    model: model === 'cnn' ? DEFAULT_CNN : DEFAULT_MLP,
+    lanes: EVERY_METHOD.lanes,
+  });
   await comparison.trainWindow(model === 'cnn' ? 1 : 5);
   const start = comparison.lanes.map((l) => ({ steps: l.steps, seconds: l.seconds }));
   const started = performance.now();
@@ -111,10 +122,21 @@ async function nodeRow(backend: BackendName): Promise<Row> {
   }
   const elapsed = (performance.now() - started) / 1000;
   comparison.dispose();
-  return { where: 'node', backend: report.name, adapter: report.adapter, comparisonStepsPerSecond: steps / elapsed, laneStepsPerSecond: (3 * steps) / elapsed, steps };
+  return {
+    where: 'node',
+    backend: report.name,
+    adapter: report.adapter,
+    comparisonStepsPerSecond: steps / elapsed,
+    laneStepsPerSecond: (3 * steps) / elapsed,
+    steps,
+  };
 }
 
-async function browserMethodRows(page: import('@playwright/test').Page, backend: string, model: 'mlp' | 'cnn' = 'mlp'): Promise<MethodRow[]> {
+async function browserMethodRows(
+  page: import('@playwright/test').Page,
+  backend: string,
+  model: 'mlp' | 'cnn' = 'mlp',
+): Promise<MethodRow[]> {
   // Test evaluations are not timed, but the CNN's on 10,000 samples would take minutes on SwiftShader.
   const testSamples = page.getByLabel('test samples', { exact: true });
   await testSamples.fill('500');
@@ -122,10 +144,14 @@ async function browserMethodRows(page: import('@playwright/test').Page, backend:
   await page.waitForFunction(() => window.__fmp?.state().config.testSize === 500);
   if (model === 'cnn') {
     await page.getByTestId('model-kind').selectOption('cnn');
-    await page.waitForFunction(() => window.__fmp?.state().summary?.featureSize === 128 && window.__fmp?.state().phase === 'ready', null, { timeout: 600_000 });
+    await page.waitForFunction(() => window.__fmp?.state().summary?.featureSize === 128 && window.__fmp?.state().phase === 'ready', null, {
+      timeout: 600_000,
+    });
   }
   await page.getByTestId('preset-every-method').click();
-  await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 8 && window.__fmp?.state().phase === 'ready', null, { timeout: 600_000 });
+  await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 8 && window.__fmp?.state().phase === 'ready', null, {
+    timeout: 600_000,
+  });
   // Log every step, so that even a slow backend gives several timed points.
   const logEvery = page.getByLabel('log every', { exact: true });
   await logEvery.fill('1');
@@ -133,17 +159,36 @@ async function browserMethodRows(page: import('@playwright/test').Page, backend:
   await page.waitForFunction(() => window.__fmp?.state().config.logEvery === 1);
   await page.getByTestId('play').click();
   await page.waitForFunction(() => (window.__fmp?.state().status.step ?? 0) >= 3, null, { timeout: 600_000 });
-  const first = await page.evaluate(() => window.__fmp!.state().config.lanes.map((l) => { const s = window.__fmp!.state().series[l.id]?.train_loss; return { steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 }; }));
+  const first = await page.evaluate(() =>
+    window.__fmp!.state().config.lanes.map((l) => {
+      const s = window.__fmp!.state().series[l.id]?.train_loss;
+      return { steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 };
+    }),
+  );
   await page.waitForTimeout(seconds * 1000);
   await page.waitForFunction((start) => (window.__fmp?.state().status.step ?? 0) >= start + 3, first[0].steps, { timeout: 600_000 });
   await page.getByRole('button', { name: 'Pause' }).click();
   // The window in flight finishes first: eight CNN lanes on a software rasterizer take minutes.
   await page.waitForFunction(() => !window.__fmp?.state().status.playing, null, { timeout: 600_000 });
-  const last = await page.evaluate(() => window.__fmp!.state().config.lanes.map((l) => { const s = window.__fmp!.state().series[l.id]?.train_loss; return { name: l.name, steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 }; }));
-  return relative(last.map((l, i) => {
-    const lane = EVERY_METHOD.lanes[i];
-    return { where: 'browser' as const, model, backend, lane: l.name, gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method), stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall) };
-  }));
+  const last = await page.evaluate(() =>
+    window.__fmp!.state().config.lanes.map((l) => {
+      const s = window.__fmp!.state().series[l.id]?.train_loss;
+      return { name: l.name, steps: s?.steps.at(-1) ?? 0, wall: s?.wallSeconds.at(-1) ?? 0 };
+    }),
+  );
+  return relative(
+    last.map((l, i) => {
+      const lane = EVERY_METHOD.lanes[i];
+      return {
+        where: 'browser' as const,
+        model,
+        backend,
+        lane: l.name,
+        gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method),
+        stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall),
+      };
+    }),
+  );
 }
 
 /** Serves dist/ (built if missing) and runs `work` with headless Chromium; closes both afterwards. */
@@ -154,7 +199,15 @@ async function withServedBrowser<T>(work: (browser: import('@playwright/test').B
   const server = await preview({ root, preview: { port: 4174, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     return await work(browser);
@@ -186,7 +239,14 @@ async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods
       await page.getByRole('button', { name: 'Pause' }).click();
       const steps = t1.step - t0.step;
       const elapsed = (t1.time - t0.time) / 1000;
-      rows.push({ where: 'browser', backend, adapter: report.adapter, comparisonStepsPerSecond: steps / elapsed, laneStepsPerSecond: (3 * steps) / elapsed, steps });
+      rows.push({
+        where: 'browser',
+        backend,
+        adapter: report.adapter,
+        comparisonStepsPerSecond: steps / elapsed,
+        laneStepsPerSecond: (3 * steps) / elapsed,
+        steps,
+      });
       await page.waitForFunction(() => !window.__fmp?.state().status.playing);
       if (withMethods && backend !== 'cpu') {
         for (const model of ['mlp', 'cnn'] as const) {
@@ -195,7 +255,9 @@ async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods
           try {
             methods.push(...(await browserMethodRows(page, backend, model)));
           } catch (error) {
-            process.stderr.write(`browser: ${backend}: ${model} methods not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+            process.stderr.write(
+              `browser: ${backend}: ${model} methods not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+            );
           }
         }
       }
@@ -214,7 +276,10 @@ async function browserAnalyses(): Promise<BrowserBench[]> {
       const page = await browser.newPage();
       // The pure-JS CPU backend takes minutes per CNN point: a smaller CNN grid there.
       await page.goto(`http://127.0.0.1:4174/bench.html?backend=${backend}&cnn-grid=${backend === 'cpu' ? 3 : 5}`);
-      await page.waitForFunction(() => window.__bench?.result !== undefined || window.__bench?.error !== undefined, null, { timeout: 1_800_000, polling: 1000 });
+      await page.waitForFunction(() => window.__bench?.result !== undefined || window.__bench?.error !== undefined, null, {
+        timeout: 1_800_000,
+        polling: 1000,
+      });
       const state = await page.evaluate(() => window.__bench!);
       if (state.result) out.push(state.result);
       else process.stderr.write(`browser: ${backend}: ${state.error}\n`);
@@ -233,12 +298,22 @@ export async function main(args: string[]): Promise<number> {
   const withMethods = !args.includes('--no-methods');
   const rows: Row[] = [];
   const methods: MethodRow[] = [];
-  const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version };
+  const machine = {
+    cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+  };
   let landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow } | null = null;
   if (only === 'toy') {
     const toy = benchToy();
     if (json) console.log(JSON.stringify({ machine, toy: { runs: 10, steps: 1000, secondsByOptimizer: toy } }, null, 2));
-    else console.log(`toy lab, 10 runs x 1,000 steps with AP deformation on deform-fig1 (seconds): ${Object.entries(toy).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+    else
+      console.log(
+        `toy lab, 10 runs x 1,000 steps with AP deformation on deform-fig1 (seconds): ${Object.entries(toy)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join(', ')}`,
+      );
     return 0;
   }
   let hessianRow: HessianBench | null = null;
@@ -247,7 +322,8 @@ export async function main(args: string[]): Promise<number> {
     log(`hessian on ${report.name}: one HVP vs one gradient, top-5 eigenvalues of the default MLP…`);
     hessianRow = await benchHessian(await loadFashion());
     if (only === 'hessian') {
-      if (json) console.log(JSON.stringify({ machine, hvp: { hvpOverGradient: hessianRow.hvpOverGradient }, hessian: hessianRow }, null, 2));
+      if (json)
+        console.log(JSON.stringify({ machine, hvp: { hvpOverGradient: hessianRow.hvpOverGradient }, hessian: hessianRow }, null, 2));
       else printHessian(hessianRow);
       return 0;
     }
@@ -256,7 +332,11 @@ export async function main(args: string[]): Promise<number> {
     const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
     const report = await initBackend('wasm');
     log(`landscape on ${report.name}: naive per-point loop vs fast path…`);
-    landscape = await landscapeBenchmarks(await loadFashion(), { mlpGrid: option('--mlp-grid', 51), cnnGrid: option('--cnn-grid', 7), samples: option('--samples', 2000) });
+    landscape = await landscapeBenchmarks(await loadFashion(), {
+      mlpGrid: option('--mlp-grid', 51),
+      cnnGrid: option('--cnn-grid', 7),
+      samples: option('--samples', 2000),
+    });
     if (only === 'landscape') {
       if (json) console.log(JSON.stringify({ machine, landscape }, null, 2));
       else printLandscape(landscape);
@@ -293,22 +373,44 @@ export async function main(args: string[]): Promise<number> {
     hessianByBackend[`browser/${b.backend}`] = b.hessian;
     landscapeByBackend[`browser/${b.backend}`] = b.landscape;
   }
-  for (const [where, h] of Object.entries(hessianByBackend)) hvpByBackend[where] = { hvpOverGradient: h.hvpOverGradient, gradientSeconds: h.gradientSeconds, hvpSeconds: h.hvpSeconds };
+  for (const [where, h] of Object.entries(hessianByBackend))
+    hvpByBackend[where] = { hvpOverGradient: h.hvpOverGradient, gradientSeconds: h.gradientSeconds, hvpSeconds: h.hvpSeconds };
   const workload = 'default comparison: 3 lanes (SGD, SGD+momentum, Adam), MLP 128-64 (109,386 parameters), batch 64, Fashion-MNIST';
   if (json) {
-    console.log(JSON.stringify({ machine, workload, comparison: rows, training: trainingByModel(methods), methods, landscape: landscapeByBackend, hvp: hvpByBackend, hessian: hessianByBackend }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          machine,
+          workload,
+          comparison: rows,
+          training: trainingByModel(methods),
+          methods,
+          landscape: landscapeByBackend,
+          hvp: hvpByBackend,
+          hessian: hessianByBackend,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   console.log(`\n${workload}\nmachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}\n`);
   console.log('where    backend  comparison steps/s  lane steps/s  adapter');
   for (const r of rows) {
-    console.log(`${r.where.padEnd(8)} ${r.backend.padEnd(8)} ${r.comparisonStepsPerSecond.toFixed(2).padStart(18)} ${r.laneStepsPerSecond.toFixed(2).padStart(13)}  ${r.adapter}`);
+    console.log(
+      `${r.where.padEnd(8)} ${r.backend.padEnd(8)} ${r.comparisonStepsPerSecond.toFixed(2).padStart(18)} ${r.laneStepsPerSecond.toFixed(2).padStart(13)}  ${r.adapter}`,
+    );
   }
   if (methods.length > 0) {
-    console.log(`\ncost per step by method (${EVERY_METHOD.label} preset, default MLP (and the default CNN on cpu), batch 64; each lane timed on its own)`);
+    console.log(
+      `\ncost per step by method (${EVERY_METHOD.label} preset, default MLP (and the default CNN on cpu), batch 64; each lane timed on its own)`,
+    );
     console.log('where    model backend  lane          grads/step  steps/s  time per step vs SGD');
     for (const m of methods) {
-      console.log(`${m.where.padEnd(8)} ${m.model.padEnd(5)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toPrecision(3).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`);
+      console.log(
+        `${m.where.padEnd(8)} ${m.model.padEnd(5)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toPrecision(3).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`,
+      );
     }
   }
   for (const [where, l] of Object.entries(landscapeByBackend)) printLandscape(l, where);
@@ -317,25 +419,44 @@ export async function main(args: string[]): Promise<number> {
 }
 
 /** training[model][method][where/backend] = { stepsPerSecond, relativeToSgd } (the issue's JSON shape). */
-function trainingByModel(rows: MethodRow[]): Record<string, Record<string, Record<string, { stepsPerSecond: number; relativeToSgd: number; gradEvalsPerStep: number }>>> {
-  const out: Record<string, Record<string, Record<string, { stepsPerSecond: number; relativeToSgd: number; gradEvalsPerStep: number }>>> = {};
+function trainingByModel(
+  rows: MethodRow[],
+): Record<string, Record<string, Record<string, { stepsPerSecond: number; relativeToSgd: number; gradEvalsPerStep: number }>>> {
+  const out: Record<
+    string,
+    Record<string, Record<string, { stepsPerSecond: number; relativeToSgd: number; gradEvalsPerStep: number }>>
+  > = {};
   for (const r of rows) {
     const byMethod = (out[r.model] ??= {});
-    (byMethod[r.lane] ??= {})[`${r.where}/${r.backend}`] = { stepsPerSecond: r.stepsPerSecond, relativeToSgd: r.relativeToSgd, gradEvalsPerStep: r.gradEvalsPerStep };
+    (byMethod[r.lane] ??= {})[`${r.where}/${r.backend}`] = {
+      stepsPerSecond: r.stepsPerSecond,
+      relativeToSgd: r.relativeToSgd,
+      gradEvalsPerStep: r.gradEvalsPerStep,
+    };
   }
   return out;
 }
 
 function printHessian(h: HessianBench, where = 'node'): void {
-  console.log(`\nHessian of the ${h.model} after ${h.trainedSteps} SGD steps, ${h.samples} training samples, ${where.split('/')[0]} ${h.backend}`);
-  console.log(`one gradient ${(h.gradientSeconds * 1000).toFixed(1)} ms, one HVP ${(h.hvpSeconds * 1000).toFixed(1)} ms: HVP / gradient = ${h.hvpOverGradient.toFixed(2)}`);
-  console.log(`top-5 eigenvalues ${h.top5.map((v) => v.toPrecision(4)).join(', ')} in ${h.top5Seconds.toFixed(1)} s (${h.top5Iterations} HVPs${h.top5Converged ? ', converged to 1e-3' : ', not converged'})`);
+  console.log(
+    `\nHessian of the ${h.model} after ${h.trainedSteps} SGD steps, ${h.samples} training samples, ${where.split('/')[0]} ${h.backend}`,
+  );
+  console.log(
+    `one gradient ${(h.gradientSeconds * 1000).toFixed(1)} ms, one HVP ${(h.hvpSeconds * 1000).toFixed(1)} ms: HVP / gradient = ${h.hvpOverGradient.toFixed(2)}`,
+  );
+  console.log(
+    `top-5 eigenvalues ${h.top5.map((v) => v.toPrecision(4)).join(', ')} in ${h.top5Seconds.toFixed(1)} s (${h.top5Iterations} HVPs${h.top5Converged ? ', converged to 1e-3' : ', not converged'})`,
+  );
 }
 
 function printLandscape(landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }, where = 'node'): void {
-  console.log(`\nloss landscape (${where.split('/')[0]}), filter-normalized 2D surface on Fashion-MNIST training samples: the per-point loop vs the fast path`);
+  console.log(
+    `\nloss landscape (${where.split('/')[0]}), filter-normalized 2D surface on Fashion-MNIST training samples: the per-point loop vs the fast path`,
+  );
   console.log('model                            backend  grid     points  samples  naive s  fast s   ratio  max rel diff');
   for (const r of [landscape.mlp, landscape.cnn]) {
-    console.log(`${r.model.padEnd(32)} ${r.backend.padEnd(8)} ${r.grid.padEnd(8)} ${String(r.points).padStart(6)} ${String(r.samples).padStart(8)} ${r.naiveSeconds.toFixed(2).padStart(8)} ${r.fastSeconds.toFixed(2).padStart(7)} ${r.ratio.toFixed(2).padStart(7)}  ${r.maxRelDiff.toExponential(2)}`);
+    console.log(
+      `${r.model.padEnd(32)} ${r.backend.padEnd(8)} ${r.grid.padEnd(8)} ${String(r.points).padStart(6)} ${String(r.samples).padStart(8)} ${r.naiveSeconds.toFixed(2).padStart(8)} ${r.fastSeconds.toFixed(2).padStart(7)} ${r.ratio.toFixed(2).padStart(7)}  ${r.maxRelDiff.toExponential(2)}`,
+    );
   }
 }

@@ -30,7 +30,9 @@ async function build(id: string, pkg: string, load: () => Promise<Dataset>): Pro
   const started = Date.now();
   const dataset = await load();
   const { files, bytes } = await writeShards(dataset, stamp);
-  console.log(`data: ${id}: ${dataset.train.count} train / ${dataset.test.count} test in ${files} shards (${(bytes / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `data: ${id}: ${dataset.train.count} train / ${dataset.test.count} test in ${files} shards (${(bytes / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const files = (await Promise.all(targets.map(collect))).flat();
   const dataset = cifarFromFiles(files);
   const { files: count, bytes } = await writeShards(dataset, `cifar from ${files.map((f) => f.name).join(',')}`);
-  console.log(`data: cifar10: ${dataset.train.count} train / ${dataset.test.count} test in ${count} shards (${(bytes / 1e6).toFixed(1)} MB) under public/data/cifar10/`);
+  console.log(
+    `data: cifar10: ${dataset.train.count} train / ${dataset.test.count} test in ${count} shards (${(bytes / 1e6).toFixed(1)} MB) under public/data/cifar10/`,
+  );
 }
 
 main().catch((error: unknown) => {

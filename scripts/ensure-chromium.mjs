@@ -21,9 +21,11 @@ if (isRoot && hasApt) {
   console.error(`e2e: chromium was installed but ${path} does not exist; set CHROMIUM_PATH to the binary.`);
   process.exit(1);
 }
-console.error([
-  `e2e: Chromium is missing (${path}). The end-to-end tests drive Debian's Chromium.`,
-  hasApt ? '  Install it with:  sudo apt-get install -y chromium' : '  Install Chromium with your package manager,',
-  '  or point CHROMIUM_PATH at a Chromium binary:  CHROMIUM_PATH=/path/to/chromium npm test',
-].join('\n'));
+console.error(
+  [
+    `e2e: Chromium is missing (${path}). The end-to-end tests drive Debian's Chromium.`,
+    hasApt ? '  Install it with:  sudo apt-get install -y chromium' : '  Install Chromium with your package manager,',
+    '  or point CHROMIUM_PATH at a Chromium binary:  CHROMIUM_PATH=/path/to/chromium npm test',
+  ].join('\n'),
+);
 process.exit(1);

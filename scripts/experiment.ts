@@ -45,13 +45,18 @@ function progressBar(label: string, done: number, total: number, started: number
   if (!process.stderr.isTTY) {
     // In a log file: one line per tenth of the way, not a redrawn bar.
     const tenth = Math.floor(fraction * 10);
-    if (tenth !== lastLoggedTenth) process.stderr.write(`${label} ${(fraction * 100).toFixed(0)}% ${done}/${total}, ${elapsed.toFixed(0)} s${Number.isFinite(eta) ? `, ETA ${eta.toFixed(0)} s` : ''}\n`);
+    if (tenth !== lastLoggedTenth)
+      process.stderr.write(
+        `${label} ${(fraction * 100).toFixed(0)}% ${done}/${total}, ${elapsed.toFixed(0)} s${Number.isFinite(eta) ? `, ETA ${eta.toFixed(0)} s` : ''}\n`,
+      );
     lastLoggedTenth = tenth;
     return;
   }
   const width = 30;
   const bar = '#'.repeat(Math.round(fraction * width)).padEnd(width, '.');
-  process.stderr.write(`\r${label} [${bar}] ${(fraction * 100).toFixed(0)}% ${done}/${total}${Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)} s` : ''}   `);
+  process.stderr.write(
+    `\r${label} [${bar}] ${(fraction * 100).toFixed(0)}% ${done}/${total}${Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)} s` : ''}   `,
+  );
 }
 
 export async function main(args: string[]): Promise<number> {
@@ -83,41 +88,66 @@ export async function main(args: string[]): Promise<number> {
     const analyses = parseAnalyses(option(args, '--analyses') ?? (Array.isArray(requested) ? requested.join(',') : undefined));
     const experiment = loaded.experiment;
     const forced = option(args, '--backend');
-    if (forced !== undefined && forced !== 'wasm' && forced !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got "${forced}"`);
+    if (forced !== undefined && forced !== 'wasm' && forced !== 'cpu')
+      throw new UsageError(`--backend must be wasm or cpu, got "${forced}"`);
     const backend: BackendName = (forced as BackendName | undefined) ?? 'wasm';
-    const reason = forced ? `forced with --backend ${forced}` : 'wasm: the fastest backend in Node here (CNNs included: the app adds the convolution filter gradient tfjs 4.22 lacks on WASM)';
+    const reason = forced
+      ? `forced with --backend ${forced}`
+      : 'wasm: the fastest backend in Node here (CNNs included: the app adds the convolution filter gradient tfjs 4.22 lacks on WASM)';
     const report = await initBackend(backend);
     const dir = path.join(root, 'public', 'data', experiment.comparison.datasetId);
     let dataset;
     try {
-      dataset = (await loadDataset({ cacheKey: experiment.comparison.datasetId, fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) })).dataset;
+      dataset = (
+        await loadDataset({
+          cacheKey: experiment.comparison.datasetId,
+          fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))),
+        })
+      ).dataset;
     } catch (error) {
-      throw new UsageError(`dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or "npm run data:cifar -- <path>" for CIFAR-10): ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or "npm run data:cifar -- <path>" for CIFAR-10): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     try {
       Comparison.check(dataset, experiment.comparison);
       checkTrainingFits(experiment.comparison, dataset.info);
     } catch (error) {
-      throw new UsageError(`${configPath} cannot run on ${experiment.comparison.datasetId}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `${configPath} cannot run on ${experiment.comparison.datasetId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const out = path.resolve(option(args, '--out') ?? path.join('experiment-results', path.basename(configPath, '.json')));
     mkdirSync(out, { recursive: true });
     process.on('SIGINT', onSigint);
     const started = performance.now();
-    const results = await runHeadless(dataset, experiment, {
-      write: (name, content) => {
-        mkdirSync(path.dirname(path.join(out, name)), { recursive: true });
-        writeFileSync(path.join(out, name), content);
+    const results = await runHeadless(
+      dataset,
+      experiment,
+      {
+        write: (name, content) => {
+          mkdirSync(path.dirname(path.join(out, name)), { recursive: true });
+          writeFileSync(path.join(out, name), content);
+        },
       },
-    }, {
-      analyses, backend: report.name, backendReason: reason, saveEvalData: args.includes('--save-eval-data'),
-      control: { cancelled: () => cancelled, exclusive: (work) => work(), progress: () => undefined },
-      onTrainProgress: (done, total) => progressBar('training', done, total, started),
-      onPhase: (phase) => process.stderr.write(process.stderr.isTTY ? `\n${phase}…` : `${phase}…\n`),
-    });
+      {
+        analyses,
+        backend: report.name,
+        backendReason: reason,
+        saveEvalData: args.includes('--save-eval-data'),
+        control: { cancelled: () => cancelled, exclusive: (work) => work(), progress: () => undefined },
+        onTrainProgress: (done, total) => progressBar('training', done, total, started),
+        onPhase: (phase) => process.stderr.write(process.stderr.isTTY ? `\n${phase}…` : `${phase}…\n`),
+      },
+    );
     if (process.stderr.isTTY) process.stderr.write('\n');
-    console.log(`${results.cancelled ? 'stopped' : 'done'}: ${results.completedSteps}/${results.totalSteps} steps on ${results.backend} in ${results.seconds.toFixed(1)} s; results in ${out}`);
-    for (const l of results.lanes) console.log(`  ${l.name}: test accuracy ${(l.test.accuracy * 100).toFixed(2)}%, gap ${l.generalizationGap.toFixed(4)}, head ‖W‖ ${l.headNorm.toFixed(3)}${l.lambdaMax !== null ? `, λmax ${l.lambdaMax.toPrecision(4)}, trace ${l.trace?.toPrecision(4)}` : ''}`);
+    console.log(
+      `${results.cancelled ? 'stopped' : 'done'}: ${results.completedSteps}/${results.totalSteps} steps on ${results.backend} in ${results.seconds.toFixed(1)} s; results in ${out}`,
+    );
+    for (const l of results.lanes)
+      console.log(
+        `  ${l.name}: test accuracy ${(l.test.accuracy * 100).toFixed(2)}%, gap ${l.generalizationGap.toFixed(4)}, head ‖W‖ ${l.headNorm.toFixed(3)}${l.lambdaMax !== null ? `, λmax ${l.lambdaMax.toPrecision(4)}, trace ${l.trace?.toPrecision(4)}` : ''}`,
+      );
     return results.cancelled ? 130 : 0;
   } catch (error) {
     if (error instanceof SyntaxError) {

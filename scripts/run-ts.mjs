@@ -23,7 +23,7 @@ const server = await createServer({
 });
 const runner = createServerModuleRunner(server.environments.ssr, { hmr: false });
 // The entry exports `main(args)`; the runner awaits it, then exits with its status.
-let status = 0;
+let status;
 try {
   const module = await runner.import(entry.startsWith('/') ? entry : `/${entry}`);
   if (typeof module.main !== 'function') throw new Error(`${entry} does not export a main(args) function`);

@@ -32,7 +32,11 @@ function loadRun(dir: string, name: string): Run | null {
   const match = /^(.*)-(mlp|cnn)-seed(\d+)$/.exec(name);
   if (!match) return null;
   return {
-    name, dataset: match[1], model: match[2], seed: Number(match[3]), results,
+    name,
+    dataset: match[1],
+    model: match[2],
+    seed: Number(match[3]),
+    results,
     curves: existsSync(curvesFile) ? parseCurvesCsv(readFileSync(curvesFile, 'utf8')) : [],
     metrics: parseMetricsCsv(readFileSync(path.join(dir, name, 'metrics.csv'), 'utf8')),
   };
@@ -73,7 +77,7 @@ interface Row {
 
 const COLUMNS: { key: string; title: string; digits: number; scale?: number }[] = [
   { key: 'testAcc', title: 'test acc. (%)', digits: 2, scale: 100 },
-  { key: 'accAtBudget', title: 'test acc. at SGDM\'s grad. evals (%)', digits: 2, scale: 100 },
+  { key: 'accAtBudget', title: "test acc. at SGDM's grad. evals (%)", digits: 2, scale: 100 },
   { key: 'trainLoss', title: 'train loss', digits: 4 },
   { key: 'gap', title: 'gap (test − train loss)', digits: 4 },
   { key: 'lambdaMax', title: 'λmax', digits: 2 },
@@ -89,7 +93,11 @@ function rowsOf(runs: readonly Run[]): Row[] {
   for (const run of runs) {
     const budget = run.results.lanes.find((l) => l.laneId === 'sgdm')?.gradEvals ?? Infinity;
     for (const lane of run.results.lanes) {
-      const row = rows.get(lane.laneId) ?? { laneId: lane.laneId, name: lane.name, cells: Object.fromEntries(COLUMNS.map((c) => [c.key, [] as number[]])) };
+      const row = rows.get(lane.laneId) ?? {
+        laneId: lane.laneId,
+        name: lane.name,
+        cells: Object.fromEntries(COLUMNS.map((c) => [c.key, [] as number[]])),
+      };
       rows.set(lane.laneId, row);
       const sharp = curveSharpness(run.curves.find((c) => c.key === lane.laneId));
       const push = (key: string, v: number | null) => row.cells[key].push(v ?? NaN);
@@ -120,8 +128,18 @@ export const CLAIMS: { claim: string; method: string; reference: string; metrics
   { claim: 'NSO lowers the trace more than SGD', method: 'nso', reference: 'sgdm', metrics: ['trace', 'lambdaMax', 'testAcc'] },
   { claim: 'NSO lowers the trace more than SAM', method: 'nso', reference: 'sam', metrics: ['trace', 'lambdaMax', 'testAcc'] },
   { claim: 'SAM lowers the trace (baseline)', method: 'sam', reference: 'sgdm', metrics: ['trace', 'lambdaMax', 'testAcc'] },
-  { claim: 'SOS keeps the training loss, lowers head norm and trace (on SGDM)', method: 'sos-sgdm', reference: 'sgdm', metrics: ['trainLoss', 'headNorm', 'trace', 'testAcc'] },
-  { claim: 'SOS keeps the training loss, lowers head norm and trace (on SAM)', method: 'sos-sam', reference: 'sam', metrics: ['trainLoss', 'headNorm', 'trace', 'testAcc'] },
+  {
+    claim: 'SOS keeps the training loss, lowers head norm and trace (on SGDM)',
+    method: 'sos-sgdm',
+    reference: 'sgdm',
+    metrics: ['trainLoss', 'headNorm', 'trace', 'testAcc'],
+  },
+  {
+    claim: 'SOS keeps the training loss, lowers head norm and trace (on SAM)',
+    method: 'sos-sam',
+    reference: 'sam',
+    metrics: ['trainLoss', 'headNorm', 'trace', 'testAcc'],
+  },
   { claim: 'FAM improves test accuracy', method: 'fam', reference: 'sgdm', metrics: ['testAcc', 'gap', 'trace'] },
   { claim: 'AP deformation finds flatter 1D curves', method: 'ap', reference: 'sgdm', metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'] },
   { claim: 'LE deformation finds flatter 1D curves', method: 'le', reference: 'sgdm', metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'] },
@@ -130,13 +148,26 @@ export const CLAIMS: { claim: string; method: string; reference: string; metrics
   { claim: 'NSO with σ 0.1 lowers the trace', method: 'nso-01', reference: 'sgdm', metrics: ['trace', 'lambdaMax', 'testAcc'] },
   { claim: 'FAM with λ 0.01 improves test accuracy', method: 'fam-001', reference: 'sgdm', metrics: ['testAcc', 'gap', 'trace'] },
   { claim: 'FAM with λ 0.001 improves test accuracy', method: 'fam-0001', reference: 'sgdm', metrics: ['testAcc', 'gap', 'trace'] },
-  { claim: 'AP finds flatter 1D curves at the same base η 0.005', method: 'ap-slow', reference: 'sgdm-slow', metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'] },
-  { claim: 'LE finds flatter 1D curves at the same base η 0.005', method: 'le-slow', reference: 'sgdm-slow', metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'] },
+  {
+    claim: 'AP finds flatter 1D curves at the same base η 0.005',
+    method: 'ap-slow',
+    reference: 'sgdm-slow',
+    metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'],
+  },
+  {
+    claim: 'LE finds flatter 1D curves at the same base η 0.005',
+    method: 'le-slow',
+    reference: 'sgdm-slow',
+    metrics: ['rise', 'lambdaMax', 'trace', 'testAcc'],
+  },
 ];
 
 function pairedTable(rows: readonly Row[]): string | null {
   const byId = new Map(rows.map((r) => [r.laneId, r]));
-  const lines = ['| claim | metric | method − reference (mean ± std over seeds) | relative to reference | seeds where lower |', '|---|---|---:|---:|---:|'];
+  const lines = [
+    '| claim | metric | method − reference (mean ± std over seeds) | relative to reference | seeds where lower |',
+    '|---|---|---:|---:|---:|',
+  ];
   for (const c of CLAIMS) {
     const m = byId.get(c.method);
     const ref = byId.get(c.reference);
@@ -145,9 +176,11 @@ function pairedTable(rows: readonly Row[]): string | null {
       const column = COLUMNS.find((col) => col.key === key)!;
       const scale = column.scale ?? 1;
       const diffs = m.cells[key].map((v, i) => (v - ref.cells[key][i]) * scale);
-      const relative = meanStd(m.cells[key].map((v, i) => (v - ref.cells[key][i]) / Math.abs(ref.cells[key][i]) * 100));
+      const relative = meanStd(m.cells[key].map((v, i) => ((v - ref.cells[key][i]) / Math.abs(ref.cells[key][i])) * 100));
       const lower = diffs.filter((d) => d < 0).length;
-      lines.push(`| ${c.claim} (${m.name} vs ${ref.name}) | ${column.title} | ${fmt(diffs, column.digits + 1)} | ${relative.mean >= 0 ? '+' : ''}${relative.mean.toFixed(1)}% | ${lower}/${diffs.filter(Number.isFinite).length} |`);
+      lines.push(
+        `| ${c.claim} (${m.name} vs ${ref.name}) | ${column.title} | ${fmt(diffs, column.digits + 1)} | ${relative.mean >= 0 ? '+' : ''}${relative.mean.toFixed(1)}% | ${lower}/${diffs.filter(Number.isFinite).length} |`,
+      );
     }
   }
   return lines.length > 2 ? lines.join('\n') : null;
@@ -174,7 +207,14 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function frame(title: string, xLabel: string, yLabel: string, x: [number, number], y: [number, number], xTicks = true): { svg: string[]; sx: (v: number) => number; sy: (v: number) => number } {
+function frame(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  x: [number, number],
+  y: [number, number],
+  xTicks = true,
+): { svg: string[]; sx: (v: number) => number; sy: (v: number) => number } {
   const sx = (v: number) => M.left + ((v - x[0]) / (x[1] - x[0])) * (W - M.left - M.right);
   const sy = (v: number) => H - M.bottom - ((v - y[0]) / (y[1] - y[0])) * (H - M.top - M.bottom);
   const svg = [
@@ -185,32 +225,55 @@ function frame(title: string, xLabel: string, yLabel: string, x: [number, number
     `<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
     `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#999"/>`,
   ];
-  if (xTicks) for (const t of ticks(x[0], x[1])) svg.push(`<line x1="${sx(t)}" x2="${sx(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#999"/><text x="${sx(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`);
-  for (const t of ticks(y[0], y[1])) svg.push(`<line x1="${M.left - 4}" x2="${W - M.right}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`);
+  if (xTicks)
+    for (const t of ticks(x[0], x[1]))
+      svg.push(
+        `<line x1="${sx(t)}" x2="${sx(t)}" y1="${H - M.bottom}" y2="${H - M.bottom + 4}" stroke="#999"/><text x="${sx(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`,
+      );
+  for (const t of ticks(y[0], y[1]))
+    svg.push(
+      `<line x1="${M.left - 4}" x2="${W - M.right}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`,
+    );
   return { svg, sx, sy };
 }
 
 function legend(svg: string[], names: readonly string[]): void {
   names.forEach((name, i) => {
     const y = M.top + 10 + i * 18;
-    svg.push(`<line x1="${W - M.right + 10}" x2="${W - M.right + 30}" y1="${y}" y2="${y}" stroke="${COLORS[i % COLORS.length]}" stroke-width="3"/><text x="${W - M.right + 36}" y="${y + 4}">${esc(name)}</text>`);
+    svg.push(
+      `<line x1="${W - M.right + 10}" x2="${W - M.right + 30}" y1="${y}" y2="${y}" stroke="${COLORS[i % COLORS.length]}" stroke-width="3"/><text x="${W - M.right + 36}" y="${y + 4}">${esc(name)}</text>`,
+    );
   });
 }
 
 /** Lines over a shared x axis; with `yMax`, the plot is cut at that height (clipped, not rescaled). */
-export function linePlot(title: string, xLabel: string, yLabel: string, series: { name: string; xs: number[]; ys: number[] }[], yMax?: number): string {
+export function linePlot(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: { name: string; xs: number[]; ys: number[] }[],
+  yMax?: number,
+): string {
   const xs = series.flatMap((s) => s.xs);
   const ys = series.flatMap((s) => s.ys).filter(Number.isFinite);
   const yLo = Math.min(...ys);
   const yHi = Math.min(Math.max(...ys), yMax ?? Infinity);
   const pad = (yHi - yLo) * 0.05 || 1;
   const { svg, sx, sy } = frame(title, xLabel, yLabel, [Math.min(...xs), Math.max(...xs)], [yLo - pad, yHi + pad]);
-  svg.push(`<clipPath id="plot"><rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}"/></clipPath>`);
+  svg.push(
+    `<clipPath id="plot"><rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}"/></clipPath>`,
+  );
   series.forEach((s, i) => {
-    const d = s.xs.map((x, k) => (Number.isFinite(s.ys[k]) ? `${sx(x).toFixed(1)},${sy(s.ys[k]).toFixed(1)}` : '')).filter(Boolean).join(' ');
+    const d = s.xs
+      .map((x, k) => (Number.isFinite(s.ys[k]) ? `${sx(x).toFixed(1)},${sy(s.ys[k]).toFixed(1)}` : ''))
+      .filter(Boolean)
+      .join(' ');
     svg.push(`<polyline points="${d}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" clip-path="url(#plot)"/>`);
   });
-  legend(svg, series.map((s) => s.name));
+  legend(
+    svg,
+    series.map((s) => s.name),
+  );
   return `${svg.join('\n')}\n</svg>\n`;
 }
 
@@ -226,49 +289,113 @@ export function barPlot(title: string, yLabel: string, bars: { name: string; val
     const w = slot * 0.7;
     const colour = COLORS[i % COLORS.length];
     if (Number.isFinite(mean)) {
-      svg.push(`<rect x="${x.toFixed(1)}" y="${sy(mean).toFixed(1)}" width="${w.toFixed(1)}" height="${(sy(0) - sy(mean)).toFixed(1)}" fill="${colour}" opacity="0.75"/>`);
-      svg.push(`<line x1="${x + w / 2}" x2="${x + w / 2}" y1="${sy(mean - std).toFixed(1)}" y2="${sy(mean + std).toFixed(1)}" stroke="black"/>`);
+      svg.push(
+        `<rect x="${x.toFixed(1)}" y="${sy(mean).toFixed(1)}" width="${w.toFixed(1)}" height="${(sy(0) - sy(mean)).toFixed(1)}" fill="${colour}" opacity="0.75"/>`,
+      );
+      svg.push(
+        `<line x1="${x + w / 2}" x2="${x + w / 2}" y1="${sy(mean - std).toFixed(1)}" y2="${sy(mean + std).toFixed(1)}" stroke="black"/>`,
+      );
     }
-    for (const v of b.values.filter(Number.isFinite)) svg.push(`<circle cx="${(x + w / 2).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="2.5" fill="black"/>`);
+    for (const v of b.values.filter(Number.isFinite))
+      svg.push(`<circle cx="${(x + w / 2).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="2.5" fill="black"/>`);
   });
-  legend(svg, bars.map((b) => b.name));
+  legend(
+    svg,
+    bars.map((b) => b.name),
+  );
   return `${svg.join('\n')}\n</svg>\n`;
 }
 
 export function studyReport(resultsDir: string, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
-  const runs = (existsSync(resultsDir) ? readdirSync(resultsDir) : []).sort().map((n) => loadRun(resultsDir, n)).filter((r): r is Run => r !== null);
+  const runs = (existsSync(resultsDir) ? readdirSync(resultsDir) : [])
+    .sort()
+    .map((n) => loadRun(resultsDir, n))
+    .filter((r): r is Run => r !== null);
   if (runs.length === 0) throw new Error(`no finished runs under ${resultsDir}: run "npm run study -- run" first`);
   const groups = new Map<string, Run[]>();
   for (const run of runs) groups.set(`${run.dataset}-${run.model}`, [...(groups.get(`${run.dataset}-${run.model}`) ?? []), run]);
-  const sections: string[] = [`Generated by \`npm run study -- report\` from ${runs.length} runs. Mean ± standard deviation over seeds; the 1D rise is L(±${RISE_RADIUS}) − L(0) on the training samples of the 1D curve, averaged over both sides (filter-normalized direction, seed 0).`];
+  const sections: string[] = [
+    `Generated by \`npm run study -- report\` from ${runs.length} runs. Mean ± standard deviation over seeds; the 1D rise is L(±${RISE_RADIUS}) − L(0) on the training samples of the 1D curve, averaged over both sides (filter-normalized direction, seed 0).`,
+  ];
   for (const [key, group] of groups) {
     const first = group[0].results;
     const rows = rowsOf(group);
     const paired = pairedTable(rows);
-    sections.push(`## ${key} (${group.length} seeds: ${group.map((g) => g.seed).join(', ')})\n\n${first.trainSamples.toLocaleString('en-US')} training samples, ${first.totalSteps} steps (batch 64), backend ${first.backend}.\n\n${table(rows)}${paired ? `\n\nPaired differences for the papers' claims (each seed's lanes share initial weights and batches):\n\n${paired}` : ''}`);
-    writeFileSync(path.join(outDir, `${key}-lambda-max.svg`), barPlot(`${key}: λmax (top Hessian eigenvalue)`, 'λmax', rows.map((r) => ({ name: r.name, values: r.cells.lambdaMax }))));
-    writeFileSync(path.join(outDir, `${key}-trace.svg`), barPlot(`${key}: Hessian trace (Hutchinson)`, 'trace', rows.map((r) => ({ name: r.name, values: r.cells.trace }))));
-    writeFileSync(path.join(outDir, `${key}-test-accuracy.svg`), barPlot(`${key}: test accuracy`, 'test accuracy', rows.map((r) => ({ name: r.name, values: r.cells.testAcc }))));
-    writeFileSync(path.join(outDir, `${key}-head-norm.svg`), barPlot(`${key}: head weight norm`, '‖W_head‖', rows.map((r) => ({ name: r.name, values: r.cells.headNorm }))));
+    sections.push(
+      `## ${key} (${group.length} seeds: ${group.map((g) => g.seed).join(', ')})\n\n${first.trainSamples.toLocaleString('en-US')} training samples, ${first.totalSteps} steps (batch 64), backend ${first.backend}.\n\n${table(rows)}${paired ? `\n\nPaired differences for the papers' claims (each seed's lanes share initial weights and batches):\n\n${paired}` : ''}`,
+    );
+    writeFileSync(
+      path.join(outDir, `${key}-lambda-max.svg`),
+      barPlot(
+        `${key}: λmax (top Hessian eigenvalue)`,
+        'λmax',
+        rows.map((r) => ({ name: r.name, values: r.cells.lambdaMax })),
+      ),
+    );
+    writeFileSync(
+      path.join(outDir, `${key}-trace.svg`),
+      barPlot(
+        `${key}: Hessian trace (Hutchinson)`,
+        'trace',
+        rows.map((r) => ({ name: r.name, values: r.cells.trace })),
+      ),
+    );
+    writeFileSync(
+      path.join(outDir, `${key}-test-accuracy.svg`),
+      barPlot(
+        `${key}: test accuracy`,
+        'test accuracy',
+        rows.map((r) => ({ name: r.name, values: r.cells.testAcc })),
+      ),
+    );
+    writeFileSync(
+      path.join(outDir, `${key}-head-norm.svg`),
+      barPlot(
+        `${key}: head weight norm`,
+        '‖W_head‖',
+        rows.map((r) => ({ name: r.name, values: r.cells.headNorm })),
+      ),
+    );
     const seed1 = group.find((g) => g.seed === Math.min(...group.map((x) => x.seed)))!;
     if (seed1.curves.length) {
-      const lines = seed1.curves.map((c) => ({ name: seed1.results.lanes.find((l) => l.laneId === c.key)?.name ?? c.key, xs: c.alphas, ys: c.train.loss }));
-      writeFileSync(path.join(outDir, `${key}-curves.svg`), linePlot(`${key}, seed ${seed1.seed}: 1D loss along a filter-normalized direction`, 'α', 'training loss', lines));
+      const lines = seed1.curves.map((c) => ({
+        name: seed1.results.lanes.find((l) => l.laneId === c.key)?.name ?? c.key,
+        xs: c.alphas,
+        ys: c.train.loss,
+      }));
+      writeFileSync(
+        path.join(outDir, `${key}-curves.svg`),
+        linePlot(`${key}, seed ${seed1.seed}: 1D loss along a filter-normalized direction`, 'α', 'training loss', lines),
+      );
       const lowest = Math.min(...lines.flatMap((l) => l.ys));
-      writeFileSync(path.join(outDir, `${key}-curves-zoom.svg`), linePlot(`${key}, seed ${seed1.seed}: the same, loss cut at ${(lowest + 1).toFixed(2)}`, 'α', 'training loss', lines, lowest + 1));
+      writeFileSync(
+        path.join(outDir, `${key}-curves-zoom.svg`),
+        linePlot(`${key}, seed ${seed1.seed}: the same, loss cut at ${(lowest + 1).toFixed(2)}`, 'α', 'training loss', lines, lowest + 1),
+      );
     }
     const accuracy = seed1.results.lanes.map((l) => {
       const pts = seed1.metrics.filter((p) => p.laneId === l.laneId && p.metric === 'test_acc');
       return { name: l.name, xs: pts.map((p) => p.gradEvals), ys: pts.map((p) => p.value) };
     });
-    writeFileSync(path.join(outDir, `${key}-accuracy-vs-grad-evals.svg`), linePlot(`${key}, seed ${seed1.seed}: test accuracy during training`, 'gradient evaluations', 'test accuracy', accuracy));
+    writeFileSync(
+      path.join(outDir, `${key}-accuracy-vs-grad-evals.svg`),
+      linePlot(`${key}, seed ${seed1.seed}: test accuracy during training`, 'gradient evaluations', 'test accuracy', accuracy),
+    );
     const eigen = group[0].results.lanes.map((l) => {
       const values = group.map((g) => g.results.lanes.find((x) => x.laneId === l.laneId)?.eigenvalues ?? []);
       const k = Math.min(...values.map((v) => v.length));
-      return { name: l.name, xs: Array.from({ length: k }, (_, i) => i + 1), ys: Array.from({ length: k }, (_, i) => meanStd(values.map((v) => v[i])).mean) };
+      return {
+        name: l.name,
+        xs: Array.from({ length: k }, (_, i) => i + 1),
+        ys: Array.from({ length: k }, (_, i) => meanStd(values.map((v) => v[i])).mean),
+      };
     });
-    if (eigen.every((e) => e.xs.length > 1)) writeFileSync(path.join(outDir, `${key}-top-eigenvalues.svg`), linePlot(`${key}: top Hessian eigenvalues (mean over seeds)`, 'index', 'eigenvalue', eigen));
+    if (eigen.every((e) => e.xs.length > 1))
+      writeFileSync(
+        path.join(outDir, `${key}-top-eigenvalues.svg`),
+        linePlot(`${key}: top Hessian eigenvalues (mean over seeds)`, 'index', 'eigenvalue', eigen),
+      );
   }
   writeFileSync(path.join(outDir, 'tables.md'), `# Study tables\n\n${sections.join('\n\n')}\n`);
   console.log(`wrote ${path.join(outDir, 'tables.md')} and the plots (${groups.size} groups)`);

@@ -50,13 +50,27 @@ export function studyExperiment(datasetId: string, model: 'mlp' | 'cnn', seed: n
   // The CNN trains on 4,000 samples for 2 epochs: on this 2-core machine a CNN step of one lane
   // takes ~0.25 s on WASM, so the full split would take hours per config. The MLP uses it all.
   e.comparison = {
-    datasetId, model: mlp ? DEFAULT_MLP : DEFAULT_CNN, loss: 'cross-entropy', seed, batchSize: 64,
-    epochs: 2, ...(mlp ? {} : { trainSize: 4000 }),
-    logEvery: mlp ? 20 : 5, testEvery: mlp ? 100 : 31, testSize: mlp ? 10000 : 1000,
+    datasetId,
+    model: mlp ? DEFAULT_MLP : DEFAULT_CNN,
+    loss: 'cross-entropy',
+    seed,
+    batchSize: 64,
+    epochs: 2,
+    ...(mlp ? {} : { trainSize: 4000 }),
+    logEvery: mlp ? 20 : 5,
+    testEvery: mlp ? 100 : 31,
+    testSize: mlp ? 10000 : 1000,
     lanes: studyLanes(mlp ? 100 : 40),
   };
   e.landscape.kind = 'curve';
-  e.landscape.settings = { ...e.landscape.settings, range: [-1, 1], curvePoints: mlp ? 41 : 15, trainSamples: mlp ? 2000 : 500, testSamples: mlp ? 2000 : 500, seed: 0 };
+  e.landscape.settings = {
+    ...e.landscape.settings,
+    range: [-1, 1],
+    curvePoints: mlp ? 41 : 15,
+    trainSamples: mlp ? 2000 : 500,
+    testSamples: mlp ? 2000 : 500,
+    seed: 0,
+  };
   e.hessian.settings = mlp
     ? { ...e.hessian.settings, samples: 1000, topK: 5, maxIterations: 60, traceMaxSamples: 50, traceTol: 0.01, density: false }
     : { ...e.hessian.settings, samples: 200, topK: 1, maxIterations: 10, traceMaxSamples: 10, traceTol: 0.01, density: false };
@@ -73,7 +87,11 @@ export const ABLATION_RESULTS = path.join(root, 'experiment-results', 'study-abl
  */
 export function ablationExperiment(seed: number): Experiment {
   const e = studyExperiment('fashion-mnist', 'mlp', seed);
-  const lane = (i: number, id: string, name: string, extra: Partial<LaneConfig>): LaneConfig => ({ ...makeLane(i, BASE, name), ...extra, id });
+  const lane = (i: number, id: string, name: string, extra: Partial<LaneConfig>): LaneConfig => ({
+    ...makeLane(i, BASE, name),
+    ...extra,
+    id,
+  });
   const nso = (sigma: number) => ({ method: { ...defaultMethod('nso'), sigma } as LaneConfig['method'] });
   const fam = (lambda: number) => ({ method: { ...defaultMethod('fam'), lambda } as LaneConfig['method'] });
   // AP(18/π,1,2,1) and LE(1,0.9) multiply the gradient by δ′(ℓ) ≈ 3-4 at the losses reached here,
@@ -115,16 +133,26 @@ function configText(e: Experiment): string {
 function writeConfigs(): void {
   mkdirSync(STUDY_CONFIGS, { recursive: true });
   mkdirSync(ABLATION_CONFIGS, { recursive: true });
-  for (const d of DATASETS) for (const m of MODELS) for (const s of SEEDS) writeFileSync(path.join(STUDY_CONFIGS, `${studyName(d, m, s)}.json`), configText(studyExperiment(d, m, s)));
-  for (const s of SEEDS) writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'mlp', s)}.json`), configText(ablationExperiment(s)));
-  for (const s of SEEDS) writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'cnn', s)}.json`), configText(cnnFamAblation(s)));
-  console.log(`wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)} and ${2 * SEEDS.length} to ${path.relative(root, ABLATION_CONFIGS)}`);
+  for (const d of DATASETS)
+    for (const m of MODELS)
+      for (const s of SEEDS) writeFileSync(path.join(STUDY_CONFIGS, `${studyName(d, m, s)}.json`), configText(studyExperiment(d, m, s)));
+  for (const s of SEEDS)
+    writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'mlp', s)}.json`), configText(ablationExperiment(s)));
+  for (const s of SEEDS)
+    writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'cnn', s)}.json`), configText(cnnFamAblation(s)));
+  console.log(
+    `wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)} and ${2 * SEEDS.length} to ${path.relative(root, ABLATION_CONFIGS)}`,
+  );
 }
 
 async function runAll(configs: string, results: string, only: string | undefined): Promise<number> {
   const STUDY_CONFIGS = configs;
   const STUDY_RESULTS = results;
-  const names = readdirSync(STUDY_CONFIGS).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).filter((n) => !only || n.includes(`-${only}-`)).sort();
+  const names = readdirSync(STUDY_CONFIGS)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .filter((n) => !only || n.includes(`-${only}-`))
+    .sort();
   for (const name of names) {
     const out = path.join(STUDY_RESULTS, name);
     if (existsSync(path.join(out, 'results.json')) && !JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).cancelled) {
@@ -149,7 +177,8 @@ export async function main(args: string[]): Promise<number> {
   if (command === 'run-ablations') return runAll(ABLATION_CONFIGS, ABLATION_RESULTS, only);
   if (command === 'report') {
     studyReport(STUDY_RESULTS, path.join(root, 'docs', 'study'));
-    const finished = existsSync(ABLATION_RESULTS) && readdirSync(ABLATION_RESULTS).some((n) => existsSync(path.join(ABLATION_RESULTS, n, 'results.json')));
+    const finished =
+      existsSync(ABLATION_RESULTS) && readdirSync(ABLATION_RESULTS).some((n) => existsSync(path.join(ABLATION_RESULTS, n, 'results.json')));
     if (finished) studyReport(ABLATION_RESULTS, path.join(root, 'docs', 'study', 'ablations'));
     return 0;
   }

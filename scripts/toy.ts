@@ -11,7 +11,22 @@ import { SURFACE_IDS, SURFACES, type Vec2 } from '../src/engine/toy/surfaces';
 
 class UsageError extends Error {}
 
-const VALUED = ['surface', 'start', 'optimizer', 'lr', 'momentum', 'rho', 'sigma', 'k', 'noise', 'seed', 'steps', 'deform', 'beta1', 'beta2'];
+const VALUED = [
+  'surface',
+  'start',
+  'optimizer',
+  'lr',
+  'momentum',
+  'rho',
+  'sigma',
+  'k',
+  'noise',
+  'seed',
+  'steps',
+  'deform',
+  'beta1',
+  'beta2',
+];
 const FLAGS = ['nesterov', 'path'];
 
 function parseArgs(args: string[]): Map<string, string> {
@@ -45,8 +60,14 @@ function deformation(text: string | undefined) {
   if (!text) return { kind: 'none' as const };
   const [kind, list] = text.split(':');
   const values = (list ?? '').split(',').map(Number);
-  const raw = kind === 'ap' ? { kind, a1: values[0], a2: values[1], a3: values[2], a4: values[3] } : kind === 'le' ? { kind, e1: values[0], e2: values[1] } : null;
-  if (!raw || values.some((v) => !Number.isFinite(v)) || values.length !== (kind === 'ap' ? 4 : 2)) throw new UsageError(`--deform must be ap:<a1>,<a2>,<a3>,<a4> or le:<e1>,<e2>, got "${text}"`);
+  const raw =
+    kind === 'ap'
+      ? { kind, a1: values[0], a2: values[1], a3: values[2], a4: values[3] }
+      : kind === 'le'
+        ? { kind, e1: values[0], e2: values[1] }
+        : null;
+  if (!raw || values.some((v) => !Number.isFinite(v)) || values.length !== (kind === 'ap' ? 4 : 2))
+    throw new UsageError(`--deform must be ap:<a1>,<a2>,<a3>,<a4> or le:<e1>,<e2>, got "${text}"`);
   const parsed = deformationSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`--deform: ${describeZodError(parsed.error)}`);
   return parsed.data;
@@ -56,20 +77,32 @@ export async function main(args: string[]): Promise<number> {
   try {
     const options = parseArgs(args);
     const surfaceId = options.get('surface');
-    if (!surfaceId || !SURFACES[surfaceId]) throw new UsageError(`--surface must be one of ${SURFACE_IDS.join(', ')}${surfaceId ? `, got "${surfaceId}"` : ''}`);
+    if (!surfaceId || !SURFACES[surfaceId])
+      throw new UsageError(`--surface must be one of ${SURFACE_IDS.join(', ')}${surfaceId ? `, got "${surfaceId}"` : ''}`);
     const surface = SURFACES[surfaceId];
     let start: Vec2 = surface.start;
     if (options.has('start')) {
       const parts = options.get('start')!.split(',').map(Number);
-      if (parts.length !== 2 || parts.some((v) => !Number.isFinite(v))) throw new UsageError(`--start must be <x>,<y>, got "${options.get('start')}"`);
+      if (parts.length !== 2 || parts.some((v) => !Number.isFinite(v)))
+        throw new UsageError(`--start must be <x>,<y>, got "${options.get('start')}"`);
       start = [parts[0], parts[1]];
     }
     const steps = number(options, 'steps') ?? 100;
-    if (!Number.isInteger(steps) || steps < 0 || steps > 1_000_000) throw new UsageError(`--steps must be a whole number in [0, 1000000], got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 0 || steps > 1_000_000)
+      throw new UsageError(`--steps must be a whole number in [0, 1000000], got ${steps}`);
     const parsed = toyRunSchema.safeParse({
-      optimizer: options.get('optimizer'), lr: number(options, 'lr'), momentum: number(options, 'momentum') ?? (options.get('optimizer') === 'sgdm' ? 0.9 : undefined),
-      nesterov: options.has('nesterov'), rho: number(options, 'rho'), sigma: number(options, 'sigma'), k: number(options, 'k'), noise: number(options, 'noise'),
-      seed: number(options, 'seed'), beta1: number(options, 'beta1'), beta2: number(options, 'beta2'), deformation: deformation(options.get('deform')),
+      optimizer: options.get('optimizer'),
+      lr: number(options, 'lr'),
+      momentum: number(options, 'momentum') ?? (options.get('optimizer') === 'sgdm' ? 0.9 : undefined),
+      nesterov: options.has('nesterov'),
+      rho: number(options, 'rho'),
+      sigma: number(options, 'sigma'),
+      k: number(options, 'k'),
+      noise: number(options, 'noise'),
+      seed: number(options, 'seed'),
+      beta1: number(options, 'beta1'),
+      beta2: number(options, 'beta2'),
+      deformation: deformation(options.get('deform')),
     });
     if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
     const result = runToy(surface, parsed.data, start, steps);

@@ -12,11 +12,19 @@ import { syntheticDataset, useCpu } from './helpers';
 beforeAll(useCpu);
 
 const config: ComparisonConfig = {
-  ...defaultComparison('synthetic'), model: { kind: 'mlp', hidden: [12] }, batchSize: 10, epochs: 10, testSize: 20,
+  ...defaultComparison('synthetic'),
+  model: { kind: 'mlp', hidden: [12] },
+  batchSize: 10,
+  epochs: 10,
+  testSize: 20,
   lanes: [
     makeLane(0, { ...defaultOptimizerConfig('momentum'), lr: 0.05 }, 'momentum'),
     { ...makeLane(1, defaultOptimizerConfig('adam'), 'adam + NSO'), method: defaultMethod('nso') },
-    { ...makeLane(2, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }, 'sgd + SAM + SOS'), method: defaultMethod('sam'), sos: { ...DEFAULT_SOS, enabled: true, every: 4, samples: 4 } },
+    {
+      ...makeLane(2, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }, 'sgd + SAM + SOS'),
+      method: defaultMethod('sam'),
+      sos: { ...DEFAULT_SOS, enabled: true, every: 4, samples: 4 },
+    },
   ],
 };
 

@@ -39,7 +39,10 @@ async function encoded(shardSize = 30) {
 }
 
 async function expectDataError(promise: Promise<unknown>, file: string, pattern: RegExp): Promise<void> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DataError);
   expect((error as DataError).file).toContain(file);
   expect((error as DataError).message).toMatch(pattern);
@@ -52,14 +55,29 @@ describe('shards', () => {
     expect(manifest.splits.test.shards.map((s) => s.count)).toEqual([30, 10]);
     const cache = new MemoryByteCache();
     const fetched: string[] = [];
-    const first = await loadDataset({ cacheKey: 'builtin/synthetic', cache, fetchFile: async (f) => { fetched.push(f); return fetchFile(f); } });
+    const first = await loadDataset({
+      cacheKey: 'builtin/synthetic',
+      cache,
+      fetchFile: async (f) => {
+        fetched.push(f);
+        return fetchFile(f);
+      },
+    });
     expect(first.fetched).toBe(6);
     expect(first.dataset.train.images).toEqual(dataset.train.images);
     expect(first.dataset.train.labels).toEqual(dataset.train.labels);
     expect(first.dataset.test.images).toEqual(dataset.test.images);
     fetched.length = 0;
     const progress: number[] = [];
-    const second = await loadDataset({ cacheKey: 'builtin/synthetic', cache, fetchFile: async (f) => { fetched.push(f); return fetchFile(f); }, onProgress: (p) => progress.push(p.shardsDone) });
+    const second = await loadDataset({
+      cacheKey: 'builtin/synthetic',
+      cache,
+      fetchFile: async (f) => {
+        fetched.push(f);
+        return fetchFile(f);
+      },
+      onProgress: (p) => progress.push(p.shardsDone),
+    });
     expect(second.fromCache).toBe(6);
     expect(second.fetched).toBe(0);
     expect(fetched).toEqual(['manifest.json']);
@@ -71,7 +89,13 @@ describe('shards', () => {
     const { fetchFile } = await encoded();
     const cache = new MemoryByteCache();
     await loadDataset({ cacheKey: 'k', cache, fetchFile });
-    const offline = await loadDataset({ cacheKey: 'k', cache, fetchFile: async () => { throw new Error('offline'); } });
+    const offline = await loadDataset({
+      cacheKey: 'k',
+      cache,
+      fetchFile: async () => {
+        throw new Error('offline');
+      },
+    });
     expect(offline.fromCache).toBe(6);
   });
 
@@ -85,7 +109,11 @@ describe('shards', () => {
     const { all, fetchFile } = await encoded();
     const bad = all.get('test-000.bin')!.slice();
     bad[5] ^= 0xff;
-    await expectDataError(loadDataset({ cacheKey: 'k', fetchFile: async (f) => (f === 'test-000.bin' ? bad : fetchFile(f)) }), 'test-000.bin', /checksum mismatch/);
+    await expectDataError(
+      loadDataset({ cacheKey: 'k', fetchFile: async (f) => (f === 'test-000.bin' ? bad : fetchFile(f)) }),
+      'test-000.bin',
+      /checksum mismatch/,
+    );
   });
 
   it('rejects a label out of range even when the checksum matches', async () => {
@@ -96,16 +124,31 @@ describe('shards', () => {
     shard.sha256 = await sha256Hex(bytes);
     all.set(shard.file, bytes);
     all.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
-    await expectDataError(loadDataset({ cacheKey: 'k', fetchFile: async (f) => all.get(f)! }), shard.file, /label 9 .* out of range 0\.\.3/);
+    await expectDataError(
+      loadDataset({ cacheKey: 'k', fetchFile: async (f) => all.get(f)! }),
+      shard.file,
+      /label 9 .* out of range 0\.\.3/,
+    );
   });
 
   it('rejects bad manifests with the field at fault', async () => {
     const { manifest } = await encoded();
     expect(() => parseManifest({ ...manifest, version: 99 })).toThrow(/version/);
-    expect(() => parseManifest({ ...manifest, splits: { ...manifest.splits, train: { ...manifest.splits.train, count: 7 } } })).toThrow(/declares 7 samples/);
+    expect(() => parseManifest({ ...manifest, splits: { ...manifest.splits, train: { ...manifest.splits.train, count: 7 } } })).toThrow(
+      /declares 7 samples/,
+    );
     const badShard = { ...manifest.splits.test.shards[0], file: '../etc/passwd' };
-    expect(() => parseManifest({ ...manifest, splits: { ...manifest.splits, test: { ...manifest.splits.test, shards: [badShard, manifest.splits.test.shards[1]] } } })).toThrow(/plain names/);
-    await expectDataError(loadDataset({ cacheKey: 'k', fetchFile: async () => new TextEncoder().encode('{not json') }), 'manifest.json', /not valid JSON/);
+    expect(() =>
+      parseManifest({
+        ...manifest,
+        splits: { ...manifest.splits, test: { ...manifest.splits.test, shards: [badShard, manifest.splits.test.shards[1]] } },
+      }),
+    ).toThrow(/plain names/);
+    await expectDataError(
+      loadDataset({ cacheKey: 'k', fetchFile: async () => new TextEncoder().encode('{not json') }),
+      'manifest.json',
+      /not valid JSON/,
+    );
   });
 
   it('a cache corrupted behind our back is detected and re-fetched', async () => {
@@ -183,7 +226,11 @@ describe('CIFAR-10 binary format', () => {
     const good = encodeCifarBatch(randomCifar(3, 4));
     const expectError = (fn: () => unknown, file: string, pattern: RegExp) => {
       let caught: unknown;
-      try { fn(); } catch (e) { caught = e; }
+      try {
+        fn();
+      } catch (e) {
+        caught = e;
+      }
       expect(caught).toBeInstanceOf(DataError);
       expect((caught as DataError).message).toContain(file);
       expect((caught as DataError).message).toMatch(pattern);
@@ -195,8 +242,16 @@ describe('CIFAR-10 binary format', () => {
     expectError(() => cifarFromFiles([{ name: 'data_batch_1.bin', bytes: good }]), 'data_batch_1.bin', /test_batch.bin is missing/);
     expectError(() => cifarFromFiles([{ name: 'test_batch.bin', bytes: good }]), 'test_batch.bin', /no data_batch_N.bin/);
     const wrongTar = gzipSync(writeTar([{ name: 'cifar-100-binary/train.bin', bytes: good }]));
-    expectError(() => cifarFromFiles([{ name: 'cifar-100-binary.tar.gz', bytes: wrongTar }]), 'cifar-100-binary.tar.gz', /holds no CIFAR-10 batch files.*cifar-100-binary\/train.bin/);
-    expectError(() => cifarFromFiles([{ name: 'cifar.tar.gz', bytes: new Uint8Array([0x1f, 0x8b, 1, 2, 3]) }]), 'cifar.tar.gz', /not a valid gzip/);
+    expectError(
+      () => cifarFromFiles([{ name: 'cifar-100-binary.tar.gz', bytes: wrongTar }]),
+      'cifar-100-binary.tar.gz',
+      /holds no CIFAR-10 batch files.*cifar-100-binary\/train.bin/,
+    );
+    expectError(
+      () => cifarFromFiles([{ name: 'cifar.tar.gz', bytes: new Uint8Array([0x1f, 0x8b, 1, 2, 3]) }]),
+      'cifar.tar.gz',
+      /not a valid gzip/,
+    );
     const truncatedTar = writeTar([{ name: 'data_batch_1.bin', bytes: good }]).subarray(0, 700);
     expectError(() => cifarFromFiles([{ name: 'c.tar', bytes: truncatedTar }]), 'c.tar', /truncated/);
     expectError(() => readTar(new Uint8Array(1024).fill(65), 'junk.tar'), 'junk.tar', /not a tar archive/);
@@ -210,7 +265,9 @@ describe('CIFAR-10 binary format', () => {
     const perClass = new Array(10).fill(0);
     dataset.test.labels.forEach((l) => perClass[l]++);
     expect(perClass).toEqual(new Array(10).fill(1000));
-    const names = readFileSync(path.join(SHARED, 'cifar10', 'batches.meta.txt'), 'utf8').split('\n').filter(Boolean);
+    const names = readFileSync(path.join(SHARED, 'cifar10', 'batches.meta.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     expect(dataset.info.classNames).toEqual(names);
     // Natural images: channel means well inside (0.3, 0.6), blue lowest as in the official statistics.
     const { mean } = dataset.info.normalization;
@@ -243,8 +300,18 @@ describe('IDX files', () => {
       out.set(data, header.length);
       return out;
     };
-    const img = (n: number) => idx(2051, [n, 4, 4], new Uint8Array(n * 16).map((_, i) => i % 256));
-    const lab = (n: number) => idx(2049, [n], new Uint8Array(n).map((_, i) => i % 10));
+    const img = (n: number) =>
+      idx(
+        2051,
+        [n, 4, 4],
+        new Uint8Array(n * 16).map((_, i) => i % 256),
+      );
+    const lab = (n: number) =>
+      idx(
+        2049,
+        [n],
+        new Uint8Array(n).map((_, i) => i % 10),
+      );
     const dataset = mnistFromIdxFiles([
       { name: 'train-images-idx3-ubyte', bytes: img(20) },
       { name: 'train-labels-idx1-ubyte.gz', bytes: gzipSync(lab(20)) },
@@ -258,10 +325,14 @@ describe('IDX files', () => {
     expect(() => parseIdx(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 0]), 'x')).toThrow(/bad IDX magic/);
     expect(() => mnistFromIdxFiles([{ name: 't10k-images-idx3-ubyte', bytes: img(5) }])).toThrow(/train-images-idx3-ubyte is missing/);
     const badLabels = idx(2049, [20], new Uint8Array(20).fill(12));
-    expect(() => mnistFromIdxFiles([
-      { name: 'train-images-idx3-ubyte', bytes: img(20) }, { name: 'train-labels-idx1-ubyte', bytes: badLabels },
-      { name: 't10k-images-idx3-ubyte', bytes: img(5) }, { name: 't10k-labels-idx1-ubyte', bytes: lab(5) },
-    ])).toThrow(/train-labels-idx1-ubyte: label 12 of item 0 is out of range/);
+    expect(() =>
+      mnistFromIdxFiles([
+        { name: 'train-images-idx3-ubyte', bytes: img(20) },
+        { name: 'train-labels-idx1-ubyte', bytes: badLabels },
+        { name: 't10k-images-idx3-ubyte', bytes: img(5) },
+        { name: 't10k-labels-idx1-ubyte', bytes: lab(5) },
+      ]),
+    ).toThrow(/train-labels-idx1-ubyte: label 12 of item 0 is out of range/);
   });
 });
 
@@ -305,18 +376,24 @@ describe('built-in datasets', () => {
   });
 
   const built = path.resolve(import.meta.dirname, '..', 'public', 'data');
-  it.runIf(existsSync(path.join(built, 'fashion-mnist', 'manifest.json')))('the built shards have the documented splits and balance', async () => {
-    for (const [id, train, test] of [['fashion-mnist', 60000, 10000], ['mnist', 8000, 2000]] as const) {
-      const dir = path.join(built, id);
-      const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
-      expect(manifest.splits.train.count).toBe(train);
-      expect(manifest.splits.test.count).toBe(test);
-      const loaded = await loadDataset({ cacheKey: id, fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) });
-      const firstThousand = new Array(10).fill(0);
-      loaded.dataset.test.labels.subarray(0, 1000).forEach((l) => firstThousand[l]++);
-      firstThousand.forEach((n) => expect(n).toBeGreaterThanOrEqual(95));
-    }
-  });
+  it.runIf(existsSync(path.join(built, 'fashion-mnist', 'manifest.json')))(
+    'the built shards have the documented splits and balance',
+    async () => {
+      for (const [id, train, test] of [
+        ['fashion-mnist', 60000, 10000],
+        ['mnist', 8000, 2000],
+      ] as const) {
+        const dir = path.join(built, id);
+        const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
+        expect(manifest.splits.train.count).toBe(train);
+        expect(manifest.splits.test.count).toBe(test);
+        const loaded = await loadDataset({ cacheKey: id, fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) });
+        const firstThousand = new Array(10).fill(0);
+        loaded.dataset.test.labels.subarray(0, 1000).forEach((l) => firstThousand[l]++);
+        firstThousand.forEach((n) => expect(n).toBeGreaterThanOrEqual(95));
+      }
+    },
+  );
 });
 
 describe('batch sampler (lockstep order)', () => {

@@ -11,7 +11,13 @@ import { syntheticDataset, useCpu } from './helpers';
 beforeAll(useCpu);
 
 const sgd = (lr: number) => ({ ...defaultOptimizerConfig('sgd'), lr });
-const record = (step: number, loss: number, extra: Record<string, number> = {}): StepRecord => ({ step, loss, accuracy: 0.5, lr: 1, metrics: extra });
+const record = (step: number, loss: number, extra: Record<string, number> = {}): StepRecord => ({
+  step,
+  loss,
+  accuracy: 0.5,
+  lr: 1,
+  metrics: extra,
+});
 
 describe('divergence detection', () => {
   it('finds the first non-finite loss, remembers the last finite one and names the cause', () => {
@@ -21,7 +27,9 @@ describe('divergence detection', () => {
     const d = detectDivergence(lane, [record(3, 4.5), record(4, 80), record(5, NaN), record(6, NaN)], true, history, 6)!;
     expect(d).toMatchObject({ step: 5, what: 'loss', lastFiniteLoss: 80, lastFiniteStep: 4 });
     expect(d.cause).toBe('learning rate 1 too high for SGD');
-    expect(d.message).toBe('"hot SGD" stopped at step 5: its training loss became NaN (last finite loss 80.00). Likely cause: learning rate 1 too high for SGD. The other lanes go on; reset to try again.');
+    expect(d.message).toBe(
+      '"hot SGD" stopped at step 5: its training loss became NaN (last finite loss 80.00). Likely cause: learning rate 1 too high for SGD. The other lanes go on; reset to try again.',
+    );
   });
 
   it('catches weights that overflowed while every loss was finite', () => {
@@ -39,16 +47,27 @@ describe('divergence detection', () => {
   it('blames the deformation guard, a method strength or the learning rate', () => {
     const lane = makeLane(0, { ...defaultOptimizerConfig('momentum'), lr: 0.5 });
     const flat = { first: 1, recent: [1, 0.9, 0.8] };
-    expect(likelyCause({ ...lane, deformation: { kind: 'le', e1: 1, e2: 0.9 } }, flat, 3, 0.5)).toMatch(/LE deformation's slope δ′ hit its guard 3 time/);
-    expect(likelyCause({ ...lane, method: { kind: 'sam', rho: 5 } }, flat, 0, 0.5)).toBe('learning rate 0.5 too high for SGD with momentum with SAM, or its ρ too large');
-    expect(likelyCause({ ...lane, method: { kind: 'sam', rho: 5 } }, { first: 1, recent: [1, 0.5, 3] }, 0, 0.5)).toBe('learning rate 0.5 too high for SGD with momentum');
+    expect(likelyCause({ ...lane, deformation: { kind: 'le', e1: 1, e2: 0.9 } }, flat, 3, 0.5)).toMatch(
+      /LE deformation's slope δ′ hit its guard 3 time/,
+    );
+    expect(likelyCause({ ...lane, method: { kind: 'sam', rho: 5 } }, flat, 0, 0.5)).toBe(
+      'learning rate 0.5 too high for SGD with momentum with SAM, or its ρ too large',
+    );
+    expect(likelyCause({ ...lane, method: { kind: 'sam', rho: 5 } }, { first: 1, recent: [1, 0.5, 3] }, 0, 0.5)).toBe(
+      'learning rate 0.5 too high for SGD with momentum',
+    );
     expect(likelyCause(lane, flat, 0, 0.5)).toBe('learning rate 0.5 too high for SGD with momentum');
   });
 });
 
 describe('a diverging lane in a comparison', () => {
   const config: ComparisonConfig = {
-    ...defaultComparison('synthetic'), model: { kind: 'mlp', hidden: [16, 16] }, batchSize: 10, epochs: 20, testSize: 50, logEvery: 5,
+    ...defaultComparison('synthetic'),
+    model: { kind: 'mlp', hidden: [16, 16] },
+    batchSize: 10,
+    epochs: 20,
+    testSize: 50,
+    logEvery: 5,
     lanes: [makeLane(0, sgd(1e4), 'SGD η 1e4'), makeLane(1, sgd(0.05), 'SGD'), makeLane(2, defaultOptimizerConfig('adam'), 'Adam')],
   };
 
@@ -73,7 +92,9 @@ describe('a diverging lane in a comparison', () => {
     expect(calm.steps).toBe(60);
     expect(adam.steps).toBe(60);
     expect(points.every((p) => Number.isFinite(p.value))).toBe(true);
-    expect(points.filter((p) => p.laneId === hot.config.id && p.metric === 'train_loss').every((p) => p.step < hot.diverged!.step)).toBe(true);
+    expect(points.filter((p) => p.laneId === hot.config.id && p.metric === 'train_loss').every((p) => p.step < hot.diverged!.step)).toBe(
+      true,
+    );
     expect(points.some((p) => p.laneId === calm.config.id && p.step === 60)).toBe(true);
     const test = await comparison.evaluateTest();
     expect([...test.keys()]).toEqual([calm.config.id, adam.config.id]);

@@ -53,18 +53,32 @@ describe('seeded random numbers', () => {
 describe('models', () => {
   it('name their parameters and count them', () => {
     const mlp = createModel({ kind: 'mlp', hidden: [64] }, [28, 28, 1], 10);
-    expect(mlp.params.map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual(['dense1/kernel:784x64', 'dense1/bias:64', 'head/kernel:64x10', 'head/bias:10']);
+    expect(mlp.params.map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
+      'dense1/kernel:784x64',
+      'dense1/bias:64',
+      'head/kernel:64x10',
+      'head/bias:10',
+    ]);
     expect(countParams(mlp.params)).toBe(784 * 64 + 64 + 64 * 10 + 10);
     const cnn = createModel({ kind: 'cnn', channels: [4, 8], kernelSize: 3, dense: 16 }, [28, 28, 1], 10);
     expect(cnn.params.map((p) => `${p.name}:${p.shape.join('x')}`)).toEqual([
-      'conv1/kernel:3x3x1x4', 'conv1/bias:4', 'conv2/kernel:3x3x4x8', 'conv2/bias:8',
-      'dense1/kernel:392x16', 'dense1/bias:16', 'head/kernel:16x10', 'head/bias:10',
+      'conv1/kernel:3x3x1x4',
+      'conv1/bias:4',
+      'conv2/kernel:3x3x4x8',
+      'conv2/bias:8',
+      'dense1/kernel:392x16',
+      'dense1/bias:16',
+      'head/kernel:16x10',
+      'head/bias:10',
     ]);
     expect(cnn.featureSize).toBe(16);
   });
 
   it('expose features and the head separately: logits = features · K + b', async () => {
-    const specs: ModelSpec[] = [{ kind: 'mlp', hidden: [12, 6] }, { kind: 'cnn', channels: [2, 3], kernelSize: 3, dense: 5 }];
+    const specs: ModelSpec[] = [
+      { kind: 'mlp', hidden: [12, 6] },
+      { kind: 'cnn', channels: [2, 3], kernelSize: 3, dense: 5 },
+    ];
     for (const spec of specs) {
       const model = createModel(spec, [8, 8, 1], 4);
       const params = initParams(model.params, 3);
@@ -98,8 +112,14 @@ describe('models', () => {
 
 describe('loss and gradients', () => {
   it('cross-entropy matches a hand computation', () => {
-    const logits = tf.tensor2d([[1, 2, 3], [0, 0, 0]]);
-    const y = tf.tensor2d([[0, 0, 1], [1, 0, 0]]);
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
+    const y = tf.tensor2d([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
     const expected = (-Math.log(Math.exp(3) / (Math.exp(1) + Math.exp(2) + Math.exp(3))) + Math.log(3)) / 2;
     expect(softmaxCrossEntropy(logits, y).dataSync()[0]).toBeCloseTo(expected, 6);
     tf.dispose([logits, y]);
@@ -107,7 +127,10 @@ describe('loss and gradients', () => {
 
   it('gradients agree with central finite differences', async () => {
     const dataset = syntheticDataset(20, 5, [4, 4, 1], 3);
-    const specs: ModelSpec[] = [{ kind: 'mlp', hidden: [5] }, { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 }];
+    const specs: ModelSpec[] = [
+      { kind: 'mlp', hidden: [5] },
+      { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 },
+    ];
     for (const spec of specs) {
       const model = createModel(spec, [4, 4, 1], 3);
       const params = initParams(model.params, 4);
@@ -183,7 +206,7 @@ describe('lockstep comparison', () => {
     comparison.dispose();
   });
 
-  it('learns: every lane\'s training loss falls', async () => {
+  it("learns: every lane's training loss falls", async () => {
     const comparison = new Comparison(syntheticDataset(), tiny);
     const windows = [];
     for (let i = 0; i < 6; i++) windows.push(await comparison.trainWindow(10));
@@ -202,7 +225,9 @@ describe('lockstep comparison', () => {
     comparison.applyConfig({ ...tiny, lanes: [...tiny.lanes, makeLane(3, defaultOptimizerConfig('sgd'))] });
     expect(comparison.lanes.length).toBe(4);
     await comparison.trainWindow(3);
-    expect(() => comparison.applyConfig({ ...tiny, lanes: [...tiny.lanes, makeLane(4, defaultOptimizerConfig('sgd'))] })).toThrow(/reset first, or duplicate a lane/);
+    expect(() => comparison.applyConfig({ ...tiny, lanes: [...tiny.lanes, makeLane(4, defaultOptimizerConfig('sgd'))] })).toThrow(
+      /reset first, or duplicate a lane/,
+    );
     comparison.applyConfig({ ...tiny, lanes: tiny.lanes.slice(0, 3) });
     expect(comparison.lanes.map((l) => l.config.id)).toEqual(['lane1', 'lane2', 'lane3']);
     const fork = comparison.forkLane('lane2', { ...tiny.lanes[1], id: 'fork', name: 'fork' });
@@ -245,7 +270,9 @@ describe('lockstep comparison', () => {
     expect(comparison.key).not.toBe(whole.key);
     whole.dispose();
     comparison.dispose();
-    expect(() => Comparison.check(data, { ...tiny, trainSize: 5 })).toThrow(/batch size 10 is larger than the training split \(5 samples\)/);
+    expect(() => Comparison.check(data, { ...tiny, trainSize: 5 })).toThrow(
+      /batch size 10 is larger than the training split \(5 samples\)/,
+    );
     expect(() => Comparison.check(data, { ...tiny, trainSize: 500 })).toThrow(/more than the training split holds/);
   });
 

@@ -13,6 +13,8 @@ async function experiment(args: string[]) {
   return runMain((await import('../scripts/experiment')).main, args);
 }
 
+/** The smoke config as loose JSON, patched (often into something invalid on purpose). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function configWith(patch: (c: Record<string, any>) => void): string {
   const config = JSON.parse(readFileSync(SMOKE, 'utf8'));
   patch(config);
@@ -31,8 +33,20 @@ describe('npm run experiment', () => {
       [['--config', notJson], /not JSON/],
       [['--config', configWith((c) => (c.comparison.lanes[0].optimizer.lr = -1))], /not a valid setup[\s\S]*lane 1 "SGD"[\s\S]*lr/],
       [['--config', configWith((c) => (c.comparison.bogus = 1))], /comparison\.bogus: unknown key/],
-      [['--config', configWith((c) => (c.comparison.trainSize = 70000))], /cannot run on mnist: train samples 70,000 is more than the training split holds \(8,000\)/],
-      [['--config', configWith((c) => { c.comparison.trainSize = 100; c.comparison.batchSize = 128; })], /cannot run on mnist: batch size 128 is larger than the training split \(100 samples\)/],
+      [
+        ['--config', configWith((c) => (c.comparison.trainSize = 70000))],
+        /cannot run on mnist: train samples 70,000 is more than the training split holds \(8,000\)/,
+      ],
+      [
+        [
+          '--config',
+          configWith((c) => {
+            c.comparison.trainSize = 100;
+            c.comparison.batchSize = 128;
+          }),
+        ],
+        /cannot run on mnist: batch size 128 is larger than the training split \(100 samples\)/,
+      ],
       [['--config', SMOKE, '--backend', 'webgpu'], /--backend must be wasm or cpu/],
       [['--config', SMOKE, '--analyses', 'curve,hessians'], /--analyses: unknown hessians/],
       [['--config', SMOKE, '--fast'], /unknown option --fast/],
@@ -61,7 +75,14 @@ describe('npm run experiment', () => {
         expect(lane.eigenvalues).toHaveLength(3);
         expect(lane.trace).not.toBeNull();
       }
-      for (const file of ['metrics.csv', 'landscape/curves.csv', 'hessian.json', 'weights/sgd.safetensors', 'eval-data/hessian-train.safetensors']) expect(existsSync(path.join(out, file)), file).toBe(true);
+      for (const file of [
+        'metrics.csv',
+        'landscape/curves.csv',
+        'hessian.json',
+        'weights/sgd.safetensors',
+        'eval-data/hessian-train.safetensors',
+      ])
+        expect(existsSync(path.join(out, file)), file).toBe(true);
       const evalData = readSafetensors(new Uint8Array(readFileSync(path.join(out, 'eval-data/hessian-train.safetensors'))));
       expect(evalData.tensors.map((t) => t.shape)).toEqual([[300, 28, 28, 1], [300]]);
       runs.push(results);

@@ -1,8 +1,16 @@
 import { deflateSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeExperimentParam, defaultExperiment, encodeExperimentParam, experimentFromJson, experimentSchema, experimentToJson,
-  EXPERIMENT_VERSION, loadExperiment, type Experiment, type LoadedExperiment,
+  decodeExperimentParam,
+  defaultExperiment,
+  encodeExperimentParam,
+  experimentFromJson,
+  experimentSchema,
+  experimentToJson,
+  EXPERIMENT_VERSION,
+  loadExperiment,
+  type Experiment,
+  type LoadedExperiment,
 } from '../src/engine/io/experiment';
 import { createRng, type Rng } from '../src/engine/rng';
 import { defaultComparison } from '../src/engine/train/config';
@@ -39,7 +47,10 @@ function expectValid(loaded: LoadedExperiment): void {
 
 function expectDefaults(loaded: LoadedExperiment, message: RegExp): void {
   expect(loaded.experiment).toEqual(defaultExperiment());
-  expect(loaded.ignored.some((line) => message.test(line)), loaded.ignored.join('\n')).toBe(true);
+  expect(
+    loaded.ignored.some((line) => message.test(line)),
+    loaded.ignored.join('\n'),
+  ).toBe(true);
 }
 
 describe('experiment documents', () => {
@@ -83,7 +94,11 @@ describe('experiment documents', () => {
     e.toy.formula = 'p1^2 + p2^2 ünïcödé';
     e.toy.start = [0.25, -3];
     const parsed = experimentSchema.safeParse(e);
-    const valid = parsed.success ? parsed.data : (() => { throw new Error(parsed.error.message); })();
+    const valid = parsed.success
+      ? parsed.data
+      : (() => {
+          throw new Error(parsed.error.message);
+        })();
     expect(experimentFromJson(experimentToJson(valid))).toStrictEqual({ experiment: valid, ignored: [] });
     expect(decodeExperimentParam(encodeExperimentParam(valid))).toStrictEqual({ experiment: valid, ignored: [] });
   });
@@ -209,11 +224,25 @@ describe('repairing broken documents field by field', () => {
     const loaded = loadExperiment(doc);
     const e = loaded.experiment;
     const d = defaultExperiment();
-    expect([e.landscape.kind, e.landscape.settings.range, e.landscape.settings.curvePoints]).toEqual([d.landscape.kind, d.landscape.settings.range, 99]);
+    expect([e.landscape.kind, e.landscape.settings.range, e.landscape.settings.curvePoints]).toEqual([
+      d.landscape.kind,
+      d.landscape.settings.range,
+      99,
+    ]);
     expect([e.hessian.settings.topK, e.hessian.trackingOn]).toEqual([d.hessian.settings.topK, false]);
     expect([e.toy.surface, e.toy.formula, e.toy.steps]).toEqual([d.toy.surface, d.toy.formula, 5]);
-    for (const path of ['landscape.kind', 'landscape.settings.range', 'hessian.settings.topK', 'hessian.trackingOn', 'toy.surface', 'toy.formula']) {
-      expect(loaded.ignored.some((line) => line.startsWith(path)), `${path} in\n${loaded.ignored.join('\n')}`).toBe(true);
+    for (const path of [
+      'landscape.kind',
+      'landscape.settings.range',
+      'hessian.settings.topK',
+      'hessian.trackingOn',
+      'toy.surface',
+      'toy.formula',
+    ]) {
+      expect(
+        loaded.ignored.some((line) => line.startsWith(path)),
+        `${path} in\n${loaded.ignored.join('\n')}`,
+      ).toBe(true);
     }
   });
 });
@@ -250,7 +279,13 @@ describe('hostile input', () => {
   it('does not run getters and does not keep class instances', () => {
     let called = false;
     const doc = plain();
-    Object.defineProperty(at(doc, ['comparison']), 'seed', { enumerable: true, get: () => { called = true; return 3; } });
+    Object.defineProperty(at(doc, ['comparison']), 'seed', {
+      enumerable: true,
+      get: () => {
+        called = true;
+        return 3;
+      },
+    });
     const loaded = loadExperiment(doc);
     expect(called).toBe(false);
     expect(loaded.experiment.comparison.seed).toBe(1);
@@ -278,7 +313,12 @@ describe('hostile input', () => {
     ];
     for (const [param, message] of cases) {
       let loaded: LoadedExperiment | undefined;
-      expect(() => { loaded = decodeExperimentParam(param); }, param.slice(0, 40)).not.toThrow();
+      expect(
+        () => {
+          loaded = decodeExperimentParam(param);
+        },
+        param.slice(0, 40),
+      ).not.toThrow();
       expectDefaults(loaded as LoadedExperiment, message);
     }
     const rng = createRng(7);
@@ -323,9 +363,24 @@ describe('hostile input', () => {
 describe('fuzzing', () => {
   function randomValue(rng: Rng): unknown {
     const choices: Array<() => unknown> = [
-      () => null, () => true, () => rng.next() * 100 - 50, () => rng.int(1000), () => 1e308, () => -1e308, () => Number.NaN,
-      () => Number.POSITIVE_INFINITY, () => 'NaN', () => '', () => 'x'.repeat(rng.int(2000)), () => [], () => [1, 'a', null],
-      () => ({}), () => ({ kind: 'sam', rho: 'big' }), () => ({ __proto__: { polluted: true } }), () => '#zzzzzz', () => -0,
+      () => null,
+      () => true,
+      () => rng.next() * 100 - 50,
+      () => rng.int(1000),
+      () => 1e308,
+      () => -1e308,
+      () => Number.NaN,
+      () => Number.POSITIVE_INFINITY,
+      () => 'NaN',
+      () => '',
+      () => 'x'.repeat(rng.int(2000)),
+      () => [],
+      () => [1, 'a', null],
+      () => ({}),
+      () => ({ kind: 'sam', rho: 'big' }),
+      () => ({ __proto__: { polluted: true } }),
+      () => '#zzzzzz',
+      () => -0,
     ];
     return choices[rng.int(choices.length)]();
   }
@@ -339,7 +394,9 @@ describe('fuzzing', () => {
       const doc = plain();
       mutate(doc, rng);
       let loaded: LoadedExperiment | undefined;
-      expect(() => { loaded = loadExperiment(doc); }).not.toThrow();
+      expect(() => {
+        loaded = loadExperiment(doc);
+      }).not.toThrow();
       const result = loaded as LoadedExperiment;
       expect(() => experimentSchema.parse(result.experiment)).not.toThrow();
       expectValid(result);

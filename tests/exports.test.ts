@@ -55,11 +55,18 @@ describe('CSV primitives', () => {
   });
 
   it('quotes a field with only a quote or only a line break, and no other', () => {
-    const text = metricsCsv([POINTS[0], POINTS[0], POINTS[0]].map((p, i) => ({ ...p, laneId: `l${i}` })), { l0: 'say "hi"', l1: 'two\nlines', l2: 'cr\rhere' });
+    const text = metricsCsv(
+      [POINTS[0], POINTS[0], POINTS[0]].map((p, i) => ({ ...p, laneId: `l${i}` })),
+      { l0: 'say "hi"', l1: 'two\nlines', l2: 'cr\rhere' },
+    );
     expect(lines(text)[1]).toBe('l0,"say ""hi""",10,20,0.30000000000000004,train_loss,0.3333333333333333');
     expect(lines(text)[2]).toBe('l1,"two');
     expect(text).toContain('l2,"cr\rhere",');
-    expect(parseCsv(text).slice(1).map((row) => row[1])).toEqual(['say "hi"', 'two\nlines', 'cr\rhere']);
+    expect(
+      parseCsv(text)
+        .slice(1)
+        .map((row) => row[1]),
+    ).toEqual(['say "hi"', 'two\nlines', 'cr\rhere']);
   });
 });
 
@@ -76,7 +83,9 @@ describe('metrics exports', () => {
   it('round-trips the CSV with identical numbers and lane names', () => {
     const text = metricsCsv(POINTS, NAMES);
     expect(parseMetricsCsv(text)).toEqual(POINTS_BACK);
-    const names = parseCsv(text).slice(1).map((row) => row[1]);
+    const names = parseCsv(text)
+      .slice(1)
+      .map((row) => row[1]);
     expect(names).toEqual([TRICKY, TRICKY, 'plain', 'plain']);
   });
 
@@ -88,7 +97,12 @@ describe('metrics exports', () => {
 
   it('round-trips the JSON, non-finite values as null', () => {
     const text = metricsJson(POINTS, NAMES);
-    const raw = JSON.parse(text) as { format: string; version: number; lanes: Record<string, string>; points: Array<{ value: number | null }> };
+    const raw = JSON.parse(text) as {
+      format: string;
+      version: number;
+      lanes: Record<string, string>;
+      points: Array<{ value: number | null }>;
+    };
     expect(raw.format).toBe('flat-minima-playground/metrics');
     expect(raw.version).toBe(1);
     expect(raw.lanes).toEqual(NAMES);
@@ -144,7 +158,20 @@ function surface3x3(): SurfaceResult {
   const betas = [-0.5, 0.25, 1];
   const loss = [1, 2, NaN, 4, 5.5, 6, 7, 8, 9.000000000000002];
   const accuracy = [0.9, 0.8, NaN, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
-  return { laneId: 'a', alphas, betas, loss, accuracy, split: 'test', samples: 100, level: [0, 2], computed: 8, total: 9, seconds: 1, cancelled: false };
+  return {
+    laneId: 'a',
+    alphas,
+    betas,
+    loss,
+    accuracy,
+    split: 'test',
+    samples: 100,
+    level: [0, 2],
+    computed: 8,
+    total: 9,
+    seconds: 1,
+    cancelled: false,
+  };
 }
 
 describe('landscape surface exports', () => {
@@ -159,7 +186,14 @@ describe('landscape surface exports', () => {
 
   it('round-trips the surface with identical numbers', () => {
     const s = surface3x3();
-    expect(parseSurfaceCsv(surfaceCsv(s, TRICKY))).toEqual({ laneName: TRICKY, alphas: s.alphas, betas: s.betas, split: 'test', loss: s.loss, accuracy: s.accuracy });
+    expect(parseSurfaceCsv(surfaceCsv(s, TRICKY))).toEqual({
+      laneName: TRICKY,
+      alphas: s.alphas,
+      betas: s.betas,
+      split: 'test',
+      loss: s.loss,
+      accuracy: s.accuracy,
+    });
   });
 
   it('rejects rows that are not on the grid', () => {
@@ -219,7 +253,9 @@ function hessianResult(laneId: string, withDensity: boolean): HessianResult {
     settings: { ...DEFAULT_HESSIAN, topK: 2 },
     top: { eigenvalues: [12.5, 0.1 + 0.2], residuals: [1e-5, NaN], iterations: 17, converged: true },
     trace: withDensity ? { trace: 42.25, stdError: NaN, samples: 1, converged: false } : null,
-    density: withDensity ? { nodes: [-1, 2], weights: [0.25, 0.75], grid: [-1, 0, 2], density: [0.1, Infinity, 0.3], sigma: 0.03, runs: 1, steps: 2 } : null,
+    density: withDensity
+      ? { nodes: [-1, 2], weights: [0.25, 0.75], grid: [-1, 0, 2], density: [0.1, Infinity, 0.3], sigma: 0.03, runs: 1, steps: 2 }
+      : null,
     hvps: 123,
     gradients: 1,
     seconds: 2.5,
@@ -257,7 +293,15 @@ function toy(path: Array<[number, number, number]>): ToyResult {
 
 describe('toy run export', () => {
   const runs = [
-    { id: 'r1', label: TRICKY, result: toy([[1, 2, 5], [0.5, 1.0000000000000002, NaN], [0.25, -0.5, 0.3125]]) },
+    {
+      id: 'r1',
+      label: TRICKY,
+      result: toy([
+        [1, 2, 5],
+        [0.5, 1.0000000000000002, NaN],
+        [0.25, -0.5, 0.3125],
+      ]),
+    },
     { id: 'r2', label: 'sgd', result: toy([[-3, 4, 25]]) },
   ];
 

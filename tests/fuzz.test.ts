@@ -30,9 +30,26 @@ function expectNamedProblem(error: unknown, context: string): void {
 
 function randomValue(rng: Rng): unknown {
   const choices: Array<() => unknown> = [
-    () => null, () => true, () => rng.next() * 100 - 50, () => rng.int(100000), () => 1e308, () => -1, () => 0, () => 0.5,
-    () => 'NaN', () => '', () => 'x'.repeat(rng.int(300)), () => [], () => [1, 'a', null], () => ({}), () => ({ kind: 'sam', rho: 'big' }),
-    () => ({ kind: 'cnn', channels: [1, 1], kernelSize: 9, dense: 1 }), () => '#zzzzzz', () => 'lane1', () => 4097, () => 2 ** 31,
+    () => null,
+    () => true,
+    () => rng.next() * 100 - 50,
+    () => rng.int(100000),
+    () => 1e308,
+    () => -1,
+    () => 0,
+    () => 0.5,
+    () => 'NaN',
+    () => '',
+    () => 'x'.repeat(rng.int(300)),
+    () => [],
+    () => [1, 'a', null],
+    () => ({}),
+    () => ({ kind: 'sam', rho: 'big' }),
+    () => ({ kind: 'cnn', channels: [1, 1], kernelSize: 9, dense: 1 }),
+    () => '#zzzzzz',
+    () => 'lane1',
+    () => 4097,
+    () => 2 ** 31,
   ];
   return choices[rng.int(choices.length)]();
 }
@@ -69,14 +86,21 @@ function mutateText(text: string, rng: Rng): string {
 }
 
 const config: ComparisonConfig = {
-  ...defaultComparison('synthetic'), model: { kind: 'mlp', hidden: [8] }, batchSize: 10, epochs: 2, testSize: 20,
+  ...defaultComparison('synthetic'),
+  model: { kind: 'mlp', hidden: [8] },
+  batchSize: 10,
+  epochs: 2,
+  testSize: 20,
   lanes: [makeLane(0, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }), makeLane(1, defaultOptimizerConfig('adam'))],
 };
 
 async function readyHost(): Promise<EngineHost> {
   const { manifest, files } = await encodeDataset(syntheticDataset(60, 20, [28, 28, 1], 10), 50);
   const served = new Map<string, Uint8Array>([
-    ['http://app/data/index.json', new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'S', path: 'data/synthetic/' }] }))],
+    [
+      'http://app/data/index.json',
+      new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'S', path: 'data/synthetic/' }] })),
+    ],
     ['http://app/data/synthetic/manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
   ]);
   for (const [name, bytes] of files) served.set(`http://app/data/synthetic/${name}`, bytes);
@@ -152,7 +176,16 @@ describe('fuzzing every importer', () => {
       let files: InputFile[];
       if (i % 3 === 2) {
         const which = rng.int(2);
-        files = tfjs.map((f, k) => (k !== which ? f : { name: f.name, bytes: f.name.endsWith('.json') ? new TextEncoder().encode(mutateText(new TextDecoder().decode(f.bytes), rng)) : mutateBytes(f.bytes, rng) }));
+        files = tfjs.map((f, k) =>
+          k !== which
+            ? f
+            : {
+                name: f.name,
+                bytes: f.name.endsWith('.json')
+                  ? new TextEncoder().encode(mutateText(new TextDecoder().decode(f.bytes), rng))
+                  : mutateBytes(f.bytes, rng),
+              },
+        );
       } else {
         files = [{ name: 'lane.safetensors', bytes: mutateBytes(lane1, rng) }];
       }
@@ -179,9 +212,13 @@ describe('fuzzing every importer', () => {
     let refused = 0;
     for (let i = 0; i < 120; i++) {
       counts.cifarIdx++;
-      const files: InputFile[] = i % 2 === 0
-        ? [{ name: 'data_batch_1.bin', bytes: mutateBytes(cifar, rng) }, { name: 'test_batch.bin', bytes: cifar }]
-        : idx.map((f, k) => (k === rng.int(4) ? { name: f.name, bytes: mutateBytes(f.bytes, rng) } : f));
+      const files: InputFile[] =
+        i % 2 === 0
+          ? [
+              { name: 'data_batch_1.bin', bytes: mutateBytes(cifar, rng) },
+              { name: 'test_batch.bin', bytes: cifar },
+            ]
+          : idx.map((f, k) => (k === rng.int(4) ? { name: f.name, bytes: mutateBytes(f.bytes, rng) } : f));
       try {
         await host.importFiles(i % 2 === 0 ? 'cifar10' : 'mnist-idx', files);
       } catch (error) {
@@ -212,8 +249,10 @@ describe('fuzzing every importer', () => {
       }
       try {
         await loadDataset({
-          cacheKey: `fuzz-${i}`, cache: new MemoryByteCache(),
-          fetchFile: async (f) => (f === 'manifest.json' ? new TextEncoder().encode(manifestText) : bad.get(f) ?? Promise.reject(new Error(`HTTP 404 for ${f}`))),
+          cacheKey: `fuzz-${i}`,
+          cache: new MemoryByteCache(),
+          fetchFile: async (f) =>
+            f === 'manifest.json' ? new TextEncoder().encode(manifestText) : (bad.get(f) ?? Promise.reject(new Error(`HTTP 404 for ${f}`))),
         });
         expect(manifestText === JSON.stringify(manifest) || i % 4 === 0, 'only a manifest edit that keeps it valid may load').toBe(true);
       } catch (error) {

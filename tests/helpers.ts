@@ -42,7 +42,10 @@ export function syntheticDataset(train = 200, test = 50, shape: [number, number,
 }
 
 /** Runs a script's `main(args)` capturing what it prints: its exit status, stdout and stderr lines. */
-export async function runMain(main: (args: string[]) => Promise<number>, args: string[]): Promise<{ status: number; out: string; err: string }> {
+export async function runMain(
+  main: (args: string[]) => Promise<number>,
+  args: string[],
+): Promise<{ status: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const log = console.log;

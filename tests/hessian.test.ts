@@ -77,7 +77,15 @@ async function hessianOf(spec: ModelSpec, loss: 'cross-entropy' | 'mse', samples
   disposeParams(params);
   const set = makeEvalSet(data.train, data.info, samples, 25);
   const op = new HessianOperator(model, weights, set, loss);
-  return { model, op, set, dispose: () => { op.dispose(); disposeEvalSet(set); } };
+  return {
+    model,
+    op,
+    set,
+    dispose: () => {
+      op.dispose();
+      disposeEvalSet(set);
+    },
+  };
 }
 
 async function denseHessian(op: HessianOperator): Promise<number[][]> {
@@ -104,7 +112,8 @@ describe('the Hessian-vector product by central differences of gradients', () =>
     const v = gaussian(op.dimension, 9);
     const hv = await op.apply(v);
     const exact = new Float64Array(op.dimension);
-    for (let a = 0; a < 17; a++) for (let c = 0; c < 3; c++) for (let b = 0; b < 17; b++) exact[index(a, c)] += m.get(a, b) * v[index(b, c)];
+    for (let a = 0; a < 17; a++)
+      for (let c = 0; c < 3; c++) for (let b = 0; b < 17; b++) exact[index(a, c)] += m.get(a, b) * v[index(b, c)];
     const diff = norm(hv.map((h, i) => h - exact[i]));
     expect(diff / norm(exact)).toBeLessThan(1e-3);
     const eig = new EigenvalueDecomposition(m, { assumeSymmetric: true }).realEigenvalues.sort((p, q) => q - p);

@@ -20,7 +20,10 @@ import { createModel } from '../src/engine/model/registry';
 async function servedHost(): Promise<{ host: EngineHost; events: EngineEvent[]; served: Map<string, Uint8Array>; cache: MemoryByteCache }> {
   const { manifest, files } = await encodeDataset(syntheticDataset(120, 40), 50);
   const served = new Map<string, Uint8Array>();
-  served.set('http://app/data/index.json', new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'Synthetic', path: 'data/synthetic/' }] })));
+  served.set(
+    'http://app/data/index.json',
+    new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'Synthetic', path: 'data/synthetic/' }] })),
+  );
   served.set('http://app/data/synthetic/manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
   for (const [name, bytes] of files) served.set(`http://app/data/synthetic/${name}`, bytes);
   const cache = new MemoryByteCache();
@@ -75,13 +78,21 @@ describe('engine host', () => {
     expect(metricPoints(events, 'test_acc').map((p) => p.step)).toEqual([0, 0]);
     await host.stepOnce();
     await host.stepOnce();
-    expect(metricPoints(events, 'train_loss').map((p) => [p.laneId, p.step])).toEqual([['lane1', 2], ['lane2', 2]]);
+    expect(metricPoints(events, 'train_loss').map((p) => [p.laneId, p.step])).toEqual([
+      ['lane1', 2],
+      ['lane2', 2],
+    ]);
     await host.play();
-    for (let i = 0; i < 200 && !events.some((e) => e.type === 'status' && e.status.finished && !e.status.playing); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && !events.some((e) => e.type === 'status' && e.status.finished && !e.status.playing); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const losses = metricPoints(events, 'train_loss').filter((p) => p.laneId === 'lane1');
     expect(losses.map((p) => p.step)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36]);
     expect(losses[losses.length - 1].value).toBeLessThan(losses[0].value);
-    expect(metricPoints(events, 'test_loss').filter((p) => p.laneId === 'lane2').map((p) => p.step)).toEqual([0, 6, 12, 18, 24, 30, 36]);
+    expect(
+      metricPoints(events, 'test_loss')
+        .filter((p) => p.laneId === 'lane2')
+        .map((p) => p.step),
+    ).toEqual([0, 6, 12, 18, 24, 30, 36]);
     expect(metricPoints(events, 'head_norm').length).toBe(36);
     const before = await host.memory();
     await host.reset();
@@ -109,7 +120,15 @@ describe('engine host', () => {
   it('reloads from the cache without fetching shards again', async () => {
     const { host, served, cache } = await servedHost();
     await host.loadDataset('synthetic');
-    const second = new EngineHost({ cache, fetchBytes: async (url) => { const b = served.get(url); if (!b) throw new Error('404'); if (url.endsWith('.bin')) throw new Error(`fetched ${url}`); return b; } });
+    const second = new EngineHost({
+      cache,
+      fetchBytes: async (url) => {
+        const b = served.get(url);
+        if (!b) throw new Error('404');
+        if (url.endsWith('.bin')) throw new Error(`fetched ${url}`);
+        return b;
+      },
+    });
     await second.init({ backend: 'cpu', baseUrl: 'http://app/' });
     expect(await second.loadDataset('synthetic')).toMatchObject({ fromCache: 4, fetched: 0 });
   });
@@ -119,18 +138,28 @@ describe('engine host', () => {
     await host.loadDataset('synthetic');
     await host.configure(config);
     await host.stepOnce();
-    await expect(host.importFiles('cifar10', [
-      { name: 'data_batch_1.bin', bytes: new Uint8Array(5000) },
-      { name: 'test_batch.bin', bytes: new Uint8Array(3073) },
-    ])).rejects.toThrow(/data_batch_1.bin: wrong record size/);
+    await expect(
+      host.importFiles('cifar10', [
+        { name: 'data_batch_1.bin', bytes: new Uint8Array(5000) },
+        { name: 'test_batch.bin', bytes: new Uint8Array(3073) },
+      ]),
+    ).rejects.toThrow(/data_batch_1.bin: wrong record size/);
     await host.stepOnce();
     const train = { count: 20, images: new Uint8Array(20 * 3072).map((_, i) => i % 251), labels: new Uint8Array(20).map((_, i) => i % 10) };
     const summary = await host.importFiles('cifar10', [
       { name: 'data_batch_1.bin', bytes: encodeCifarBatch(train) },
-      { name: 'test_batch.bin', bytes: encodeCifarBatch({ ...train, count: 10, images: train.images.subarray(0, 30720), labels: train.labels.subarray(0, 10) }) },
+      {
+        name: 'test_batch.bin',
+        bytes: encodeCifarBatch({ ...train, count: 10, images: train.images.subarray(0, 30720), labels: train.labels.subarray(0, 10) }),
+      },
     ]);
     expect(summary).toMatchObject({ id: 'user-cifar10', trainCount: 20, testCount: 10, shape: [32, 32, 3] });
-    const fresh = new EngineHost({ cache, fetchBytes: async () => { throw new Error('offline'); } });
+    const fresh = new EngineHost({
+      cache,
+      fetchBytes: async () => {
+        throw new Error('offline');
+      },
+    });
     await fresh.init({ backend: 'cpu', baseUrl: 'http://app/' });
     expect((await fresh.listDatasets()).map((d) => d.id)).toEqual(['user-cifar10']);
     expect(await fresh.loadDataset('user-cifar10')).toMatchObject({ trainCount: 20, fromCache: 2 });
@@ -145,8 +174,12 @@ describe('engine host', () => {
     const bad = { ...config, lanes: [{ ...config.lanes[0], optimizer: { ...config.lanes[0].optimizer, lr: -1 } }] };
     await expect(host.configure(bad)).rejects.toThrow(/lr/);
     await expect(host.configure({ ...config, datasetId: 'mnist' })).rejects.toThrow(/not loaded/);
-    await expect(host.configure({ ...config, batchSize: 500 })).rejects.toThrow(/batch size 500 is larger than the training split \(120 samples\)/);
-    await expect(host.configure({ ...config, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 }, seed: 3 })).resolves.toMatchObject({ rebuilt: true });
+    await expect(host.configure({ ...config, batchSize: 500 })).rejects.toThrow(
+      /batch size 500 is larger than the training split \(120 samples\)/,
+    );
+    await expect(
+      host.configure({ ...config, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 }, seed: 3 }),
+    ).resolves.toMatchObject({ rebuilt: true });
     await host.configure(config);
     await host.stepOnce();
     await host.dispose();
@@ -158,19 +191,29 @@ describe('divergence in the host', () => {
     const { host, events } = await servedHost();
     await host.loadDataset('synthetic');
     const hot = (id: number) => makeLane(id, { ...defaultOptimizerConfig('sgd'), lr: 10 }, `hot ${id}`);
-    await host.configure({ ...config, model: { kind: 'mlp', hidden: [16, 16] }, epochs: 20, lanes: [hot(0), makeLane(1, defaultOptimizerConfig('adam'))] });
+    await host.configure({
+      ...config,
+      model: { kind: 'mlp', hidden: [16, 16] },
+      epochs: 20,
+      lanes: [hot(0), makeLane(1, defaultOptimizerConfig('adam'))],
+    });
     for (let i = 0; i < 30 && !events.some((e) => e.type === 'lane-diverged'); i++) await host.stepOnce();
     const event = events.find((e) => e.type === 'lane-diverged');
     expect(event && event.type === 'lane-diverged' && event.laneId).toBe('lane1');
     await expect(host.exportWeights('lane1', 'safetensors')).rejects.toThrow(/"hot 0" diverged at step \d+/);
     expect((await host.exportWeights('lane2', 'safetensors'))[0].bytes.length).toBeGreaterThan(0);
     await expect(host.computeHessian({ laneIds: ['lane1'], settings: DEFAULT_HESSIAN })).rejects.toThrow(/nothing to analyse/);
-    expect(metricPoints(events, 'train_loss').concat(metricPoints(events, 'test_loss')).every((p) => Number.isFinite(p.value))).toBe(true);
+    expect(
+      metricPoints(events, 'train_loss')
+        .concat(metricPoints(events, 'test_loss'))
+        .every((p) => Number.isFinite(p.value)),
+    ).toBe(true);
 
     await host.configure({ ...config, model: { kind: 'mlp', hidden: [16, 16] }, epochs: 20, lanes: [hot(0), hot(1)] });
     expect(events.at(-1)?.type === 'lane-diverged').toBe(false);
     await host.play();
-    for (let i = 0; i < 500 && !events.some((e) => e.type === 'error' && /every lane has diverged/.test(e.message)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !events.some((e) => e.type === 'error' && /every lane has diverged/.test(e.message)); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(events.some((e) => e.type === 'error' && /every lane has diverged, so training stopped/.test(e.message))).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
     const last = [...events].reverse().find((e) => e.type === 'status');
@@ -209,10 +252,18 @@ describe('memory limits in the host', () => {
     await host.configure(config);
     await host.stepOnce();
     const before = (await host.exportWeights('lane1', 'safetensors'))[0].bytes;
-    const huge = { ...config, model: { kind: 'mlp' as const, hidden: [4096, 4096, 4096, 4096, 4096, 4096] }, lanes: Array.from({ length: 8 }, (_, i) => makeLane(i, defaultOptimizerConfig('adam'))) };
-    await expect(host.configure(huge)).rejects.toThrow(/^This comparison needs about [\d.]+ GiB but cpu has about .*What would fit: at most \d lanes?/);
+    const huge = {
+      ...config,
+      model: { kind: 'mlp' as const, hidden: [4096, 4096, 4096, 4096, 4096, 4096] },
+      lanes: Array.from({ length: 8 }, (_, i) => makeLane(i, defaultOptimizerConfig('adam'))),
+    };
+    await expect(host.configure(huge)).rejects.toThrow(
+      /^This comparison needs about [\d.]+ GiB but cpu has about .*What would fit: at most \d lanes?/,
+    );
     expect((await host.exportWeights('lane1', 'safetensors'))[0].bytes).toEqual(before);
-    await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...DEFAULT_HESSIAN, maxIterations: 500 } })).resolves.toMatchObject({ cancelled: false });
+    await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...DEFAULT_HESSIAN, maxIterations: 500 } })).resolves.toMatchObject({
+      cancelled: false,
+    });
     await host.dispose();
   });
 });
@@ -220,14 +271,21 @@ describe('memory limits in the host', () => {
 describe('convolutions on WASM', () => {
   it('auto keeps WASM for a CNN: it trains there', async () => {
     const { manifest, files } = await encodeDataset(syntheticDataset(60, 20), 50);
-    const served = new Map<string, Uint8Array>([['http://app/data/index.json', new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'S', path: 'data/synthetic/' }] }))], ['http://app/data/synthetic/manifest.json', new TextEncoder().encode(JSON.stringify(manifest))]]);
+    const served = new Map<string, Uint8Array>([
+      [
+        'http://app/data/index.json',
+        new TextEncoder().encode(JSON.stringify({ datasets: [{ id: 'synthetic', title: 'S', path: 'data/synthetic/' }] })),
+      ],
+      ['http://app/data/synthetic/manifest.json', new TextEncoder().encode(JSON.stringify(manifest))],
+    ]);
     for (const [name, bytes] of files) served.set(`http://app/data/synthetic/${name}`, bytes);
     const host = new EngineHost({ fetchBytes: async (url) => served.get(url)!.slice() });
     const report = await host.init({ backend: 'auto', baseUrl: 'http://app/' });
     expect(report.name).toBe('wasm');
     await host.loadDataset('synthetic');
     await host.configure({ ...config, testSize: 20, model: { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 4 } });
-    const conv1 = async () => Array.from(weightsFromSafetensors((await host.exportWeights('lane1', 'safetensors'))[0].bytes, 'x').values['conv1/kernel']);
+    const conv1 = async () =>
+      Array.from(weightsFromSafetensors((await host.exportWeights('lane1', 'safetensors'))[0].bytes, 'x').values['conv1/kernel']);
     const before = await conv1();
     await host.stepOnce();
     expect(await host.tfBackend()).toBe('wasm');
@@ -245,7 +303,8 @@ describe('convolutions on WASM', () => {
       { x: [3, 5, 5, 1], k: [5, 5, 1, 2], stride: 1, pad: 'same' as const },
     ];
     for (const c of cases) {
-      const values = (shape: number[], salt: number) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.3 + salt));
+      const values = (shape: number[], salt: number) =>
+        Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.3 + salt));
       const gradOn = async (backend: 'cpu' | 'wasm') => {
         await initBackend(backend);
         const x = tf.tensor4d(values(c.x, 1), c.x as [number, number, number, number]);
@@ -288,7 +347,9 @@ describe('landscapes in the host', () => {
     const before = tf.memory().numTensors;
     const curve = await host.computeLandscape({ kind: 'curve', laneIds: ['lane1', 'lane2'], settings });
     expect(curve.cancelled).toBe(false);
-    const curves = events.flatMap((e) => (e.type === 'landscape-update' && e.jobId === curve.jobId && e.update.kind === 'curve' ? [e.update.result] : []));
+    const curves = events.flatMap((e) =>
+      e.type === 'landscape-update' && e.jobId === curve.jobId && e.update.kind === 'curve' ? [e.update.result] : [],
+    );
     expect(curves.map((c) => c.key)).toEqual(['lane1', 'lane2']);
     expect(curves[0].train.loss.every(Number.isFinite)).toBe(true);
     expect(curves[0].test!.loss.every(Number.isFinite)).toBe(true);
@@ -304,7 +365,9 @@ describe('landscapes in the host', () => {
     await host.pause();
     expect(surface.cancelled).toBe(false);
     expect(duringSurface).toBeGreaterThan(beforePlay);
-    const updates = events.flatMap((e) => (e.type === 'landscape-update' && e.jobId === surface.jobId && e.update.kind === 'surface' ? [e.update.result] : []));
+    const updates = events.flatMap((e) =>
+      e.type === 'landscape-update' && e.jobId === surface.jobId && e.update.kind === 'surface' ? [e.update.result] : [],
+    );
     expect(updates[0].computed).toBe(169);
     expect(updates[updates.length - 1].computed).toBe(27 * 27);
 
@@ -313,10 +376,26 @@ describe('landscapes in the host', () => {
     await host.cancelLandscape();
     const cancelled = await job;
     expect(cancelled.cancelled).toBe(true);
-    await expect(host.computeLandscape({ kind: 'interpolation', from: { laneId: 'lane1', weights: 'initial' }, to: { laneId: 'lane9', weights: 'current' }, settings })).rejects.toThrow(/no lane "lane9"/);
-    await expect(host.computeLandscape({ kind: 'curve', laneIds: ['lane1'], settings: { ...settings, range: [1, -1] } })).rejects.toThrow(/range/);
-    const interpolation = await host.computeLandscape({ kind: 'interpolation', from: { laneId: 'lane1', weights: 'initial' }, to: { laneId: 'lane1', weights: 'current' }, settings });
-    const line = events.flatMap((e) => (e.type === 'landscape-update' && e.jobId === interpolation.jobId && e.update.kind === 'curve' ? [e.update.result] : []))[0];
+    await expect(
+      host.computeLandscape({
+        kind: 'interpolation',
+        from: { laneId: 'lane1', weights: 'initial' },
+        to: { laneId: 'lane9', weights: 'current' },
+        settings,
+      }),
+    ).rejects.toThrow(/no lane "lane9"/);
+    await expect(host.computeLandscape({ kind: 'curve', laneIds: ['lane1'], settings: { ...settings, range: [1, -1] } })).rejects.toThrow(
+      /range/,
+    );
+    const interpolation = await host.computeLandscape({
+      kind: 'interpolation',
+      from: { laneId: 'lane1', weights: 'initial' },
+      to: { laneId: 'lane1', weights: 'current' },
+      settings,
+    });
+    const line = events.flatMap((e) =>
+      e.type === 'landscape-update' && e.jobId === interpolation.jobId && e.update.kind === 'curve' ? [e.update.result] : [],
+    )[0];
     expect(line.label).toBe('lane 1 (initial) → lane 1');
     expect(line.alphas[0]).toBe(-0.5);
     expect(tf.memory().numTensors).toBe(before);
@@ -359,7 +438,10 @@ describe('Hessians in the host', () => {
     expect(report.hessian!.before.eigenvalues.length).toBe(2);
     expect(report.hessian!.after.eigenvalues.length).toBe(2);
     await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...settings, topK: 0 } })).rejects.toThrow(/topK/);
-    const long = host.computeHessian({ laneIds: ['lane1', 'lane2'], settings: { ...settings, maxIterations: 500, tol: 1e-12, density: false, trace: false } });
+    const long = host.computeHessian({
+      laneIds: ['lane1', 'lane2'],
+      settings: { ...settings, maxIterations: 500, tol: 1e-12, density: false, trace: false },
+    });
     await expect(host.computeHessian({ laneIds: ['lane1'], settings })).rejects.toThrow(/running/);
     await host.cancelHessian();
     const outcome = await long;
@@ -388,7 +470,10 @@ describe('weights in the host', () => {
     expect(tfjs.map((f) => f.name)).toEqual(['model.json', 'weights.bin']);
     const before = tf.memory().numTensors;
 
-    const added = await host.importWeights(tfjs, { mode: 'new', lane: { ...makeLane(2, defaultOptimizerConfig('sgd')), id: 'lane3', name: 'imported' } });
+    const added = await host.importWeights(tfjs, {
+      mode: 'new',
+      lane: { ...makeLane(2, defaultOptimizerConfig('sgd')), id: 'lane3', name: 'imported' },
+    });
     expect(added.laneId).toBe('lane3');
     expect(added.origin).toMatch(/MLP trained 3 steps on/);
     expect(added.comparison.laneIds).toEqual(['lane1', 'lane2', 'lane3']);
@@ -402,14 +487,28 @@ describe('weights in the host', () => {
     const otherParams = initParams(other.params, 1);
     const otherValues = await readParams(otherParams);
     tf.dispose(Object.values(otherParams));
-    const wrong = [{ name: 'other.safetensors', bytes: writeSafetensors(other.params.map((p) => ({ name: p.name, shape: p.shape, data: otherValues[p.name] }))) }];
-    await expect(host.importWeights(wrong, { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(/do not fit this model.*"dense1\/kernel" is \[64, 5\] in the file, \[64, 8\] in the model/);
+    const wrong = [
+      {
+        name: 'other.safetensors',
+        bytes: writeSafetensors(other.params.map((p) => ({ name: p.name, shape: p.shape, data: otherValues[p.name] }))),
+      },
+    ];
+    await expect(host.importWeights(wrong, { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(
+      /do not fit this model.*"dense1\/kernel" is \[64, 5\] in the file, \[64, 8\] in the model/,
+    );
     const truncated = [{ name: 'cut.safetensors', bytes: st[0].bytes.subarray(0, st[0].bytes.length - 10) }];
     await expect(host.importWeights(truncated, { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(/cut\.safetensors: truncated/);
     const nanBin = tfjs[1].bytes.slice();
     new DataView(nanBin.buffer).setFloat32(4, NaN, true);
-    await expect(host.importWeights([tfjs[0], { name: 'weights.bin', bytes: nanBin }], { mode: 'new', lane: { ...makeLane(3, defaultOptimizerConfig('sgd')), id: 'lane4' } })).rejects.toThrow(/non-finite/);
-    await expect(host.importWeights([{ name: 'notes.txt', bytes: new Uint8Array(3) }], { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(/choose a \.safetensors file/);
+    await expect(
+      host.importWeights([tfjs[0], { name: 'weights.bin', bytes: nanBin }], {
+        mode: 'new',
+        lane: { ...makeLane(3, defaultOptimizerConfig('sgd')), id: 'lane4' },
+      }),
+    ).rejects.toThrow(/non-finite/);
+    await expect(
+      host.importWeights([{ name: 'notes.txt', bytes: new Uint8Array(3) }], { mode: 'replace', laneId: 'lane2' }),
+    ).rejects.toThrow(/choose a \.safetensors file/);
     for (const [name, data] of Object.entries(await values('lane2'))) expect(Array.from(data)).toEqual(Array.from(lane2[name]));
     expect((await host.exportWeights('lane3', 'safetensors')).length).toBe(1);
     await expect(host.exportWeights('lane4', 'safetensors')).rejects.toThrow(/no lane "lane4"/);

@@ -49,7 +49,10 @@ async function unchanged(name: string, op: () => Promise<unknown>): Promise<void
   expect(tf.memory().numTensors, name).toBe(before);
 }
 
-const MODELS: ModelSpec[] = [{ kind: 'mlp', hidden: [6] }, { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 6 }];
+const MODELS: ModelSpec[] = [
+  { kind: 'mlp', hidden: [6] },
+  { kind: 'cnn', channels: [2, 2], kernelSize: 3, dense: 6 },
+];
 
 describe.each(MODELS)('every engine operation leaves numTensors unchanged ($kind)', (model) => {
   it('training steps of every method, SOS shifts and deformations; evaluation; reset; fork; dispose', async () => {
@@ -69,7 +72,10 @@ describe.each(MODELS)('every engine operation leaves numTensors unchanged ($kind
       await unchanged('fork + remove', async () => {
         const fork = comparison.forkLane(comparison.lanes[0].config.id, { ...comparison.lanes[0].config, id: 'fork' });
         expect(fork.steps).toBeGreaterThan(0);
-        comparison.applyConfig({ ...comparison.config, lanes: comparison.lanes.filter((l) => l.config.id !== 'fork').map((l) => l.config) });
+        comparison.applyConfig({
+          ...comparison.config,
+          lanes: comparison.lanes.filter((l) => l.config.id !== 'fork').map((l) => l.config),
+        });
       });
       await unchanged('reset + train', async () => {
         comparison.reset();
@@ -87,11 +93,24 @@ describe.each(MODELS)('every engine operation leaves numTensors unchanged ($kind
     await comparison.trainWindow(4);
     const inputs = await comparison.snapshot(['lane1', 'lane2']);
     const settings = { ...DEFAULT_LANDSCAPE, curvePoints: 5, surfacePoints: 3, trainSamples: 20, testSamples: 10 };
-    await unchanged('1D landscape', () => runLandscape(inputs, { kind: 'curve', laneIds: ['lane1', 'lane2'], settings }, DIRECT_CONTROL, () => undefined));
-    await unchanged('2D landscape', () => runLandscape(inputs, { kind: 'surface', laneIds: ['lane1'], settings }, DIRECT_CONTROL, () => undefined));
-    await unchanged('interpolation', () => runLandscape(inputs, { kind: 'interpolation', from: { laneId: 'lane1', weights: 'initial' }, to: { laneId: 'lane2', weights: 'current' }, settings }, DIRECT_CONTROL, () => undefined));
+    await unchanged('1D landscape', () =>
+      runLandscape(inputs, { kind: 'curve', laneIds: ['lane1', 'lane2'], settings }, DIRECT_CONTROL, () => undefined),
+    );
+    await unchanged('2D landscape', () =>
+      runLandscape(inputs, { kind: 'surface', laneIds: ['lane1'], settings }, DIRECT_CONTROL, () => undefined),
+    );
+    await unchanged('interpolation', () =>
+      runLandscape(
+        inputs,
+        { kind: 'interpolation', from: { laneId: 'lane1', weights: 'initial' }, to: { laneId: 'lane2', weights: 'current' }, settings },
+        DIRECT_CONTROL,
+        () => undefined,
+      ),
+    );
     const cancelling = { ...DIRECT_CONTROL, cancelled: () => true };
-    await unchanged('a cancelled 2D landscape', () => runLandscape(inputs, { kind: 'surface', laneIds: ['lane1'], settings }, cancelling, () => undefined));
+    await unchanged('a cancelled 2D landscape', () =>
+      runLandscape(inputs, { kind: 'surface', laneIds: ['lane1'], settings }, cancelling, () => undefined),
+    );
 
     const weights = inputs.weights.get('lane1')!.current;
     const set = makeEvalSet(data.train, data.info, 30, 10);
@@ -104,12 +123,30 @@ describe.each(MODELS)('every engine operation leaves numTensors unchanged ($kind
       op.dispose();
     });
     disposeEvalSet(set);
-    const subject = { model: comparison.model, loss: 'cross-entropy' as const, dataset: comparison.dataset, laneId: 'lane1', label: 'a', step: 4, weights };
-    await unchanged('analyseHessian', () => analyseHessian(subject, { ...DEFAULT_HESSIAN, samples: 20, topK: 1, maxIterations: 5, traceMaxSamples: 2, densityRuns: 1, densitySteps: 4 }, DIRECT_CONTROL));
+    const subject = {
+      model: comparison.model,
+      loss: 'cross-entropy' as const,
+      dataset: comparison.dataset,
+      laneId: 'lane1',
+      label: 'a',
+      step: 4,
+      weights,
+    };
+    await unchanged('analyseHessian', () =>
+      analyseHessian(
+        subject,
+        { ...DEFAULT_HESSIAN, samples: 20, topK: 1, maxIterations: 5, traceMaxSamples: 2, densityRuns: 1, densitySteps: 4 },
+        DIRECT_CONTROL,
+      ),
+    );
     let calls = 0;
     const cancelLater = { ...DIRECT_CONTROL, cancelled: () => ++calls > 3 };
-    await unchanged('a Hessian analysis cancelled midway', () => analyseHessian(subject, { ...DEFAULT_HESSIAN, samples: 20, topK: 2, maxIterations: 30 }, cancelLater));
-    await unchanged('trackedCurvature', () => trackedCurvature(subject, { every: 1, samples: 20, iterations: 3, traceSamples: 2 }, DIRECT_CONTROL));
+    await unchanged('a Hessian analysis cancelled midway', () =>
+      analyseHessian(subject, { ...DEFAULT_HESSIAN, samples: 20, topK: 2, maxIterations: 30 }, cancelLater),
+    );
+    await unchanged('trackedCurvature', () =>
+      trackedCurvature(subject, { every: 1, samples: 20, iterations: 3, traceSamples: 2 }, DIRECT_CONTROL),
+    );
 
     await unchanged('weights export and import (safetensors, TF.js)', async () => {
       const values = await readParams(comparison.lanes[0].params);

@@ -6,7 +6,14 @@ import { createModel } from '../src/engine/model/registry';
 import type { ModelSpec } from '../src/engine/model/spec';
 import { disposeParams } from '../src/engine/model/params';
 import { evaluate } from '../src/engine/train/evaluate';
-import { difference, filterNormalize, randomDirection, readParams, uploadParams, type HostParams } from '../src/engine/landscape/directions';
+import {
+  difference,
+  filterNormalize,
+  randomDirection,
+  readParams,
+  uploadParams,
+  type HostParams,
+} from '../src/engine/landscape/directions';
 import { computeCurve, computeSurface, type JobControl, type LandscapeContext } from '../src/engine/landscape/compute';
 import { AffineFamily } from '../src/engine/landscape/family';
 import { evaluatePointsFast, evaluatePointsNaive } from '../src/engine/landscape/evaluate';
@@ -72,7 +79,7 @@ describe('filter-normalized directions', () => {
     const w = new Float32Array([1, 3, 2, 4]);
     const d = new Float32Array([3, 0, 4, 1]);
     filterNormalize([2, 2], d, w);
-    expect(Array.from(d)).toEqual([3 * Math.sqrt(5) / 5, 0, 4 * Math.sqrt(5) / 5, 5].map((v) => Math.fround(v)));
+    expect(Array.from(d)).toEqual([(3 * Math.sqrt(5)) / 5, 0, (4 * Math.sqrt(5)) / 5, 5].map((v) => Math.fround(v)));
   });
 });
 
@@ -134,10 +141,19 @@ describe('landscape evaluation', () => {
   it('the surface at (0, 0) and the curve at 0 equal the lane’s own loss on the subset', async () => {
     const { ctx, model, params, weights, dispose } = await context(MLP);
     const own = await evaluate(model, params, ctx.train);
-    const surface = await computeSurface(ctx, { laneId: 'a', origin: weights, directions: [randomDirection(model.params, weights, 1), randomDirection(model.params, weights, 2)] }, [-1, 1], 5);
+    const surface = await computeSurface(
+      ctx,
+      { laneId: 'a', origin: weights, directions: [randomDirection(model.params, weights, 1), randomDirection(model.params, weights, 2)] },
+      [-1, 1],
+      5,
+    );
     expect(surface.loss[2 * 5 + 2]).toBeCloseTo(own.loss, 5);
     expect(surface.accuracy[2 * 5 + 2]).toBeCloseTo(own.accuracy, 6);
-    const curve = await computeCurve(ctx, { key: 'a', label: 'a', kind: 'curve', origin: weights, direction: randomDirection(model.params, weights, 1) }, linspace(-1, 1, 7));
+    const curve = await computeCurve(
+      ctx,
+      { key: 'a', label: 'a', kind: 'curve', origin: weights, direction: randomDirection(model.params, weights, 1) },
+      linspace(-1, 1, 7),
+    );
     expect(curve.train.loss[3]).toBeCloseTo(own.loss, 5);
     const ownTest = await evaluate(model, params, ctx.test!);
     expect(curve.test!.loss[3]).toBeCloseTo(ownTest.loss, 5);
@@ -149,7 +165,11 @@ describe('landscape evaluation', () => {
     const { ctx, model, params, weights, dispose } = await context(MLP);
     const other = initParams(model.params, 42);
     const otherWeights = await readParams(other);
-    const curve = await computeCurve(ctx, { key: 'a→b', label: 'a→b', kind: 'interpolation', origin: weights, direction: difference(weights, otherWeights) }, linspace(-0.5, 1.5, 9));
+    const curve = await computeCurve(
+      ctx,
+      { key: 'a→b', label: 'a→b', kind: 'interpolation', origin: weights, direction: difference(weights, otherWeights) },
+      linspace(-0.5, 1.5, 9),
+    );
     expect(curve.alphas[2]).toBe(0);
     expect(curve.alphas[6]).toBe(1);
     expect(curve.train.loss[2]).toBeCloseTo((await evaluate(model, params, ctx.train)).loss, 5);
@@ -167,7 +187,13 @@ describe('landscape evaluation', () => {
     scaled['dense2/kernel'] = weights['dense2/kernel'].map((v) => v / c);
     const alphas = linspace(-1, 1, 9);
     const curveOf = async (w: HostParams, normalization: 'filter' | 'none') =>
-      (await computeCurve({ ...ctx, test: null }, { key: 'x', label: 'x', kind: 'curve', origin: w, direction: randomDirection(model.params, w, 8, normalization) }, alphas)).train.loss;
+      (
+        await computeCurve(
+          { ...ctx, test: null },
+          { key: 'x', label: 'x', kind: 'curve', origin: w, direction: randomDirection(model.params, w, 8, normalization) },
+          alphas,
+        )
+      ).train.loss;
     const original = await curveOf(weights, 'filter');
     const rescaled = await curveOf(scaled, 'filter');
     expect(rescaled[4]).toBeCloseTo(original[4], 5); // the same function
@@ -181,7 +207,11 @@ describe('landscape evaluation', () => {
 
   it('computes a surface coarse to fine; a cancelled surface keeps the complete preview level and its NaN elsewhere', async () => {
     const { ctx, model, weights, dispose } = await context(MLP);
-    const source = { laneId: 'a', origin: weights, directions: [randomDirection(model.params, weights, 1), randomDirection(model.params, weights, 2)] as [HostParams, HostParams] };
+    const source = {
+      laneId: 'a',
+      origin: weights,
+      directions: [randomDirection(model.params, weights, 1), randomDirection(model.params, weights, 2)] as [HostParams, HostParams],
+    };
     const full = await computeSurface(ctx, source, [-1, 1], 27);
     expect(full.computed).toBe(27 * 27);
     expect(full.loss.every(Number.isFinite)).toBe(true);
@@ -212,7 +242,10 @@ describe('landscape evaluation', () => {
     await computeCurve(ctx, { key: 'a', label: 'a', kind: 'curve', origin: weights, direction: d }, linspace(-1, 1, 5));
     await computeSurface(ctx, { laneId: 'a', origin: weights, directions: [d, d] }, [-1, 1], 5, 'test');
     let calls = 0;
-    await computeSurface(ctx, { laneId: 'a', origin: weights, directions: [d, d] }, [-1, 1], 15, 'train', { ...control, cancelled: () => calls++ > 0 });
+    await computeSurface(ctx, { laneId: 'a', origin: weights, directions: [d, d] }, [-1, 1], 15, 'train', {
+      ...control,
+      cancelled: () => calls++ > 0,
+    });
     expect(tf.memory().numTensors).toBe(before);
     dispose();
   });
@@ -277,8 +310,15 @@ describe('the fast path on a small-fan-in first layer', () => {
     const params = initParams(model.params, 3);
     const weights = await readParams(params);
     const set = makeEvalSet(data.train, data.info, 50, 16);
-    const family = new AffineFamily(model.params, weights, [randomDirection(model.params, weights, 1), randomDirection(model.params, weights, 2)]);
-    const coords = [[0, 0], [0.5, -0.5], [-1, 1]];
+    const family = new AffineFamily(model.params, weights, [
+      randomDirection(model.params, weights, 1),
+      randomDirection(model.params, weights, 2),
+    ]);
+    const coords = [
+      [0, 0],
+      [0.5, -0.5],
+      [-1, 1],
+    ];
     const before = tf.memory().numTensors;
     const fast = await evaluatePointsFast(model, family, set, coords, 'cross-entropy');
     expect(tf.memory().numTensors).toBe(before);

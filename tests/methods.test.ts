@@ -8,11 +8,18 @@ import type { Model } from '../src/engine/model/model';
 import { dataLoss } from '../src/engine/model/loss';
 import { Objective, type Evaluation } from '../src/engine/optim/objective';
 import type { GradientOracle } from '../src/engine/optim/method';
-import { samMethod } from '../src/engine/optim/sam';
 import { drawNoise, noiseLike, nsoMethod, type NoiseKind } from '../src/engine/optim/nso';
 import { famKappa } from '../src/engine/optim/fam';
 import { optimumShift } from '../src/engine/optim/sos';
-import { DEFORMATION_PRESETS, MAX_SLOPE, deformSlope, deformSlopeRaw, deformSlopeTensor, deformValue, type Deformation } from '../src/engine/optim/deformation';
+import {
+  DEFORMATION_PRESETS,
+  MAX_SLOPE,
+  deformSlope,
+  deformSlopeRaw,
+  deformSlopeTensor,
+  deformValue,
+  type Deformation,
+} from '../src/engine/optim/deformation';
 import { METHODS, defaultMethod, methodParts, type MethodConfig } from '../src/engine/optim/methods';
 import { Sgd } from '../src/engine/optim/sgd';
 import { describeZodError } from '../src/engine/optim/controls';
@@ -41,7 +48,10 @@ const A = [
 const THETA = [0.7, -1.2, 0.4, 2.0, -0.5, 0.3];
 
 const flat = (p: Params): number[] => [...p['w/kernel'].dataSync(), ...p['w/bias'].dataSync()];
-const toParams = (v: number[]): Params => ({ 'w/kernel': tf.keep(tf.tensor(v.slice(0, 4), [2, 2])), 'w/bias': tf.keep(tf.tensor(v.slice(4), [2])) });
+const toParams = (v: number[]): Params => ({
+  'w/kernel': tf.keep(tf.tensor(v.slice(0, 4), [2, 2])),
+  'w/bias': tf.keep(tf.tensor(v.slice(4), [2])),
+});
 const mv = (v: number[]) => A.map((row) => row.reduce((s, a, j) => s + a * v[j], 0));
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 const norm = (a: number[]) => Math.sqrt(dot(a, a));
@@ -63,15 +73,29 @@ function runMethod(method: MethodConfig, seed = 3) {
   const oracle = new QuadraticOracle();
   const params = toParams(THETA);
   const parts = methodParts(method, 'cross-entropy');
-  const result = parts.gradient.gradient({ params, specs: SPECS, batch: undefined as unknown as Batch, objective: oracle, rng: createRng(seed) });
-  const out = { grads: flat(result.grads), metrics: Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, v.dataSync()[0]])), evaluations: oracle.evaluations, loss: result.loss.dataSync()[0] };
+  const result = parts.gradient.gradient({
+    params,
+    specs: SPECS,
+    batch: undefined as unknown as Batch,
+    objective: oracle,
+    rng: createRng(seed),
+  });
+  const out = {
+    grads: flat(result.grads),
+    metrics: Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, v.dataSync()[0]])),
+    evaluations: oracle.evaluations,
+    loss: result.loss.dataSync()[0],
+  };
   tf.dispose([result.loss, result.correct, ...Object.values(result.metrics)]);
   disposeParams(result.grads);
   disposeParams(params);
   return out;
 }
 
-const closeTo = (actual: number[], expected: number[], tol = 1e-5) => actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `entry ${i}: ${v} vs ${expected[i]}`).toBeLessThan(tol * (1 + Math.abs(expected[i]))));
+const closeTo = (actual: number[], expected: number[], tol = 1e-5) =>
+  actual.forEach((v, i) =>
+    expect(Math.abs(v - expected[i]), `entry ${i}: ${v} vs ${expected[i]}`).toBeLessThan(tol * (1 + Math.abs(expected[i]))),
+  );
 
 describe('SAM and ASAM on a quadratic', () => {
   it('one SAM step equals the closed form θ − η A(θ + ρ Aθ/‖Aθ‖)', () => {
@@ -88,7 +112,10 @@ describe('SAM and ASAM on a quadratic', () => {
     const params = toParams(THETA);
     const grads = toParams(r.grads);
     const next = sgd.apply(params, grads, 0.1);
-    closeTo(flat(next), THETA.map((t, i) => t - 0.1 * r.grads[i]));
+    closeTo(
+      flat(next),
+      THETA.map((t, i) => t - 0.1 * r.grads[i]),
+    );
     [params, grads, next].forEach(disposeParams);
   });
 
@@ -137,7 +164,12 @@ describe('NSO on a quadratic', () => {
     const wp = runMethod({ kind: 'wpsgd', sigma, k: 2, noise: 'normal' }, 5);
     expect(wp.evaluations).toBe(2);
     const rng = createRng(5);
-    const us = [0, 1].map(() => { const u = noiseLike(SPECS, 'normal', sigma, rng); const v = flat(u); disposeParams(u); return v; });
+    const us = [0, 1].map(() => {
+      const u = noiseLike(SPECS, 'normal', sigma, rng);
+      const v = flat(u);
+      disposeParams(u);
+      return v;
+    });
     const mean = THETA.map((_, i) => (us[0][i] + us[1][i]) / 2);
     closeTo(wp.grads, mv(THETA.map((t, i) => t + mean[i])), 1e-5);
   });
@@ -205,7 +237,7 @@ function withEntry(params: Params, specs: readonly ParamSpec[], index: number, d
   });
 }
 
-describe('NSO on a small trained MLP: the perturbation gap is σ²/2 · Tr(H) (the NSO paper\'s Figure 2 check)', () => {
+describe("NSO on a small trained MLP: the perturbation gap is σ²/2 · Tr(H) (the NSO paper's Figure 2 check)", () => {
   it('within 15% of the trace of an explicitly built Hessian', async () => {
     const { model, params, batch } = await trainedTinyMlp([8], 300);
     const names = model.params.map((p) => p.name);
@@ -304,12 +336,18 @@ describe('FAM', () => {
     const labels = Array.from(await batch.labels.data());
     for (const loss of ['cross-entropy', 'mse'] as const) {
       const exact = explicitKappa(phi, bias, kernel, labels, loss);
-      for (const [measure, expected] of [['full', exact.kappa], ['simplified', exact.simplified]] as const) {
+      for (const [measure, expected] of [
+        ['full', exact.kappa],
+        ['simplified', exact.simplified],
+      ] as const) {
         for (const detach of [false, true]) {
           const k = famKappa(params['head/kernel'] as tf.Tensor2D, forward.features, forward.logits, loss, measure, detach);
           const value = k.dataSync()[0];
           k.dispose();
-          expect(Math.abs(value - expected) / Math.abs(expected), `${loss} ${measure} detach=${detach}: ${value} vs ${expected}`).toBeLessThan(1e-3);
+          expect(
+            Math.abs(value - expected) / Math.abs(expected),
+            `${loss} ${measure} detach=${detach}: ${value} vs ${expected}`,
+          ).toBeLessThan(1e-3);
         }
       }
     }
@@ -323,12 +361,18 @@ describe('FAM', () => {
     const names = model.params.map((p) => p.name);
     const config = { kind: 'fam' as const, lambda: 0.5, measure: 'full' as const, detachTrace: false };
     const objective = new Objective(model, 'cross-entropy', { kind: 'none' }, methodParts(config, 'cross-entropy').regularizer);
-    const detached = new Objective(model, 'cross-entropy', { kind: 'none' }, methodParts({ ...config, detachTrace: true }, 'cross-entropy').regularizer);
-    const total = (p: Params) => tf.tidy(() => {
-      const f = model.forward(p, batch.x);
-      const kappa = famKappa(p['head/kernel'] as tf.Tensor2D, f.features, f.logits, 'cross-entropy', 'full', false);
-      return tf.add(dataLoss('cross-entropy', f.logits, batch.y), tf.mul(kappa, 0.5)).dataSync()[0];
-    });
+    const detached = new Objective(
+      model,
+      'cross-entropy',
+      { kind: 'none' },
+      methodParts({ ...config, detachTrace: true }, 'cross-entropy').regularizer,
+    );
+    const total = (p: Params) =>
+      tf.tidy(() => {
+        const f = model.forward(p, batch.x);
+        const kappa = famKappa(p['head/kernel'] as tf.Tensor2D, f.features, f.logits, 'cross-entropy', 'full', false);
+        return tf.add(dataLoss('cross-entropy', f.logits, batch.y), tf.mul(kappa, 0.5)).dataSync()[0];
+      });
     const grad = gradientVector(objective, params, batch, names);
     const gradDetached = gradientVector(detached, params, batch, names);
     const rng = createRng(4);
@@ -342,7 +386,9 @@ describe('FAM', () => {
       const numeric = (total(plus) - total(minus)) / (2 * eps);
       disposeParams(plus);
       disposeParams(minus);
-      expect(Math.abs(numeric - grad[i]), `parameter ${i}: numeric ${numeric}, autodiff ${grad[i]}`).toBeLessThan(2e-3 + 0.02 * Math.abs(grad[i]));
+      expect(Math.abs(numeric - grad[i]), `parameter ${i}: numeric ${numeric}, autodiff ${grad[i]}`).toBeLessThan(
+        2e-3 + 0.02 * Math.abs(grad[i]),
+      );
     }
     for (let i = 0; i < count; i++) maxDifference = Math.max(maxDifference, Math.abs(grad[i] - gradDetached[i]));
     expect(maxDifference).toBeGreaterThan(1e-3);
@@ -360,7 +406,8 @@ describe('SOS', () => {
     const batch = makeBatch(dataset.train, dataset.info, indices);
     return { model, params, batch };
   }
-  const headLogits = (model: Model, params: Params, batch: Batch) => tf.tidy(() => model.forward(params, batch.x).logits.arraySync() as number[][]);
+  const headLogits = (model: Model, params: Params, batch: Batch) =>
+    tf.tidy(() => model.forward(params, batch.x).logits.arraySync() as number[][]);
 
   it('keeps the logits on the b2 samples, never grows ‖W‖, and is idempotent', async () => {
     const { model, params, batch } = await setup(8);
@@ -482,7 +529,14 @@ const ALL_LANES: LaneConfig[] = [
   lane(7, defaultMethod('sam'), { sos: { enabled: true, every: 7, samples: 8 }, deformation: { kind: 'ap', a1: 10, a2: 1, a3: 1, a4: 1 } }),
 ];
 
-const COMPARISON: ComparisonConfig = { ...defaultComparison('synthetic'), model: { kind: 'mlp', hidden: [12] }, batchSize: 10, epochs: 100, testSize: 20, lanes: ALL_LANES };
+const COMPARISON: ComparisonConfig = {
+  ...defaultComparison('synthetic'),
+  model: { kind: 'mlp', hidden: [12] },
+  batchSize: 10,
+  epochs: 100,
+  testSize: 20,
+  lanes: ALL_LANES,
+};
 
 describe('every method in a lane', () => {
   it('counts gradient evaluations as stated, logs its metric, trains without NaN and leaks no tensor over 100 steps', async () => {
@@ -504,7 +558,9 @@ describe('every method in a lane', () => {
     expect(tf.memory().numTensors).toBe(warm);
     for (const w of windows.flat()) for (const r of w.records) expect(Number.isFinite(r.loss)).toBe(true);
     const last = windows[8];
-    ALL_LANES.forEach((config, i) => expect(last[i].records[9].loss, `${config.method.kind} learns`).toBeLessThan(first[i].records[0].loss));
+    ALL_LANES.forEach((config, i) =>
+      expect(last[i].records[9].loss, `${config.method.kind} learns`).toBeLessThan(first[i].records[0].loss),
+    );
     comparison.dispose();
   });
 
@@ -537,13 +593,22 @@ describe('every method in a lane', () => {
     const problems: Array<[unknown, RegExp]> = [
       [{ ...base, method: { kind: 'sam', rho: -0.1 } }, /method\.rho: ρ must be a number in \[0, 2\]/],
       [{ ...base, method: { kind: 'nso', sigma: -1, k: 1, lambda: 0, noise: 'normal' } }, /method\.sigma: σ must be a number in \[0, 1\]/],
-      [{ ...base, method: { kind: 'nso', sigma: 0.01, k: 0, lambda: 0, noise: 'normal' } }, /method\.k: k must be a whole number in \[1, 16\]/],
+      [
+        { ...base, method: { kind: 'nso', sigma: 0.01, k: 0, lambda: 0, noise: 'normal' } },
+        /method\.k: k must be a whole number in \[1, 16\]/,
+      ],
       [{ ...base, method: { kind: 'nso', sigma: 0.01, k: 1.5, lambda: 0, noise: 'normal' } }, /method\.k: k must be a whole number/],
-      [{ ...base, method: { kind: 'nso', sigma: 0.01, k: 1, lambda: 0, noise: 'cauchy' } }, /noise must be one of normal, uniform, laplace/],
+      [
+        { ...base, method: { kind: 'nso', sigma: 0.01, k: 1, lambda: 0, noise: 'cauchy' } },
+        /noise must be one of normal, uniform, laplace/,
+      ],
       [{ ...base, deformation: { kind: 'le', e1: 1, e2: 0 } }, /deformation\.e2: e2 must be a number in \(0, 1\]/],
       [{ ...base, deformation: { kind: 'le', e1: 1, e2: 1.2 } }, /deformation\.e2: e2 must be a number in \(0, 1\]/],
       [{ ...base, sos: { enabled: true, every: 10, samples: 0 } }, /sos\.samples: b2 samples must be a whole number in \[1, 4096\]/],
-      [{ ...base, method: { kind: 'fam', lambda: 'lots', measure: 'full', detachTrace: false } }, /method\.lambda: λ must be a number in \[0, 10\]/],
+      [
+        { ...base, method: { kind: 'fam', lambda: 'lots', measure: 'full', detachTrace: false } },
+        /method\.lambda: λ must be a number in \[0, 10\]/,
+      ],
       [{ ...base, method: { kind: 'sam', rho: Number.NaN } }, /method\.rho: ρ must be a number/],
       [{ ...base, method: { kind: 'magic' } }, /method must be one of none, sam, asam, nso, wpsgd, fam/],
     ];

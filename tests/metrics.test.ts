@@ -6,7 +6,13 @@ describe('metric logging', () => {
     const agg = new MetricAggregator(4);
     const window = (from: number, to: number, seconds: number) => ({
       laneId: 'a',
-      records: Array.from({ length: to - from + 1 }, (_, i) => ({ step: from + i, loss: from + i, accuracy: 0.5, lr: 0.1, metrics: { fam_kappa: 2 * (from + i), deform_clamps: 1 } })),
+      records: Array.from({ length: to - from + 1 }, (_, i) => ({
+        step: from + i,
+        loss: from + i,
+        accuracy: 0.5,
+        lr: 0.1,
+        metrics: { fam_kappa: 2 * (from + i), deform_clamps: 1 },
+      })),
       headNorm: 3,
       sosEvents: to === 4 ? [{ step: 4, changed: true, rank: 3, headNormBefore: 5, headNormAfter: 4 }] : [],
       seconds,

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { createOptimizer, defaultOptimizerConfig, reconfigureOptimizer, changeOptimizerKind, OPTIMIZERS } from '../src/engine/optim/registry';
+import {
+  createOptimizer,
+  defaultOptimizerConfig,
+  reconfigureOptimizer,
+  changeOptimizerKind,
+  OPTIMIZERS,
+} from '../src/engine/optim/registry';
 import type { OptimizerConfig } from '../src/engine/optim/config';
 import { learningRateAt } from '../src/engine/optim/schedule';
 import { disposeParams, type Params } from '../src/engine/model/params';
@@ -32,10 +38,20 @@ function close(actual: number[][], expected: number[][]): void {
 
 describe('base optimizers against hand computations', () => {
   it('SGD with weight decay: θ ← θ − η(g + λθ)', () => {
-    const out = run({ kind: 'sgd', lr: 0.1, weightDecay: 0.5 }, [1, -2], [[0.5, 1], [1, 0]]);
+    const out = run(
+      { kind: 'sgd', lr: 0.1, weightDecay: 0.5 },
+      [1, -2],
+      [
+        [0.5, 1],
+        [1, 0],
+      ],
+    );
     // step 1: θ = [1 − 0.1(0.5 + 0.5), −2 − 0.1(1 − 1)] = [0.9, −2]
     // step 2: θ = [0.9 − 0.1(1 + 0.45), −2 − 0.1(0 − 1)] = [0.755, −1.9]
-    close(out, [[0.9, -2], [0.755, -1.9]]);
+    close(out, [
+      [0.9, -2],
+      [0.755, -1.9],
+    ]);
   });
 
   it('momentum, PyTorch convention: v ← μv + g, θ ← θ − ηv', () => {
@@ -76,7 +92,11 @@ describe('base optimizers against hand computations', () => {
     const other = reconfigureOptimizer(momentum, defaultOptimizerConfig('adam'));
     expect(other).not.toBe(momentum);
     other.dispose();
-    expect(changeOptimizerKind({ kind: 'sgd', lr: 0.3, weightDecay: 0.01 }, 'momentum')).toMatchObject({ kind: 'momentum', weightDecay: 0.01, momentum: 0.9 });
+    expect(changeOptimizerKind({ kind: 'sgd', lr: 0.3, weightDecay: 0.01 }, 'momentum')).toMatchObject({
+      kind: 'momentum',
+      weightDecay: 0.01,
+      momentum: 0.9,
+    });
   });
 
   it('every registered optimizer has valid defaults within its control ranges', () => {

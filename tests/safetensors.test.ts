@@ -9,7 +9,10 @@ const tensors: NamedTensor[] = [
   { name: 'head/kernel', shape: [2, 1], data: Float32Array.from([Math.PI, -Math.E]) },
 ];
 
-function headerOf(bytes: Uint8Array): { length: number; json: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__?: Record<string, string> } } {
+function headerOf(bytes: Uint8Array): {
+  length: number;
+  json: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__?: Record<string, string> };
+} {
   const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   return { length, json: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) };
 }
@@ -19,7 +22,12 @@ describe('the safetensors writer follows the specification', () => {
     const bytes = writeSafetensors(tensors, { step: '12', spec: JSON.stringify({ kind: 'mlp' }) });
     const { length, json } = headerOf(bytes);
     expect((8 + length) % 8).toBe(0);
-    expect(new TextDecoder().decode(bytes.subarray(8, 8 + length)).trimEnd().endsWith('}')).toBe(true);
+    expect(
+      new TextDecoder()
+        .decode(bytes.subarray(8, 8 + length))
+        .trimEnd()
+        .endsWith('}'),
+    ).toBe(true);
     expect(json.__metadata__).toEqual({ step: '12', spec: '{"kind":"mlp"}' });
     expect(json['dense1/kernel']).toEqual({ dtype: 'F32', shape: [3, 2], data_offsets: [0, 24] });
     expect(json['dense1/bias']).toEqual({ dtype: 'F32', shape: [2], data_offsets: [24, 32] });
@@ -80,7 +88,10 @@ describe('reading safetensors', () => {
       [good.subarray(0, good.length - 4), /truncated: the tensors need 40 bytes of data, the file has 36/],
       [replaceHeader({ ...header, 'head/kernel': { ...header['head/kernel'], dtype: 'F16' } }), /dtype "F16"; only F32/],
       [replaceHeader({ ...header, 'head/kernel': { ...header['head/kernel'], shape: [3, 1] } }), /needs 12 bytes but data_offsets span 8/],
-      [replaceHeader({ ...header, 'dense1/bias': { ...header['dense1/bias'], data_offsets: [20, 28] } }), /starts at byte 20 of the data, expected 24/],
+      [
+        replaceHeader({ ...header, 'dense1/bias': { ...header['dense1/bias'], data_offsets: [20, 28] } }),
+        /starts at byte 20 of the data, expected 24/,
+      ],
       [withLength(3n), /not valid UTF-8 JSON/],
     ];
     const nan = good.slice();

@@ -8,26 +8,49 @@ import { DIRECT_CONTROL } from '../src/engine/control';
 import { defaultComparison, makeLane } from '../src/engine/train/config';
 import { defaultOptimizerConfig } from '../src/engine/optim/registry';
 import { defaultMethod } from '../src/engine/optim/methods';
-import { ABLATION_CONFIGS, ablationExperiment, cnnFamAblation, DATASETS, MODELS, SEEDS, STUDY_CONFIGS, studyExperiment, studyName } from '../scripts/study';
+import {
+  ABLATION_CONFIGS,
+  ablationExperiment,
+  cnnFamAblation,
+  DATASETS,
+  MODELS,
+  SEEDS,
+  STUDY_CONFIGS,
+  studyExperiment,
+  studyName,
+} from '../scripts/study';
 import { meanStd, studyReport } from '../scripts/study-report';
 import { syntheticDataset, useCpu } from './helpers';
 import { writeFileSync, mkdirSync } from 'node:fs';
 
 describe('the reproduction study', () => {
   it('commits one valid config per dataset, model and seed, equal to what the generator writes', () => {
-    const files = readdirSync(STUDY_CONFIGS).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(STUDY_CONFIGS)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files).toHaveLength(DATASETS.length * MODELS.length * SEEDS.length);
-    for (const d of DATASETS) for (const m of MODELS) for (const s of SEEDS) {
-      const raw = JSON.parse(readFileSync(path.join(STUDY_CONFIGS, `${studyName(d, m, s)}.json`), 'utf8'));
-      expect(raw.analyses).toEqual(['curve', 'hessian']);
-      delete raw.analyses;
-      const loaded = experimentFromJson(JSON.stringify(raw));
-      expect(loaded.ignored).toEqual([]);
-      expect(loaded.experiment).toEqual(JSON.parse(JSON.stringify(studyExperiment(d, m, s))));
-      expect(loaded.experiment.comparison.lanes.map((l) => l.name)).toEqual(['SGDM', 'SAM', 'NSO', 'FAM', 'SOS+SGDM', 'SOS+SAM', 'SGDM+AP', 'SGDM+LE']);
-      // Only the method differs between lanes: one base optimizer and learning rate.
-      expect(new Set(loaded.experiment.comparison.lanes.map((l) => JSON.stringify(l.optimizer))).size).toBe(1);
-    }
+    for (const d of DATASETS)
+      for (const m of MODELS)
+        for (const s of SEEDS) {
+          const raw = JSON.parse(readFileSync(path.join(STUDY_CONFIGS, `${studyName(d, m, s)}.json`), 'utf8'));
+          expect(raw.analyses).toEqual(['curve', 'hessian']);
+          delete raw.analyses;
+          const loaded = experimentFromJson(JSON.stringify(raw));
+          expect(loaded.ignored).toEqual([]);
+          expect(loaded.experiment).toEqual(JSON.parse(JSON.stringify(studyExperiment(d, m, s))));
+          expect(loaded.experiment.comparison.lanes.map((l) => l.name)).toEqual([
+            'SGDM',
+            'SAM',
+            'NSO',
+            'FAM',
+            'SOS+SGDM',
+            'SOS+SAM',
+            'SGDM+AP',
+            'SGDM+LE',
+          ]);
+          // Only the method differs between lanes: one base optimizer and learning rate.
+          expect(new Set(loaded.experiment.comparison.lanes.map((l) => JSON.stringify(l.optimizer))).size).toBe(1);
+        }
   });
 
   it('commits the ablation configs (NSO σ, FAM λ, deformation learning rate) as generated', () => {
@@ -37,7 +60,9 @@ describe('the reproduction study', () => {
       const loaded = experimentFromJson(JSON.stringify(raw));
       expect(loaded.ignored).toEqual([]);
       expect(loaded.experiment).toEqual(JSON.parse(JSON.stringify(ablationExperiment(s))));
-      expect(loaded.experiment.comparison.lanes.map((l) => l.method.kind === 'nso' ? l.method.sigma : null).filter((v) => v !== null)).toEqual([0.03, 0.1]);
+      expect(
+        loaded.experiment.comparison.lanes.map((l) => (l.method.kind === 'nso' ? l.method.sigma : null)).filter((v) => v !== null),
+      ).toEqual([0.03, 0.1]);
       const cnn = JSON.parse(readFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'cnn', s)}.json`), 'utf8'));
       delete cnn.analyses;
       expect(experimentFromJson(JSON.stringify(cnn)).experiment).toEqual(JSON.parse(JSON.stringify(cnnFamAblation(s))));
@@ -56,19 +81,49 @@ describe('the reproduction study', () => {
     for (const seed of [1, 2]) {
       const experiment = experimentFromJson('{}').experiment;
       experiment.comparison = {
-        ...defaultComparison('synthetic'), model: { kind: 'mlp', hidden: [8] }, seed, batchSize: 20, epochs: 2, testSize: 50, testEvery: 5, logEvery: 5,
-        lanes: [{ ...makeLane(0, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }, 'SGD'), id: 'sgdm' }, { ...makeLane(1, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }, 'SAM'), id: 'sam', method: defaultMethod('sam') }],
+        ...defaultComparison('synthetic'),
+        model: { kind: 'mlp', hidden: [8] },
+        seed,
+        batchSize: 20,
+        epochs: 2,
+        testSize: 50,
+        testEvery: 5,
+        logEvery: 5,
+        lanes: [
+          { ...makeLane(0, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }, 'SGD'), id: 'sgdm' },
+          { ...makeLane(1, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }, 'SAM'), id: 'sam', method: defaultMethod('sam') },
+        ],
       };
       experiment.landscape.settings = { ...experiment.landscape.settings, curvePoints: 9, trainSamples: 50, testSamples: 0 };
-      experiment.hessian.settings = { ...experiment.hessian.settings, samples: 50, topK: 2, maxIterations: 20, traceMaxSamples: 10, density: false };
+      experiment.hessian.settings = {
+        ...experiment.hessian.settings,
+        samples: 50,
+        topK: 2,
+        maxIterations: 20,
+        traceMaxSamples: 10,
+        density: false,
+      };
       const dir = path.join(results, `synthetic-mlp-seed${seed}`);
       mkdirSync(dir, { recursive: true });
-      const run = await runHeadless(syntheticDataset(100, 50), experiment, {
-        write: (name, content) => {
-          mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-          writeFileSync(path.join(dir, name), content);
+      const run = await runHeadless(
+        syntheticDataset(100, 50),
+        experiment,
+        {
+          write: (name, content) => {
+            mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+            writeFileSync(path.join(dir, name), content);
+          },
         },
-      }, { analyses: { curve: true, surface: false, hessian: true }, backend: 'cpu', backendReason: 'test', saveEvalData: false, control: DIRECT_CONTROL, onTrainProgress: () => undefined, onPhase: () => undefined });
+        {
+          analyses: { curve: true, surface: false, hessian: true },
+          backend: 'cpu',
+          backendReason: 'test',
+          saveEvalData: false,
+          control: DIRECT_CONTROL,
+          onTrainProgress: () => undefined,
+          onPhase: () => undefined,
+        },
+      );
       accuracies.sgd.push(run.lanes[0].test.accuracy);
       accuracies.sam.push(run.lanes[1].test.accuracy);
     }
@@ -76,7 +131,10 @@ describe('the reproduction study', () => {
     studyReport(results, out);
     const tables = readFileSync(path.join(out, 'tables.md'), 'utf8');
     expect(tables).toContain('## synthetic-mlp (2 seeds: 1, 2)');
-    for (const [id, name] of [['sgd', 'SGD'], ['sam', 'SAM']] as const) {
+    for (const [id, name] of [
+      ['sgd', 'SGD'],
+      ['sam', 'SAM'],
+    ] as const) {
       const { mean, std } = meanStd(accuracies[id].map((a) => a * 100));
       expect(tables).toContain(`| ${name} | ${mean.toFixed(2)} ± ${std.toFixed(2)} |`);
     }
@@ -88,6 +146,8 @@ describe('the reproduction study', () => {
   });
 
   it('says what to do when there is nothing to report', () => {
-    expect(() => studyReport(mkdtempSync(path.join(os.tmpdir(), 'fmp-empty-')), mkdtempSync(path.join(os.tmpdir(), 'fmp-out-')))).toThrow(/no finished runs.*npm run study -- run/);
+    expect(() => studyReport(mkdtempSync(path.join(os.tmpdir(), 'fmp-empty-')), mkdtempSync(path.join(os.tmpdir(), 'fmp-out-')))).toThrow(
+      /no finished runs.*npm run study -- run/,
+    );
   });
 });

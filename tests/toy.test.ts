@@ -8,7 +8,10 @@ import { hessianEigenvalues, SURFACES, type Surface, type Vec2 } from '../src/en
 import { runMain } from './helpers';
 
 function numericGradient(s: Pick<Surface, 'value'>, p: Vec2, h = 1e-6): Vec2 {
-  return [(s.value([p[0] + h, p[1]]) - s.value([p[0] - h, p[1]])) / (2 * h), (s.value([p[0], p[1] + h]) - s.value([p[0], p[1] - h])) / (2 * h)];
+  return [
+    (s.value([p[0] + h, p[1]]) - s.value([p[0] - h, p[1]])) / (2 * h),
+    (s.value([p[0], p[1] + h]) - s.value([p[0], p[1] - h])) / (2 * h),
+  ];
 }
 
 function gridOf(s: Surface, n = 9): Vec2[] {
@@ -34,7 +37,8 @@ describe('toy surfaces', () => {
       (0.2 * (0.01 * (p1 + 0.5) ** 2 + 1.32 * Math.atan(0.5 * p1 - 2) ** 2 + Math.atan(10 * (p1 + 5)) ** 2) - 0.5232) *
       (0.02 * (p2 + 0.5) ** 2 + 2.64 * Math.atan(0.5 * p2 - 2) ** 2 + 2 * Math.atan(10 * (p2 + 5)) ** 2 - 5.232);
     expect(SURFACES['deform-fig1'].value([-9.5, -10])).toBeCloseTo(f1(-9.5, -10), 12);
-    const g = (p: number, a: number, c: number) => (a * p) ** 2 + Math.cos(p) + Math.sin(3 * p) / 3 + Math.cos(5 * p) / 5 + Math.sin(7 * p) / 7 + c;
+    const g = (p: number, a: number, c: number) =>
+      (a * p) ** 2 + Math.cos(p) + Math.sin(3 * p) / 3 + Math.cos(5 * p) / 5 + Math.sin(7 * p) / 7 + c;
     expect(SURFACES['deform-fig5'].value([-6, 11])).toBeCloseTo(0.12 * g(-6, 0.1, 1.331) * g(11, 0.158, 1.25), 12);
     expect(SURFACES.rosenbrock.value([1, 1])).toBe(0);
     expect(SURFACES.himmelblau.value([3, 2])).toBe(0);
@@ -55,7 +59,11 @@ describe('user formulas', () => {
   it('parse safely, with symbolic gradients that match central differences', () => {
     const s = expressionSurface('sin(p1) * exp(-p2^2) + log(1 + p1^2) - sqrt(abs(p2) + 1)');
     expect(s.symbolic).toBe(true);
-    for (const p of [[0.3, 0.4], [-1.2, 2], [2, -0.5]] as Vec2[]) {
+    for (const p of [
+      [0.3, 0.4],
+      [-1.2, 2],
+      [2, -0.5],
+    ] as Vec2[]) {
       const g = s.gradient(p);
       const n = numericGradient(s, p);
       expect(Math.abs(g[0] - n[0])).toBeLessThan(1e-6);
@@ -88,11 +96,20 @@ describe('optimizers on a point', () => {
   const close = (a: number[][], b: number[][]) => a.forEach((p, i) => p.forEach((v, j) => expect(v).toBeCloseTo(b[i][j], 10)));
 
   it('GD, momentum (PyTorch convention, Nesterov) and Adam take their first two steps as computed by hand', () => {
-    close(two({ optimizer: 'gd', lr: 0.1 }), [[0.8, 0.4], [0.64, 0.16]]);
+    close(two({ optimizer: 'gd', lr: 0.1 }), [
+      [0.8, 0.4],
+      [0.64, 0.16],
+    ]);
     // v1 = g0 = (2, 6), p1 = (0.8, 0.4); g1 = (1.6, 2.4), v2 = 0.9 v1 + g1 = (3.4, 7.8), p2 = p1 − 0.1 v2.
-    close(two({ optimizer: 'sgdm', lr: 0.1, momentum: 0.9 }), [[0.8, 0.4], [0.46, -0.38]]);
+    close(two({ optimizer: 'sgdm', lr: 0.1, momentum: 0.9 }), [
+      [0.8, 0.4],
+      [0.46, -0.38],
+    ]);
     // Nesterov: d1 = g0 + 0.9 v1 = (3.8, 11.4) → p1 = (0.62, −0.14); g1 = (1.24, −0.84), v2 = (3.04, 4.56), d2 = (1.24 + 2.736, −0.84 + 4.104).
-    close(two({ optimizer: 'sgdm', lr: 0.1, momentum: 0.9, nesterov: true }), [[0.62, -0.14], [0.62 - 0.3976, -0.14 - 0.3264]]);
+    close(two({ optimizer: 'sgdm', lr: 0.1, momentum: 0.9, nesterov: true }), [
+      [0.62, -0.14],
+      [0.62 - 0.3976, -0.14 - 0.3264],
+    ]);
     // Adam: the first step is −lr·sign(g) (up to ε).
     const adam = two({ optimizer: 'adam', lr: 0.1 });
     expect(adam[0][0]).toBeCloseTo(0.9, 6);
@@ -115,7 +132,10 @@ describe('optimizers on a point', () => {
     const s1 = samStep([1, 1]);
     close(two({ optimizer: 'sam', lr: 0.1, rho: 0.2 }), [s1, samStep(s1)]);
     // On a quadratic the two-point average is exactly the gradient, whatever the noise.
-    close(two({ optimizer: 'nso', lr: 0.1, sigma: 0.5, k: 3, seed: 4 }), [[0.8, 0.4], [0.64, 0.16]]);
+    close(two({ optimizer: 'nso', lr: 0.1, sigma: 0.5, k: 3, seed: 4 }), [
+      [0.8, 0.4],
+      [0.64, 0.16],
+    ]);
     const rng = createRng(9);
     const n1 = [rng.normal(), rng.normal()];
     const p1 = [1 - 0.1 * (2 + 0.5 * n1[0]), 1 - 0.1 * (6 + 0.5 * n1[1])];
@@ -125,9 +145,17 @@ describe('optimizers on a point', () => {
   });
 
   it('apply a deformation as δ′(ℓ)·∇ℓ, which matches central differences of δ(ℓ(p))', () => {
-    for (const deformation of [{ kind: 'ap', a1: 10, a2: 1, a3: 1, a4: 1 }, { kind: 'le', e1: 1, e2: 0.9 }, { kind: 'ap', a1: 18 / Math.PI, a2: 1, a3: 2, a4: 1 }] as const) {
+    for (const deformation of [
+      { kind: 'ap', a1: 10, a2: 1, a3: 1, a4: 1 },
+      { kind: 'le', e1: 1, e2: 0.9 },
+      { kind: 'ap', a1: 18 / Math.PI, a2: 1, a3: 2, a4: 1 },
+    ] as const) {
       const run = new ToyRun(SURFACES.himmelblau, toyRunSchema.parse({ optimizer: 'gd', lr: 0.01, deformation }), [0, 0]);
-      for (const p of [[0.5, 0.5], [3.1, 2.2], [-2, 1]] as Vec2[]) {
+      for (const p of [
+        [0.5, 0.5],
+        [3.1, 2.2],
+        [-2, 1],
+      ] as Vec2[]) {
         const g = run.objectiveGradient(p);
         const n = numericGradient({ value: (q) => deformValue(deformation, SURFACES.himmelblau.value(q)) }, p, 1e-7);
         expect(deformSlope(deformation, SURFACES.himmelblau.value(p)).clamped).toBe(false);
@@ -168,13 +196,29 @@ describe('npm run toy', () => {
   }
 
   it('prints the run as one JSON object (the Figure 1 experiment), with the path on request', async () => {
-    const r = await toy(['--surface', 'deform-fig1', '--start=-9.5,-10', '--optimizer', 'sgdm', '--lr', '0.02', '--momentum', '0.9', '--steps', '400', '--deform', 'ap:10,1,1,1']);
+    const r = await toy([
+      '--surface',
+      'deform-fig1',
+      '--start=-9.5,-10',
+      '--optimizer',
+      'sgdm',
+      '--lr',
+      '0.02',
+      '--momentum',
+      '0.9',
+      '--steps',
+      '400',
+      '--deform',
+      'ap:10,1,1,1',
+    ]);
     expect(r.status).toBe(0);
     const json = JSON.parse(r.out);
     expect(Object.keys(json)).toEqual(['surface', 'steps', 'end', 'loss', 'gradNorm', 'hessianEigenvalues']);
     expect(json.steps).toBe(400);
     expect(json.hessianEigenvalues[1]).toBeLessThan(0.1);
-    const path = JSON.parse((await toy(['--surface', 'himmelblau', '--optimizer', 'gd', '--lr', '0.01', '--steps', '5', '--path'])).out).path;
+    const path = JSON.parse(
+      (await toy(['--surface', 'himmelblau', '--optimizer', 'gd', '--lr', '0.01', '--steps', '5', '--path'])).out,
+    ).path;
     expect(path).toHaveLength(6);
     expect(path[0]).toEqual([0, 0, 170]);
   });

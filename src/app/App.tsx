@@ -55,13 +55,26 @@ function useKeyboardShortcuts(tab: Tab): void {
 
 function Tabs({ tab, onChange }: { tab: Tab; onChange(tab: Tab): void }) {
   const tabs: Array<{ id: Tab; label: string; help: string }> = [
-    { id: 'networks', label: 'Networks', help: 'Train MLPs and CNNs on real data with optimizer lanes side by side; landscapes and Hessians' },
+    {
+      id: 'networks',
+      label: 'Networks',
+      help: 'Train MLPs and CNNs on real data with optimizer lanes side by side; landscapes and Hessians',
+    },
     { id: 'toy', label: 'Toy 2D lab', help: 'Optimizers and deformation functions on 2D surfaces you can see' },
   ];
   return (
     <nav className="tabs" role="tablist" aria-label="Views">
       {tabs.map((t) => (
-        <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab active' : 'tab'} title={t.help} data-testid={`tab-${t.id}`} onClick={() => onChange(t.id)}>
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          aria-selected={tab === t.id}
+          className={tab === t.id ? 'tab active' : 'tab'}
+          title={t.help}
+          data-testid={`tab-${t.id}`}
+          onClick={() => onChange(t.id)}
+        >
           {t.label}
         </button>
       ))}
@@ -84,21 +97,25 @@ export function App() {
       <DeviceLostPanel />
       <ShiftReportPanel />
       <Tabs tab={tab} onChange={choose} />
-      {tab === 'toy' ? <ToyLab /> : <main className="columns">
-        <div className="column column-setup">
-          <DataPanel />
-          <ModelPanel />
-          <ExportPanel />
-        </div>
-        <div className="column column-lanes">
-          <LanesPanel />
-        </div>
-        <div className="column column-charts">
-          <ChartsPanel />
-          <LandscapePanel />
-          <HessianPanel />
-        </div>
-      </main>}
+      {tab === 'toy' ? (
+        <ToyLab />
+      ) : (
+        <main className="columns">
+          <div className="column column-setup">
+            <DataPanel />
+            <ModelPanel />
+            <ExportPanel />
+          </div>
+          <div className="column column-lanes">
+            <LanesPanel />
+          </div>
+          <div className="column column-charts">
+            <ChartsPanel />
+            <LandscapePanel />
+            <HessianPanel />
+          </div>
+        </main>
+      )}
       <footer className="footer">
         Keys: Space play/pause · → one step · every control explains itself on hover. Data stays in your browser.
       </footer>

@@ -1,4 +1,11 @@
-import { decodeExperimentParam, encodeExperimentParam, experimentFromJson, experimentToJson, type Experiment, type LoadedExperiment } from '../engine/io/experiment';
+import {
+  decodeExperimentParam,
+  encodeExperimentParam,
+  experimentFromJson,
+  experimentToJson,
+  type Experiment,
+  type LoadedExperiment,
+} from '../engine/io/experiment';
 import { download } from './download';
 import { applyTracking, useHessian } from './hessianStore';
 import { useLandscape } from './landscapeStore';
@@ -19,19 +26,35 @@ export function collectExperiment(): Experiment {
     comparison: config,
     landscape: { settings: landscape.settings, kind: landscape.kind },
     hessian: { settings: hessian.settings, tracking: hessian.tracking, trackingOn: hessian.trackingOn },
-    toy: { surface: toy.surfaceId, formula: toy.formula, start: toy.start, steps: toy.steps, runs: toy.runs.map((r) => ({ label: r.label, color: r.color, config: r.config })) },
+    toy: {
+      surface: toy.surfaceId,
+      formula: toy.formula,
+      start: toy.start,
+      steps: toy.steps,
+      runs: toy.runs.map((r) => ({ label: r.label, color: r.color, config: r.config })),
+    },
   };
 }
 
 /** Applies a loaded experiment to every part of the app, and says what was ignored. */
 export async function applyExperiment({ experiment, ignored }: LoadedExperiment, source: string): Promise<void> {
-  if (ignored.length > 0) notify('error', `${source}: ignored ${ignored.length === 1 ? 'one thing' : `${ignored.length} things`}: ${ignored.slice(0, 6).join('; ')}${ignored.length > 6 ? '; …' : ''}`);
+  if (ignored.length > 0)
+    notify(
+      'error',
+      `${source}: ignored ${ignored.length === 1 ? 'one thing' : `${ignored.length} things`}: ${ignored.slice(0, 6).join('; ')}${ignored.length > 6 ? '; …' : ''}`,
+    );
   const { comparison, landscape, hessian, toy } = experiment;
   useLandscape.setState({ settings: landscape.settings, kind: landscape.kind });
   useHessian.setState({ settings: hessian.settings });
   await applyTracking(hessian.trackingOn, hessian.tracking);
   useToy.setState({
-    surfaceId: toy.surface, formula: toy.formula, start: toy.start, steps: toy.steps, upTo: 0, playing: false, deformedBy: null,
+    surfaceId: toy.surface,
+    formula: toy.formula,
+    start: toy.start,
+    steps: toy.steps,
+    upTo: 0,
+    playing: false,
+    deformedBy: null,
     runs: toy.runs.map((r, i) => ({ id: `run${i + 1}`, label: r.label, color: r.color, config: r.config })),
   });
   recompute();
@@ -40,7 +63,10 @@ export async function applyExperiment({ experiment, ignored }: LoadedExperiment,
     useApp.setState({ config: comparison });
     await selectDataset(comparison.datasetId);
   } else if (app.dataset?.id !== comparison.datasetId) {
-    notify('error', `${source}: dataset "${comparison.datasetId}" is not available here; the lanes use ${app.dataset?.title ?? 'the current dataset'}`);
+    notify(
+      'error',
+      `${source}: dataset "${comparison.datasetId}" is not available here; the lanes use ${app.dataset?.title ?? 'the current dataset'}`,
+    );
     await applyConfig({ ...comparison, datasetId: app.config.datasetId });
   } else {
     await applyConfig(comparison);
@@ -59,7 +85,10 @@ export async function copyShareLink(): Promise<string> {
   const link = shareLink();
   try {
     await navigator.clipboard.writeText(link);
-    notify('info', `link copied (${link.length} characters): it reproduces the dataset, model, lanes, seeds, analysis settings and toy lab`);
+    notify(
+      'info',
+      `link copied (${link.length} characters): it reproduces the dataset, model, lanes, seeds, analysis settings and toy lab`,
+    );
   } catch {
     notify('info', 'copy the link from the address bar: it now holds the whole setup');
   }

@@ -1,5 +1,11 @@
 import { create } from 'zustand';
-import { DEFAULT_HESSIAN, DEFAULT_TRACKING, type HessianResult, type HessianSettings, type HessianTracking } from '../engine/hessian/config';
+import {
+  DEFAULT_HESSIAN,
+  DEFAULT_TRACKING,
+  type HessianResult,
+  type HessianSettings,
+  type HessianTracking,
+} from '../engine/hessian/config';
 import type { EngineEvent, LandscapeProgress } from '../worker/api';
 import { notify, useApp } from './store';
 

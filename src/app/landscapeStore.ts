@@ -1,5 +1,12 @@
 import { create } from 'zustand';
-import { DEFAULT_LANDSCAPE, type CurveResult, type Endpoint, type LandscapeRequest, type LandscapeSettings, type SurfaceResult } from '../engine/landscape/config';
+import {
+  DEFAULT_LANDSCAPE,
+  type CurveResult,
+  type Endpoint,
+  type LandscapeRequest,
+  type LandscapeSettings,
+  type SurfaceResult,
+} from '../engine/landscape/config';
 import type { EngineEvent, LandscapeProgress } from '../worker/api';
 import { notify, useApp } from './store';
 
@@ -57,7 +64,8 @@ export function onLandscapeEvent(event: EngineEvent): void {
   } else if (event.type === 'landscape-update') {
     const { update } = event;
     if (update.kind === 'surface') set((s) => ({ surfaces: { ...s.surfaces, [update.result.laneId]: update.result } }));
-    else if (update.result.kind === 'interpolation') set((s) => ({ interpolations: { ...s.interpolations, [update.result.key]: update.result } }));
+    else if (update.result.kind === 'interpolation')
+      set((s) => ({ interpolations: { ...s.interpolations, [update.result.key]: update.result } }));
     else set((s) => ({ curves: { ...s.curves, [update.result.key]: update.result } }));
   }
 }
@@ -80,7 +88,8 @@ export async function computeLandscape(): Promise<void> {
   if (!engine || get().running) return;
   const req = request();
   set({ running: { jobId: null, kind: req.kind, started: performance.now() }, progress: null });
-  if (req.kind === 'surface') set((s) => ({ surfaces: Object.fromEntries(Object.entries(s.surfaces).filter(([id]) => !req.laneIds.includes(id))) }));
+  if (req.kind === 'surface')
+    set((s) => ({ surfaces: Object.fromEntries(Object.entries(s.surfaces).filter(([id]) => !req.laneIds.includes(id))) }));
   try {
     const outcome = await engine.api.computeLandscape(req);
     if (outcome.cancelled) notify('info', `landscape cancelled after ${outcome.seconds.toFixed(1)} s: what was computed is kept and shown`);

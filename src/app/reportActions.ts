@@ -13,15 +13,31 @@ import { recompute, useToy } from './toyStore';
 /** Every logged point of every lane, in the long format (lane, step, grad_evals, wall_s, metric, value). */
 export function allMetricPoints(): MetricPoint[] {
   const { series } = useApp.getState();
-  return Object.entries(series).flatMap(([laneId, lane]) => Object.entries(lane).flatMap(([metric, s]) =>
-    s ? s.steps.map((step, i) => ({ laneId, metric: metric as MetricName, step, gradEvals: s.gradEvals[i], wallSeconds: s.wallSeconds[i], value: s.values[i] })) : []));
+  return Object.entries(series).flatMap(([laneId, lane]) =>
+    Object.entries(lane).flatMap(([metric, s]) =>
+      s
+        ? s.steps.map((step, i) => ({
+            laneId,
+            metric: metric as MetricName,
+            step,
+            gradEvals: s.gradEvals[i],
+            wallSeconds: s.wallSeconds[i],
+            value: s.values[i],
+          }))
+        : [],
+    ),
+  );
 }
 
 export function laneNames(): Record<string, string> {
   return Object.fromEntries(useApp.getState().config.lanes.map((l) => [l.id, l.name]));
 }
 
-const safeName = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'lane';
+const safeName = (text: string) =>
+  text
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40) || 'lane';
 
 export function downloadMetrics(format: 'csv' | 'json'): void {
   const points = allMetricPoints();
@@ -37,7 +53,11 @@ export function downloadMetrics(format: 'csv' | 'json'): void {
 async function plots(): Promise<Zippable> {
   const out: Zippable = {};
   const seen = new Map<string, number>();
-  for (const el of Array.from(document.querySelectorAll<HTMLElement>('figure[data-testid], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], [data-testid="toy-3d"], [data-testid="toy-contour"]'))) {
+  for (const el of Array.from(
+    document.querySelectorAll<HTMLElement>(
+      'figure[data-testid], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], [data-testid="toy-3d"], [data-testid="toy-contour"]',
+    ),
+  )) {
     const png = await pngBytes(el);
     if (!png) continue;
     const base = el.dataset.testid ?? 'plot';
@@ -80,7 +100,10 @@ export async function downloadReport(): Promise<void> {
       for (const f of await engine.api.exportWeights(lane.id, 'safetensors')) files[`weights/${f.name}`] = f.bytes;
     }
     download('flat-minima-report.zip', zipSync(files, { level: 6 }), 'application/zip');
-    notify('info', `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} plots, landscapes, Hessian, toy lab, ${config.lanes.length} weight files)`);
+    notify(
+      'info',
+      `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} plots, landscapes, Hessian, toy lab, ${config.lanes.length} weight files)`,
+    );
   } catch (error) {
     notify('error', `could not build the report: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -183,7 +183,10 @@ export async function continueOn(backend: BackendRequest): Promise<void> {
     const summary = await engine.api.continueOn(backend);
     const lost = get().deviceLost;
     set({ summary, deviceLost: null, backendRequest: backend });
-    notify('info', `continuing on ${get().backend?.name ?? backend} from the checkpoint at step ${lost?.checkpointStep ?? 0}; the metrics up to there are kept`);
+    notify(
+      'info',
+      `continuing on ${get().backend?.name ?? backend} from the checkpoint at step ${lost?.checkpointStep ?? 0}; the metrics up to there are kept`,
+    );
   } catch (error) {
     notify('error', describe(error));
   }
@@ -258,9 +261,15 @@ export async function selectDataset(id: string): Promise<void> {
     const dataset = await engine.api.loadDataset(id);
     set({ dataset });
     const { trainSize, testSize } = get().config;
-    await applyConfig({ ...get().config, datasetId: id, testSize: Math.min(testSize, dataset.testCount) || dataset.testCount, trainSize: trainSize !== undefined && trainSize < dataset.trainCount ? trainSize : undefined });
+    await applyConfig({
+      ...get().config,
+      datasetId: id,
+      testSize: Math.min(testSize, dataset.testCount) || dataset.testCount,
+      trainSize: trainSize !== undefined && trainSize < dataset.trainCount ? trainSize : undefined,
+    });
     set({ phase: 'ready' });
-    if (dataset.fetched === 0 && dataset.fromCache > 0) notify('info', `${dataset.title}: ${dataset.fromCache} shards read from the browser cache`);
+    if (dataset.fetched === 0 && dataset.fromCache > 0)
+      notify('info', `${dataset.title}: ${dataset.fromCache} shards read from the browser cache`);
   } catch (error) {
     set({ phase: previousPhase === 'loading' || previousPhase === 'starting' ? (get().summary ? 'ready' : 'failed') : previousPhase });
     notify('error', describe(error));
@@ -277,7 +286,10 @@ export async function importFiles(kind: UserDatasetKind, files: File[]): Promise
     const inputs: InputFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
     const summary = await engine.api.importFiles(kind, inputs);
     set({ datasets: await engine.api.listDatasets() });
-    notify('info', `${summary.title}: ${summary.trainCount.toLocaleString('en-US')} training and ${summary.testCount.toLocaleString('en-US')} test images converted and cached`);
+    notify(
+      'info',
+      `${summary.title}: ${summary.trainCount.toLocaleString('en-US')} training and ${summary.testCount.toLocaleString('en-US')} test images converted and cached`,
+    );
     await selectDataset(summary.id);
   } catch (error) {
     notify('error', `${describe(error)} (nothing was changed)`);
@@ -349,7 +361,12 @@ export async function duplicateLane(id: string): Promise<void> {
     notify('error', `a comparison holds at most ${MAX_LANES} lanes`);
     return;
   }
-  const lane: LaneConfig = { ...source, id: freshLaneId(config.lanes), name: `${source.name} (copy)`.slice(0, 40), color: freshColor(config.lanes) };
+  const lane: LaneConfig = {
+    ...source,
+    id: freshLaneId(config.lanes),
+    name: `${source.name} (copy)`.slice(0, 40),
+    color: freshColor(config.lanes),
+  };
   try {
     const summary = await engine.api.forkLane(id, lane);
     const index = config.lanes.indexOf(source);
@@ -357,9 +374,17 @@ export async function duplicateLane(id: string): Promise<void> {
     const series = get().series;
     const history = series[id];
     if (history) {
-      series[lane.id] = Object.fromEntries(Object.entries(history).map(([m, s]) => [m, {
-        steps: [...s.steps], values: [...s.values], gradEvals: [...s.gradEvals], wallSeconds: [...s.wallSeconds],
-      }]));
+      series[lane.id] = Object.fromEntries(
+        Object.entries(history).map(([m, s]) => [
+          m,
+          {
+            steps: [...s.steps],
+            values: [...s.values],
+            gradEvals: [...s.gradEvals],
+            wallSeconds: [...s.wallSeconds],
+          },
+        ]),
+      );
     }
     set((s) => ({ config: { ...config, lanes }, summary, series, seriesVersion: s.seriesVersion + 1 }));
   } catch (error) {

@@ -123,7 +123,11 @@ export function applyToyPreset(id: string): void {
   const preset = TOY_PRESETS.find((p) => p.id === id);
   if (!preset) return;
   set({
-    surfaceId: preset.surface, start: preset.start, steps: preset.steps, playing: false, deformedBy: null,
+    surfaceId: preset.surface,
+    start: preset.start,
+    steps: preset.steps,
+    playing: false,
+    deformedBy: null,
     runs: preset.runs.map((r, i) => ({ id: `run${i + 1}`, label: r.label, color: r.color, config: r.config })),
   });
   recompute();
@@ -131,7 +135,11 @@ export function applyToyPreset(id: string): void {
 }
 
 /** Changes one run's settings if they are valid; otherwise says which setting is wrong. */
-export function updateRun(id: string, patch: Partial<ToyRunConfig> & { deformation?: Deformation }, meta?: Partial<Pick<ToyRunEntry, 'label'>>): void {
+export function updateRun(
+  id: string,
+  patch: Partial<ToyRunConfig> & { deformation?: Deformation },
+  meta?: Partial<Pick<ToyRunEntry, 'label'>>,
+): void {
   const run = get().runs.find((r) => r.id === id);
   if (!run) return;
   const parsed = toyRunSchema.safeParse({ ...run.config, ...patch });

@@ -14,7 +14,8 @@ export function readUrlOptions(search: string): UrlOptions {
   const backend = parseBackendRequest(params.get('backend'));
   if (backend.problem) problems.push(backend.problem);
   const worker = params.get('worker');
-  if (worker !== null && worker !== '0' && worker !== '1') problems.push(`worker=${worker.slice(0, 20)} ignored; use worker=0 to train on the page`);
+  if (worker !== null && worker !== '0' && worker !== '1')
+    problems.push(`worker=${worker.slice(0, 20)} ignored; use worker=0 to train on the page`);
   const dataset = params.get('dataset');
   const datasetOk = dataset === null || /^[a-z0-9-]{1,64}$/.test(dataset);
   if (!datasetOk) problems.push('dataset name in the link ignored (letters, digits and dashes only)');

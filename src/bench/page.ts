@@ -53,7 +53,7 @@ async function run(): Promise<BrowserBench> {
     try {
       return await work();
     } catch (error) {
-      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   };
   const hessian = await step('hessian', () => benchHessian(dataset, samples, number(params, 'train-steps', 300)));

@@ -69,16 +69,25 @@ export function isSoftwareDescription(text: string): boolean {
 async function probeWebGpu(): Promise<Probe> {
   const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu) {
-    const where = currentContext() === 'node' ? 'Node.js has no WebGPU' : 'navigator.gpu is missing (no WebGPU in this browser, or not a secure context)';
+    const where =
+      currentContext() === 'node'
+        ? 'Node.js has no WebGPU'
+        : 'navigator.gpu is missing (no WebGPU in this browser, or not a secure context)';
     return { ok: false, adapter: '', software: false, reason: where };
   }
-  let adapter: AdapterLike | null = null;
+  let adapter: AdapterLike | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    return { ok: false, adapter: '', software: false, reason: `requestAdapter failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      adapter: '',
+      software: false,
+      reason: `requestAdapter failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
-  if (!adapter) return { ok: false, adapter: '', software: false, reason: 'no WebGPU adapter (the GPU is blocklisted or WebGPU is disabled)' };
+  if (!adapter)
+    return { ok: false, adapter: '', software: false, reason: 'no WebGPU adapter (the GPU is blocklisted or WebGPU is disabled)' };
   const info = adapter.info ?? {};
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((s): s is string => Boolean(s));
   const text = parts.join(' ') || 'unnamed WebGPU adapter';
@@ -89,7 +98,12 @@ async function probeWebGpu(): Promise<Probe> {
 function probeWebGl(): Probe {
   const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } };
   if (!g.OffscreenCanvas) {
-    return { ok: false, adapter: '', software: false, reason: currentContext() === 'node' ? 'Node.js has no WebGL' : 'OffscreenCanvas is missing, so WebGL is unavailable here' };
+    return {
+      ok: false,
+      adapter: '',
+      software: false,
+      reason: currentContext() === 'node' ? 'Node.js has no WebGL' : 'OffscreenCanvas is missing, so WebGL is unavailable here',
+    };
   }
   const gl = new g.OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
   if (!gl) return { ok: false, adapter: '', software: false, reason: 'no WebGL2 context (WebGL is disabled or unsupported)' };
@@ -162,9 +176,11 @@ export async function initBackend(requested: BackendRequest, options: BackendOpt
     if (!p.ok) {
       if (name !== requested) notes.push(`${name}: ${p.reason ?? 'unavailable'}`);
     } else if (p.software) {
-      notes.push(name === 'webgpu'
-        ? 'webgpu: the WebGPU adapter is a software rasterizer (SwiftShader), the slowest choice here (force it with ?backend=webgpu)'
-        : 'webgl: the WebGL renderer is a software rasterizer');
+      notes.push(
+        name === 'webgpu'
+          ? 'webgpu: the WebGPU adapter is a software rasterizer (SwiftShader), the slowest choice here (force it with ?backend=webgpu)'
+          : 'webgl: the WebGL renderer is a software rasterizer',
+      );
     } else {
       const chosen = await tryBackend(name);
       if (chosen) return withWarnings(chosen);
@@ -192,7 +208,9 @@ function withWarnings(report: BackendReport): BackendReport {
     report.notes[0] = `${report.requested} was requested but cannot be used here; using ${report.name}`;
   }
   if (report.software && (report.name === 'webgpu' || report.name === 'webgl')) {
-    report.notes.push(`the ${report.name === 'webgpu' ? 'WebGPU adapter' : 'WebGL renderer'} is a software rasterizer: it runs on the CPU and is slow`);
+    report.notes.push(
+      `the ${report.name === 'webgpu' ? 'WebGPU adapter' : 'WebGL renderer'} is a software rasterizer: it runs on the CPU and is slow`,
+    );
   }
   return report;
 }

@@ -44,15 +44,30 @@ export function deviceBudget(): DeviceBudget {
   if (backend === 'webgpu') {
     const limits = (tf.backend() as unknown as { device?: { limits?: WebGpuLimits } }).device?.limits;
     const binding = limits?.maxStorageBufferBindingSize ?? 128 * MIB;
-    return { backend, totalBytes: share, maxTensorBytes: Math.min(binding, limits?.maxBufferSize ?? binding), source: `WebGPU: largest buffer binding ${formatBytes(binding)}; total ${ramNote}` };
+    return {
+      backend,
+      totalBytes: share,
+      maxTensorBytes: Math.min(binding, limits?.maxBufferSize ?? binding),
+      source: `WebGPU: largest buffer binding ${formatBytes(binding)}; total ${ramNote}`,
+    };
   }
   if (backend === 'webgl') {
     const side = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE') || 4096;
-    return { backend, totalBytes: share, maxTensorBytes: side * side * 4 * FLOAT, source: `WebGL: textures up to ${side} x ${side}; total ${ramNote}` };
+    return {
+      backend,
+      totalBytes: share,
+      maxTensorBytes: side * side * 4 * FLOAT,
+      source: `WebGL: textures up to ${side} x ${side}; total ${ramNote}`,
+    };
   }
   if (backend === 'wasm') {
     // tfjs's WASM heap is a 32-bit linear memory: at most 4 GiB, of which we plan on 2.
-    return { backend, totalBytes: Math.min(share, 2048 * MIB), maxTensorBytes: 2048 * MIB, source: 'WASM: a 32-bit heap (we plan on 2 GiB)' };
+    return {
+      backend,
+      totalBytes: Math.min(share, 2048 * MIB),
+      maxTensorBytes: 2048 * MIB,
+      source: 'WASM: a 32-bit heap (we plan on 2 GiB)',
+    };
   }
   return { backend, totalBytes: share, maxTensorBytes: 2048 * MIB, source: `the JavaScript heap (${ramNote})` };
 }
@@ -64,7 +79,11 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Floats per sample of each layer's output (what the backward pass keeps), and the parameter count. */
-export function modelShape(spec: ModelSpec, input: readonly [number, number, number], classes: number): { params: number; activations: number; largestActivation: number; inputFloats: number } {
+export function modelShape(
+  spec: ModelSpec,
+  input: readonly [number, number, number],
+  classes: number,
+): { params: number; activations: number; largestActivation: number; inputFloats: number } {
   const [h, w, c] = input;
   const inputFloats = h * w * c;
   if (spec.kind === 'mlp') {
@@ -109,20 +128,46 @@ export function trainingFootprint(config: ComparisonConfig, info: DatasetInfo): 
   // The backward pass keeps each layer's output; SAM/NSO run it twice but not at once.
   const batch = config.batchSize * (shape.activations + shape.inputFloats) * FLOAT * 2;
   const test = Math.min(config.testSize, Number.MAX_SAFE_INTEGER) * shape.inputFloats * FLOAT;
-  const largest = Math.max(weights, config.batchSize * shape.largestActivation * FLOAT, Math.min(config.testSize, 1000) * shape.inputFloats * FLOAT);
-  return { bytes: lanes + batch + test, largestTensorBytes: largest, parts: [['weights, optimizer states and gradients of all lanes', lanes], [`activations of a batch of ${config.batchSize}`, batch], [`${config.testSize.toLocaleString('en-US')} test samples`, test]] };
+  const largest = Math.max(
+    weights,
+    config.batchSize * shape.largestActivation * FLOAT,
+    Math.min(config.testSize, 1000) * shape.inputFloats * FLOAT,
+  );
+  return {
+    bytes: lanes + batch + test,
+    largestTensorBytes: largest,
+    parts: [
+      ['weights, optimizer states and gradients of all lanes', lanes],
+      [`activations of a batch of ${config.batchSize}`, batch],
+      [`${config.testSize.toLocaleString('en-US')} test samples`, test],
+    ],
+  };
 }
 
 /** An evaluation subset on the device (chunks of `chunk` samples) and one chunk's activations. */
-export function evaluationFootprint(spec: ModelSpec, info: DatasetInfo, samples: number, chunk: number, what: string, weightCopies: number): Footprint {
+export function evaluationFootprint(
+  spec: ModelSpec,
+  info: DatasetInfo,
+  samples: number,
+  chunk: number,
+  what: string,
+  weightCopies: number,
+): Footprint {
   const shape = modelShape(spec, info.shape, info.classNames.length);
   const data = samples * shape.inputFloats * FLOAT;
   const activations = Math.min(samples, chunk) * shape.activations * FLOAT * 2;
   const weights = shape.params * FLOAT * weightCopies;
   return {
     bytes: data + activations + weights,
-    largestTensorBytes: Math.max(Math.min(samples, chunk) * Math.max(shape.inputFloats, shape.largestActivation) * FLOAT, shape.params * FLOAT),
-    parts: [[`${samples.toLocaleString('en-US')} ${what} samples`, data], [`activations of a chunk of ${Math.min(samples, chunk)}`, activations], [`${weightCopies} weight-sized buffers`, weights]],
+    largestTensorBytes: Math.max(
+      Math.min(samples, chunk) * Math.max(shape.inputFloats, shape.largestActivation) * FLOAT,
+      shape.params * FLOAT,
+    ),
+    parts: [
+      [`${samples.toLocaleString('en-US')} ${what} samples`, data],
+      [`activations of a chunk of ${Math.min(samples, chunk)}`, activations],
+      [`${weightCopies} weight-sized buffers`, weights],
+    ],
   };
 }
 
@@ -136,7 +181,11 @@ export function checkFits(what: string, footprint: Footprint, budget: DeviceBudg
   const tooMuch = footprint.bytes > budget.totalBytes;
   const tooLarge = footprint.largestTensorBytes > budget.maxTensorBytes;
   if (!tooMuch && !tooLarge) return;
-  const parts = [...footprint.parts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name, bytes]) => `${name} ${formatBytes(bytes)}`).join(', ');
+  const parts = [...footprint.parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, bytes]) => `${name} ${formatBytes(bytes)}`)
+    .join(', ');
   const limit = tooMuch
     ? `needs about ${formatBytes(footprint.bytes)} but ${budget.backend} has about ${formatBytes(budget.totalBytes)} here (${budget.source})`
     : `needs a single tensor of ${formatBytes(footprint.largestTensorBytes)} but ${budget.backend} allows at most ${formatBytes(budget.maxTensorBytes)} (${budget.source})`;
@@ -174,18 +223,32 @@ export function checkTrainingFits(config: ComparisonConfig, info: DatasetInfo, b
   const lanes = largestFitting(config.lanes.length, (n) => fits({ ...config, lanes: config.lanes.slice(0, n) }));
   if (lanes > 0 && lanes < config.lanes.length) options.push(`at most ${lanes} lane${lanes === 1 ? '' : 's'}`);
   const params = modelShape(config.model, info.shape, info.classNames.length).params;
-  const suggestion = options.length > 0
-    ? `What would fit: ${options.join(', or ')}.`
-    : `Even one lane with a batch of 1 does not fit: choose a smaller model (this one has ${params.toLocaleString('en-US')} parameters).`;
+  const suggestion =
+    options.length > 0
+      ? `What would fit: ${options.join(', or ')}.`
+      : `Even one lane with a batch of 1 does not fit: choose a smaller model (this one has ${params.toLocaleString('en-US')} parameters).`;
   checkFits('This comparison', footprint, budget, suggestion);
 }
 
 /** Refuses an analysis whose evaluation samples do not fit, naming how many would. */
-export function checkEvaluationFits(spec: ModelSpec, info: DatasetInfo, samples: number, chunk: number, what: string, weightCopies: number, budget: DeviceBudget = deviceBudget()): void {
+export function checkEvaluationFits(
+  spec: ModelSpec,
+  info: DatasetInfo,
+  samples: number,
+  chunk: number,
+  what: string,
+  weightCopies: number,
+  budget: DeviceBudget = deviceBudget(),
+): void {
   const footprint = evaluationFootprint(spec, info, samples, chunk, what, weightCopies);
   if (fitsBudget(footprint, budget)) return;
   const most = largestFitting(samples, (n) => fitsBudget(evaluationFootprint(spec, info, n, chunk, what, weightCopies), budget));
-  checkFits(`The ${what}`, footprint, budget, most > 0 ? `What would fit: at most ${most.toLocaleString('en-US')} samples.` : 'Choose a smaller model.');
+  checkFits(
+    `The ${what}`,
+    footprint,
+    budget,
+    most > 0 ? `What would fit: at most ${most.toLocaleString('en-US')} samples.` : 'Choose a smaller model.',
+  );
 }
 
 /** JavaScript memory the Lanczos basis takes (float64 vectors of every parameter), against a heap budget. */
@@ -193,5 +256,7 @@ export function checkLanczosFits(parameters: number, vectors: number, heapBytes 
   const bytes = parameters * vectors * 8;
   if (bytes <= heapBytes) return;
   const most = Math.max(1, Math.floor(heapBytes / (parameters * 8)));
-  throw new MemoryLimitError(`The Hessian analysis would keep ${vectors} Lanczos vectors of ${parameters.toLocaleString('en-US')} numbers (${formatBytes(bytes)}) in JavaScript memory; at most ${formatBytes(heapBytes)} is allowed. What would fit: at most ${most} iterations (max iterations), or a smaller model.`);
+  throw new MemoryLimitError(
+    `The Hessian analysis would keep ${vectors} Lanczos vectors of ${parameters.toLocaleString('en-US')} numbers (${formatBytes(bytes)}) in JavaScript memory; at most ${formatBytes(heapBytes)} is allowed. What would fit: at most ${most} iterations (max iterations), or a smaller model.`,
+  );
 }

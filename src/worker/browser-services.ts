@@ -8,7 +8,7 @@ const KEY_PREFIX = '/__flat-minima-cache__/';
 export class CacheApiByteCache implements ByteCache {
   private cache: Promise<Cache>;
 
-  constructor(private readonly storage: CacheStorage) {
+  constructor(storage: CacheStorage) {
     this.cache = storage.open(CACHE_NAME);
   }
 

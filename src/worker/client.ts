@@ -39,7 +39,14 @@ function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
     subscribe: (listener: EngineListener) => remote.subscribe(Comlink.proxy(listener)),
     listDatasets: () => remote.listDatasets(),
     loadDataset: (id) => remote.loadDataset(id),
-    importFiles: (kind, files: InputFile[]) => remote.importFiles(kind, Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer))),
+    importFiles: (kind, files: InputFile[]) =>
+      remote.importFiles(
+        kind,
+        Comlink.transfer(
+          files,
+          files.map((f) => f.bytes.buffer as ArrayBuffer),
+        ),
+      ),
     configure: (c) => remote.configure(c),
     forkLane: (s, l) => remote.forkLane(s, l),
     shiftNow: (laneId, samples, hessian) => remote.shiftNow(laneId, samples, hessian),
@@ -49,7 +56,14 @@ function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
     computeLandscape: (r) => remote.computeLandscape(r),
     cancelLandscape: () => remote.cancelLandscape(),
     exportWeights: (laneId, format) => remote.exportWeights(laneId, format),
-    importWeights: (files: InputFile[], target) => remote.importWeights(Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer)), target),
+    importWeights: (files: InputFile[], target) =>
+      remote.importWeights(
+        Comlink.transfer(
+          files,
+          files.map((f) => f.bytes.buffer as ArrayBuffer),
+        ),
+        target,
+      ),
     setCheckpointEvery: (n) => remote.setCheckpointEvery(n),
     loseDevice: () => remote.loseDevice(),
     continueOn: (b) => remote.continueOn(b),
@@ -64,7 +78,10 @@ function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms)),
+  ]);
 }
 
 async function startOnPage(backend: BackendRequest, whereNote: string): Promise<StartedEngine> {
@@ -97,7 +114,10 @@ export async function startEngine(backend: BackendRequest, useWorker = true): Pr
     const wanted = backend === name || (backend === 'auto' && !page[name].software);
     if (wanted && page[name].ok && !report.gpu[name].ok && report.name !== name) {
       worker.terminate();
-      return startOnPage(backend, `${name} does not work inside a Web Worker in this browser (the worker could only use ${report.name}), so training runs on the page`);
+      return startOnPage(
+        backend,
+        `${name} does not work inside a Web Worker in this browser (the worker could only use ${report.name}), so training runs on the page`,
+      );
     }
   }
   return { api: workerApi(remote), report, where: 'worker', terminate: () => worker.terminate() };

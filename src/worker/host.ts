@@ -15,16 +15,37 @@ import { checkEvaluationFits, checkLanczosFits, checkTrainingFits } from '../eng
 import { landscapeChunkSize } from '../engine/landscape/evaluate';
 import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../engine/train/metrics';
 import type {
-  ComparisonSummary, DatasetSummary, EngineApi, EngineEvent, EngineListener, InitOptions, RunStatus, ShiftReport, UserDatasetKind,
+  ComparisonSummary,
+  DatasetSummary,
+  EngineApi,
+  EngineEvent,
+  EngineListener,
+  InitOptions,
+  RunStatus,
+  UserDatasetKind,
 } from './api';
 import { Mutex, sleep, yieldToEventLoop } from './mutex';
 import { describeZodError } from '../engine/optim/controls';
 import { landscapeRequestSchema, type LandscapeRequest } from '../engine/landscape/config';
 import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
 import type { CurvatureSummary, LandscapeOutcome, ShiftReportWithHessian, WeightsFormat, WeightsImportSummary, WeightsTarget } from './api';
-import { architectureDifferences, weightsFromSafetensors, weightsFromTfjs, weightsToSafetensors, weightsToTfjs, type ImportedWeights } from '../engine/io/weights';
+import {
+  architectureDifferences,
+  weightsFromSafetensors,
+  weightsFromTfjs,
+  weightsToSafetensors,
+  weightsToTfjs,
+  type ImportedWeights,
+} from '../engine/io/weights';
 import { readParams } from '../engine/landscape/directions';
-import { hessianRequestSchema, hessianSettingsSchema, hessianTrackingSchema, type HessianRequest, type HessianSettings, type HessianTracking } from '../engine/hessian/config';
+import {
+  hessianRequestSchema,
+  hessianSettingsSchema,
+  hessianTrackingSchema,
+  type HessianRequest,
+  type HessianSettings,
+  type HessianTracking,
+} from '../engine/hessian/config';
 import { analyseHessian, hessianBudget, trackedCurvature, type HessianSubject } from '../engine/hessian/analysis';
 import { DIRECT_CONTROL } from '../engine/control';
 import type { Comparison as ComparisonType } from '../engine/train/comparison';
@@ -50,7 +71,6 @@ export class EngineHost implements EngineApi {
   private listeners: EngineListener[] = [];
   private baseUrl = './';
   private report: BackendReport | null = null;
-  private requested: BackendRequest = 'auto';
   private backendOptions: BackendOptions = {};
   /** Auto mode left WASM for a CNN; it returns to the first choice for an MLP. */
   private datasets = new Map<string, Dataset>();
@@ -77,7 +97,6 @@ export class EngineHost implements EngineApi {
 
   async init(options: InitOptions): Promise<BackendReport> {
     this.baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-    this.requested = options.backend;
     this.backendOptions = { wasmPaths: options.wasmPaths };
     this.report = await initBackend(options.backend, this.backendOptions);
     watchDevice((reason) => this.onDeviceLost(reason));
@@ -90,8 +109,8 @@ export class EngineHost implements EngineApi {
     if (this.deviceLost !== null) return;
     this.deviceLost = reason;
     this.playing = false;
-    this.landscapeJob && (this.landscapeJob.cancelled = true);
-    this.hessianJob && (this.hessianJob.cancelled = true);
+    if (this.landscapeJob) this.landscapeJob.cancelled = true;
+    if (this.hessianJob) this.hessianJob.cancelled = true;
     this.emit({ type: 'device-lost', reason, step: this.comparison?.step ?? 0, checkpointStep: this.checkpoint?.step ?? null });
   }
 
@@ -100,7 +119,8 @@ export class EngineHost implements EngineApi {
   }
 
   async setCheckpointEvery(steps: number): Promise<void> {
-    if (!Number.isInteger(steps) || steps < 1 || steps > 100_000) throw new Error(`checkpoint every must be a whole number of steps in [1, 100000], got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 1 || steps > 100_000)
+      throw new Error(`checkpoint every must be a whole number of steps in [1, 100000], got ${steps}`);
     this.checkpointEvery = steps;
   }
 
@@ -259,7 +279,8 @@ export class EngineHost implements EngineApi {
 
   async shiftNow(laneId: string, samples: number, hessian?: HessianSettings): Promise<ShiftReportWithHessian> {
     this.requireDevice();
-    if (!Number.isInteger(samples) || samples < 1 || samples > 4096) throw new Error(`b2 samples must be a whole number in [1, 4096], got ${samples}`);
+    if (!Number.isInteger(samples) || samples < 1 || samples > 4096)
+      throw new Error(`b2 samples must be a whole number in [1, 4096], got ${samples}`);
     const settings = hessian ? hessianSettingsSchema.safeParse(hessian) : null;
     if (settings && !settings.success) throw new Error(`invalid Hessian settings: ${describeZodError(settings.error)}`);
     await this.pause();
@@ -277,7 +298,15 @@ export class EngineHost implements EngineApi {
       const lane = comparison.lanes.find((l) => l.config.id === laneId);
       const collected = lane ? await lane.collect() : null;
       if (lane && collected) {
-        const points = this.aggregator.addWindow({ laneId, records: [], headNorm: collected.headNorm, sosEvents: collected.sosEvents, seconds: 0, gradEvals: lane.gradEvals, totalSeconds: lane.seconds });
+        const points = this.aggregator.addWindow({
+          laneId,
+          records: [],
+          headNorm: collected.headNorm,
+          sosEvents: collected.sosEvents,
+          seconds: 0,
+          gradEvals: lane.gradEvals,
+          totalSeconds: lane.seconds,
+        });
         if (points.length > 0) this.emit({ type: 'metrics', points });
       }
       return report;
@@ -304,8 +333,18 @@ export class EngineHost implements EngineApi {
     try {
       const subjects = await this.mutex.run(async () => {
         const comparison = this.requireComparison();
-        checkEvaluationFits(comparison.config.model, comparison.dataset.info, Math.min(settings.samples, comparison.dataset.train.count), 500, 'Hessian analysis', 6);
-        checkLanczosFits(comparison.parameterCount, Math.max(settings.maxIterations, settings.density ? settings.densitySteps : 0) + settings.topK);
+        checkEvaluationFits(
+          comparison.config.model,
+          comparison.dataset.info,
+          Math.min(settings.samples, comparison.dataset.train.count),
+          500,
+          'Hessian analysis',
+          6,
+        );
+        checkLanczosFits(
+          comparison.parameterCount,
+          Math.max(settings.maxIterations, settings.density ? settings.densitySteps : 0) + settings.topK,
+        );
         const out: HessianSubject[] = [];
         for (const id of laneIds) out.push(await this.subject(comparison, id));
         return out;
@@ -318,7 +357,8 @@ export class EngineHost implements EngineApi {
         const result = await analyseHessian(subject, settings, {
           cancelled: () => job.cancelled,
           exclusive: (work) => this.mutex.run(work),
-          progress: (hvps) => this.emit({ type: 'hessian-progress', progress: { jobId: job.id, done: before + hvps, total, seconds: seconds() } }),
+          progress: (hvps) =>
+            this.emit({ type: 'hessian-progress', progress: { jobId: job.id, done: before + hvps, total, seconds: seconds() } }),
         });
         before += hessianBudget(settings);
         this.emit({ type: 'hessian-result', jobId: job.id, result });
@@ -369,17 +409,30 @@ export class EngineHost implements EngineApi {
       const inputs = await this.mutex.run(() => {
         const comparison = this.requireComparison();
         const { settings } = request;
-        const samples = Math.min(settings.trainSamples, comparison.dataset.train.count) + Math.min(settings.testSamples, comparison.dataset.test.count);
-        checkEvaluationFits(comparison.config.model, comparison.dataset.info, samples, landscapeChunkSize(comparison.model), 'landscape', 4);
+        const samples =
+          Math.min(settings.trainSamples, comparison.dataset.train.count) + Math.min(settings.testSamples, comparison.dataset.test.count);
+        checkEvaluationFits(
+          comparison.config.model,
+          comparison.dataset.info,
+          samples,
+          landscapeChunkSize(comparison.model),
+          'landscape',
+          4,
+        );
         return comparison.snapshot(lanesOf(request));
       });
       const total = landscapeWork(inputs, request);
       this.emit({ type: 'landscape-progress', progress: { jobId: job.id, done: 0, total, seconds: 0 } });
-      const { cancelled } = await runLandscape(inputs, request, {
-        cancelled: () => job.cancelled,
-        exclusive: (work) => this.mutex.run(work),
-        progress: (done) => this.emit({ type: 'landscape-progress', progress: { jobId: job.id, done, total, seconds: seconds() } }),
-      }, (update) => this.emit({ type: 'landscape-update', jobId: job.id, update }));
+      const { cancelled } = await runLandscape(
+        inputs,
+        request,
+        {
+          cancelled: () => job.cancelled,
+          exclusive: (work) => this.mutex.run(work),
+          progress: (done) => this.emit({ type: 'landscape-progress', progress: { jobId: job.id, done, total, seconds: seconds() } }),
+        },
+        (update) => this.emit({ type: 'landscape-update', jobId: job.id, update }),
+      );
       return { jobId: job.id, cancelled, seconds: seconds() };
     } finally {
       this.landscapeJob = null;
@@ -410,7 +463,10 @@ export class EngineHost implements EngineApi {
     return this.mutex.run(async () => {
       const comparison = this.requireComparison();
       const differences = architectureDifferences(comparison.model.params, imported.shapes);
-      if (differences.length > 0) throw new Error(`the weights do not fit this model (${comparison.parameterCount.toLocaleString('en-US')} parameters): ${differences.slice(0, 8).join('; ')}${differences.length > 8 ? `; and ${differences.length - 8} more` : ''}`);
+      if (differences.length > 0)
+        throw new Error(
+          `the weights do not fit this model (${comparison.parameterCount.toLocaleString('en-US')} parameters): ${differences.slice(0, 8).join('; ')}${differences.length > 8 ? `; and ${differences.length - 8} more` : ''}`,
+        );
       let laneId: string;
       if (target.mode === 'replace') {
         comparison.replaceWeights(target.laneId, imported.values);
@@ -422,7 +478,9 @@ export class EngineHost implements EngineApi {
         laneId = comparison.addLaneWithWeights(parsed.data, imported.values).config.id;
       }
       const m = imported.metadata;
-      const origin = m ? `${m.model.kind.toUpperCase()} trained ${m.step} steps on ${m.dataset.title} (seed ${m.seed})` : 'no Flat Minima Playground metadata in the file';
+      const origin = m
+        ? `${m.model.kind.toUpperCase()} trained ${m.step} steps on ${m.dataset.title} (seed ${m.seed})`
+        : 'no Flat Minima Playground metadata in the file';
       return { laneId, origin, comparison: this.summary(false) };
     });
   }
@@ -526,7 +584,15 @@ export class EngineHost implements EngineApi {
     const comparison = this.requireComparison();
     const { logEvery, testEvery } = comparison.config;
     const tracking = this.tracking;
-    const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, this.checkpointEvery, ...(tracking ? [tracking.every] : []));
+    const steps = windowLength(
+      comparison.step,
+      wanted,
+      logEvery,
+      testEvery,
+      comparison.totalSteps,
+      this.checkpointEvery,
+      ...(tracking ? [tracking.every] : []),
+    );
     if (steps === 0) return 0;
     const windows = await comparison.trainWindow(steps);
     const points: MetricPoint[] = windows.flatMap((w) => this.aggregator.addWindow(w));
@@ -541,10 +607,12 @@ export class EngineHost implements EngineApi {
   private async evaluateTest(only?: Set<string>): Promise<void> {
     const comparison = this.requireComparison();
     const results = await comparison.evaluateTest(only);
-    const points = comparison.lanes.filter((lane) => !only || only.has(lane.config.id)).flatMap((lane) => {
-      const r = results.get(lane.config.id);
-      return r ? testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, r) : [];
-    });
+    const points = comparison.lanes
+      .filter((lane) => !only || only.has(lane.config.id))
+      .flatMap((lane) => {
+        const r = results.get(lane.config.id);
+        return r ? testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, r) : [];
+      });
     this.emit({ type: 'metrics', points });
   }
 
@@ -591,7 +659,9 @@ async function readWeightFiles(files: InputFile[]): Promise<ImportedWeights> {
   const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
   const bin = files.find((f) => f.name.toLowerCase().endsWith('.bin'));
   if (json && bin) return weightsFromTfjs(json.bytes, bin.bytes);
-  throw new Error(`choose a .safetensors file, or a TF.js model.json together with its weights.bin (got ${files.map((f) => f.name).join(', ') || 'nothing'})`);
+  throw new Error(
+    `choose a .safetensors file, or a TF.js model.json together with its weights.bin (got ${files.map((f) => f.name).join(', ') || 'nothing'})`,
+  );
 }
 
 function summarize(id: string, dataset: Dataset, fromCache: number, fetched: number): DatasetSummary {

@@ -21,8 +21,10 @@ const METHOD_CHARTS: MethodChart[] = [
   { metrics: ['sam_e_norm'], shown: (l) => l.method.kind === 'sam' || l.method.kind === 'asam' },
   { metrics: ['nso_gap'], shown: (l) => l.method.kind === 'nso' || l.method.kind === 'wpsgd' },
   {
-    metrics: ['sos_head_before', 'sos_head_after'], title: 'SOS head ‖W‖ before (solid) and after (dashed) each shift',
-    help: 'Frobenius norm of the head just before and just after each optimum shift: a shift never increases it.', shown: (l) => l.sos.enabled,
+    metrics: ['sos_head_before', 'sos_head_after'],
+    title: 'SOS head ‖W‖ before (solid) and after (dashed) each shift',
+    help: 'Frobenius norm of the head just before and just after each optimum shift: a shift never increases it.',
+    shown: (l) => l.sos.enabled,
   },
   { metrics: ['deform_scale'], shown: (l) => l.deformation.kind !== 'none' },
   { metrics: ['deform_clamps'], shown: (l) => l.deformation.kind !== 'none' },
@@ -33,15 +35,28 @@ function TrackingCharts() {
   const t = useHessian((s) => s.tracking);
   const version = useApp((s) => s.seriesVersion);
   const series = useApp((s) => s.series);
-  const any = useMemo(() => Object.values(series).some((lane) => (lane.hess_lmax?.values.length ?? 0) > 0), [series, version]);
+  const any = useMemo(
+    () => Object.values(series).some((lane) => (lane.hess_lmax?.values.length ?? 0) > 0),
+    // The series grow in place: `version` tells when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [series, version],
+  );
   if (!on && !any) return null;
   const settings = `every ${t.every} steps on ${t.samples} training samples: λmax by ${t.iterations} Lanczos steps, the trace by ${t.traceSamples} Hutchinson samples`;
   return (
     <>
       <h3>Curvature during training</h3>
       <div className="charts">
-        <MetricChart metrics={['hess_lmax']} title={`λmax (${t.iterations} Lanczos steps, ${t.samples} samples)`} help={`Largest Hessian eigenvalue, ${settings}`} />
-        <MetricChart metrics={['hess_trace']} title={`Tr(H) (${t.traceSamples} Hutchinson samples, ${t.samples} samples)`} help={`Hessian trace, ${settings}`} />
+        <MetricChart
+          metrics={['hess_lmax']}
+          title={`λmax (${t.iterations} Lanczos steps, ${t.samples} samples)`}
+          help={`Largest Hessian eigenvalue, ${settings}`}
+        />
+        <MetricChart
+          metrics={['hess_trace']}
+          title={`Tr(H) (${t.traceSamples} Hutchinson samples, ${t.samples} samples)`}
+          help={`Hessian trace, ${settings}`}
+        />
       </div>
     </>
   );
@@ -54,7 +69,11 @@ export function ChartsPanel() {
   const lanes = useApp((s) => s.config.lanes);
   const methodCharts = METHOD_CHARTS.filter((c) => lanes.some(c.shown));
   return (
-    <Panel title="Metrics" help="Live charts, one colour per lane; hover a chart to read every lane's value, drag to zoom, double-click to zoom out" className="charts-panel">
+    <Panel
+      title="Metrics"
+      help="Live charts, one colour per lane; hover a chart to read every lane's value, drag to zoom, double-click to zoom out"
+      className="charts-panel"
+    >
       <div className="chart-toolbar">
         <SelectField<XAxis>
           label="x axis"
@@ -69,7 +88,15 @@ export function ChartsPanel() {
         </label>
         <label title="Exponential moving average of the plotted values (0: raw); gaps stay gaps" className="smoothing">
           smoothing
-          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => useApp.setState({ smoothing: Number(e.target.value) })} aria-label="smoothing" />
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            onChange={(e) => useApp.setState({ smoothing: Number(e.target.value) })}
+            aria-label="smoothing"
+          />
           <output>{smoothing.toFixed(2)}</output>
         </label>
       </div>

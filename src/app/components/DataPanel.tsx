@@ -17,11 +17,19 @@ function Progress() {
   const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 0;
   return (
     <div className="progress" data-testid="load-progress">
-      <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} aria-label="Loading dataset shards">
+      <div
+        className="progress-bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(fraction * 100)}
+        aria-label="Loading dataset shards"
+      >
         <div style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
       </div>
       <div className="progress-text">
-        {progress.shardsDone}/{progress.shardsTotal} shards · {(progress.bytesDone / 1e6).toFixed(1)} of {(progress.bytesTotal / 1e6).toFixed(1)} MB
+        {progress.shardsDone}/{progress.shardsTotal} shards · {(progress.bytesDone / 1e6).toFixed(1)} of{' '}
+        {(progress.bytesTotal / 1e6).toFixed(1)} MB
         {progress.fromCache > 0 ? ` · ${progress.fromCache} from cache` : ''} · {progress.currentFile}
       </div>
     </div>
@@ -39,7 +47,10 @@ function OwnFiles() {
     const files = Array.from(e.dataTransfer.files);
     const kind = guessKind(files);
     if (!kind) {
-      notify('error', `not recognized: ${files.map((f) => f.name).join(', ')}. Drop CIFAR-10 binary files (data_batch_N.bin, test_batch.bin or cifar-10-binary.tar.gz) or MNIST IDX files`);
+      notify(
+        'error',
+        `not recognized: ${files.map((f) => f.name).join(', ')}. Drop CIFAR-10 binary files (data_batch_N.bin, test_batch.bin or cifar-10-binary.tar.gz) or MNIST IDX files`,
+      );
       return;
     }
     void importFiles(kind, files);
@@ -57,15 +68,46 @@ function OwnFiles() {
     >
       <div>Use your own files: drop them here, or</div>
       <div className="dropzone-buttons">
-        <button type="button" disabled={busy} onClick={() => cifarInput.current?.click()} title="CIFAR-10 binary version: data_batch_1.bin … data_batch_5.bin and test_batch.bin, or cifar-10-binary.tar.gz">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => cifarInput.current?.click()}
+          title="CIFAR-10 binary version: data_batch_1.bin … data_batch_5.bin and test_batch.bin, or cifar-10-binary.tar.gz"
+        >
           CIFAR-10 files…
         </button>
-        <button type="button" disabled={busy} onClick={() => idxInput.current?.click()} title="MNIST-format IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (.gz or not)">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => idxInput.current?.click()}
+          title="MNIST-format IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (.gz or not)"
+        >
           MNIST IDX files…
         </button>
       </div>
-      <input ref={cifarInput} data-testid="cifar-input" type="file" multiple hidden accept=".bin,.gz,.tgz,.tar" onChange={(e) => { void importFiles('cifar10', Array.from(e.target.files ?? [])); e.target.value = ''; }} />
-      <input ref={idxInput} data-testid="idx-input" type="file" multiple hidden onChange={(e) => { void importFiles('mnist-idx', Array.from(e.target.files ?? [])); e.target.value = ''; }} />
+      <input
+        ref={cifarInput}
+        data-testid="cifar-input"
+        type="file"
+        multiple
+        hidden
+        accept=".bin,.gz,.tgz,.tar"
+        onChange={(e) => {
+          void importFiles('cifar10', Array.from(e.target.files ?? []));
+          e.target.value = '';
+        }}
+      />
+      <input
+        ref={idxInput}
+        data-testid="idx-input"
+        type="file"
+        multiple
+        hidden
+        onChange={(e) => {
+          void importFiles('mnist-idx', Array.from(e.target.files ?? []));
+          e.target.value = '';
+        }}
+      />
     </div>
   );
 }
@@ -77,31 +119,31 @@ function DatasetInfo() {
   const norm = dataset.normalization;
   return (
     <>
-    <dl className="dataset-info" data-testid="dataset-info">
-      <dt title="Samples in each split">splits</dt>
-      <dd>
-        {dataset.trainCount.toLocaleString('en-US')} train · {dataset.testCount.toLocaleString('en-US')} test
-      </dd>
-      <dt title="Image height × width × channels, and classes">shape</dt>
-      <dd>
-        {h}×{w}×{c}, {dataset.classNames.length} classes
-      </dd>
-      <dt title="Each pixel becomes (p/255 − mean) / std per channel; mean and std are those of the training split">normalization</dt>
-      <dd>
-        mean {norm.mean.map((m) => m.toFixed(4)).join(', ')} · std {norm.std.map((s) => s.toFixed(4)).join(', ')}
-      </dd>
-    </dl>
-    <details className="provenance">
-      <summary title="Where the images come from, how the splits were made, and the licence">provenance and licence</summary>
-      <dl className="dataset-info">
-        <dt>split</dt>
-        <dd>{dataset.splitNote}</dd>
-        <dt>source</dt>
-        <dd>{dataset.source}</dd>
-        <dt>licence</dt>
-        <dd>{dataset.license}</dd>
+      <dl className="dataset-info" data-testid="dataset-info">
+        <dt title="Samples in each split">splits</dt>
+        <dd>
+          {dataset.trainCount.toLocaleString('en-US')} train · {dataset.testCount.toLocaleString('en-US')} test
+        </dd>
+        <dt title="Image height × width × channels, and classes">shape</dt>
+        <dd>
+          {h}×{w}×{c}, {dataset.classNames.length} classes
+        </dd>
+        <dt title="Each pixel becomes (p/255 − mean) / std per channel; mean and std are those of the training split">normalization</dt>
+        <dd>
+          mean {norm.mean.map((m) => m.toFixed(4)).join(', ')} · std {norm.std.map((s) => s.toFixed(4)).join(', ')}
+        </dd>
       </dl>
-    </details>
+      <details className="provenance">
+        <summary title="Where the images come from, how the splits were made, and the licence">provenance and licence</summary>
+        <dl className="dataset-info">
+          <dt>split</dt>
+          <dd>{dataset.splitNote}</dd>
+          <dt>source</dt>
+          <dd>{dataset.source}</dd>
+          <dt>licence</dt>
+          <dd>{dataset.license}</dd>
+        </dl>
+      </details>
     </>
   );
 }
@@ -130,10 +172,50 @@ export function DataPanel() {
       <DatasetInfo />
       <OwnFiles />
       <div className="row">
-        <NumberField label="batch size" help={`Samples per training step, the same batches for every lane. ${RESTART_NOTE}.`} value={config.batchSize} min={1} max={Math.min(4096, trainCount)} integer disabled={locked} disabledReason={lockReason} onCommit={(batchSize) => void updateConfig({ batchSize })} />
-        <NumberField label="train samples" help={`Train on this many samples of the training split, chosen by the seed (all ${trainCount.toLocaleString('en-US')} by default): fewer make quick studies. ${RESTART_NOTE}.`} value={config.trainSize ?? trainCount} min={Math.min(config.batchSize, trainCount)} max={trainCount} integer disabled={locked} disabledReason={lockReason} onCommit={(n) => void updateConfig({ trainSize: n >= trainCount ? undefined : n })} />
-        <NumberField label="epochs" help="Passes over the training split; training stops after the last one" value={config.epochs} min={1} max={1000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(epochs) => void updateConfig({ epochs })} />
-        <NumberField label="seed" help={`Seeds the initial weights and the batch order: same seed, same backend, same numbers. ${RESTART_NOTE}.`} value={config.seed} min={0} max={2 ** 31 - 1} integer disabled={locked} disabledReason={lockReason} onCommit={(seed) => void updateConfig({ seed })} />
+        <NumberField
+          label="batch size"
+          help={`Samples per training step, the same batches for every lane. ${RESTART_NOTE}.`}
+          value={config.batchSize}
+          min={1}
+          max={Math.min(4096, trainCount)}
+          integer
+          disabled={locked}
+          disabledReason={lockReason}
+          onCommit={(batchSize) => void updateConfig({ batchSize })}
+        />
+        <NumberField
+          label="train samples"
+          help={`Train on this many samples of the training split, chosen by the seed (all ${trainCount.toLocaleString('en-US')} by default): fewer make quick studies. ${RESTART_NOTE}.`}
+          value={config.trainSize ?? trainCount}
+          min={Math.min(config.batchSize, trainCount)}
+          max={trainCount}
+          integer
+          disabled={locked}
+          disabledReason={lockReason}
+          onCommit={(n) => void updateConfig({ trainSize: n >= trainCount ? undefined : n })}
+        />
+        <NumberField
+          label="epochs"
+          help="Passes over the training split; training stops after the last one"
+          value={config.epochs}
+          min={1}
+          max={1000}
+          integer
+          disabled={playing}
+          disabledReason="Pause to change this"
+          onCommit={(epochs) => void updateConfig({ epochs })}
+        />
+        <NumberField
+          label="seed"
+          help={`Seeds the initial weights and the batch order: same seed, same backend, same numbers. ${RESTART_NOTE}.`}
+          value={config.seed}
+          min={0}
+          max={2 ** 31 - 1}
+          integer
+          disabled={locked}
+          disabledReason={lockReason}
+          onCommit={(seed) => void updateConfig({ seed })}
+        />
       </div>
     </Panel>
   );

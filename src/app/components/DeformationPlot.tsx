@@ -20,22 +20,36 @@ export function DeformationPlot({ deformation }: { deformation: Deformation }) {
       xs.map((l) => deformSlope(deformation, l).slope),
       xs,
     ];
-    const u = new uPlot({
-      width: Math.max(200, el.clientWidth),
-      height: 120,
-      legend: { show: true, live: false },
-      cursor: { show: false },
-      scales: { x: { time: false } },
-      axes: [{ size: 22, stroke: '#666', grid: { stroke: '#f0f0f0' }, font: '10px system-ui' }, { size: 34, stroke: '#666', grid: { stroke: '#f0f0f0' }, font: '10px system-ui' }],
-      series: [
-        { label: 'ℓ' },
-        { label: 'δ(ℓ)', stroke: '#1a73e8', width: 2 },
-        { label: 'δ′(ℓ)', stroke: '#e8710a', width: 2 },
-        { label: 'ℓ', stroke: '#bbb', width: 1, dash: [4, 4] },
-      ],
-    }, data, el);
+    const u = new uPlot(
+      {
+        width: Math.max(200, el.clientWidth),
+        height: 120,
+        legend: { show: true, live: false },
+        cursor: { show: false },
+        scales: { x: { time: false } },
+        axes: [
+          { size: 22, stroke: '#666', grid: { stroke: '#f0f0f0' }, font: '10px system-ui' },
+          { size: 34, stroke: '#666', grid: { stroke: '#f0f0f0' }, font: '10px system-ui' },
+        ],
+        series: [
+          { label: 'ℓ' },
+          { label: 'δ(ℓ)', stroke: '#1a73e8', width: 2 },
+          { label: 'δ′(ℓ)', stroke: '#e8710a', width: 2 },
+          { label: 'ℓ', stroke: '#bbb', width: 1, dash: [4, 4] },
+        ],
+      },
+      data,
+      el,
+    );
     return () => u.destroy();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
-  return <div ref={container} className="deformation-plot" data-testid="deformation-plot" title="δ(ℓ) (blue), its slope δ′(ℓ) that multiplies the gradient (orange), and ℓ itself (dashed), for ℓ in [0, 3]" />;
+  return (
+    <div
+      ref={container}
+      className="deformation-plot"
+      data-testid="deformation-plot"
+      title="δ(ℓ) (blue), its slope δ′(ℓ) that multiplies the gradient (orange), and ℓ itself (dashed), for ℓ in [0, 3]"
+    />
+  );
 }

@@ -17,12 +17,20 @@ export function DeviceLostPanel() {
     <section className="device-lost" role="alertdialog" aria-labelledby="device-lost-title" data-testid="device-lost">
       <h2 id="device-lost-title">The GPU device was lost</h2>
       <p>
-        WebGPU reported: <q>{lost.reason}</q>. Training stopped at step {lost.step}; every metric so far is kept. The lanes'
-        last checkpoint is at step {from}: continue from there on another backend ({lost.step - from} step{lost.step - from === 1 ? '' : 's'} will be trained again).
+        WebGPU reported: <q>{lost.reason}</q>. Training stopped at step {lost.step}; every metric so far is kept. The lanes' last checkpoint
+        is at step {from}: continue from there on another backend ({lost.step - from} step{lost.step - from === 1 ? '' : 's'} will be
+        trained again).
       </p>
       <div className="row">
         {CHOICES.filter((c) => c.backend !== 'webgl' || gpu?.webgl.ok !== false).map((c) => (
-          <button key={c.backend} type="button" className="small-button" title={c.help} onClick={() => void continueOn(c.backend)} data-testid={`continue-on-${c.backend}`}>
+          <button
+            key={c.backend}
+            type="button"
+            className="small-button"
+            title={c.help}
+            onClick={() => void continueOn(c.backend)}
+            data-testid={`continue-on-${c.backend}`}
+          >
             Continue on {c.label}
           </button>
         ))}

@@ -21,7 +21,14 @@ function Transport() {
   const epochs = useApp((s) => s.config.epochs);
   return (
     <div className="transport">
-      <button type="button" className="round small" onClick={() => void reset()} disabled={!ready} title="Reset: every lane back to the same initial weights, step 0 (keeps all settings)" aria-label="Reset">
+      <button
+        type="button"
+        className="round small"
+        onClick={() => void reset()}
+        disabled={!ready}
+        title="Reset: every lane back to the same initial weights, step 0 (keeps all settings)"
+        aria-label="Reset"
+      >
         <ResetIcon />
       </button>
       <button
@@ -30,17 +37,32 @@ function Transport() {
         data-testid="play"
         onClick={() => void (status.playing ? pause() : play())}
         disabled={!ready || (status.finished && !status.playing)}
-        title={status.finished ? 'Training finished: reset, or raise the number of epochs' : status.playing ? 'Pause (Space)' : 'Train all lanes in lockstep (Space)'}
+        title={
+          status.finished
+            ? 'Training finished: reset, or raise the number of epochs'
+            : status.playing
+              ? 'Pause (Space)'
+              : 'Train all lanes in lockstep (Space)'
+        }
         aria-label={status.playing ? 'Pause' : 'Play'}
       >
         {status.playing ? <PauseIcon /> : <PlayIcon />}
       </button>
-      <button type="button" className="round small" onClick={() => void stepOnce()} disabled={!ready || status.playing || status.finished} title="One training step for every lane (→)" aria-label="Step">
+      <button
+        type="button"
+        className="round small"
+        onClick={() => void stepOnce()}
+        disabled={!ready || status.playing || status.finished}
+        title="One training step for every lane (→)"
+        aria-label="Step"
+      >
         <StepIcon />
       </button>
       <div className="counter" title="Training steps done by every lane, and epochs over the training split">
         <div className="counter-label">step</div>
-        <div className="counter-value" data-testid="step">{status.step.toLocaleString('en-US')}</div>
+        <div className="counter-value" data-testid="step">
+          {status.step.toLocaleString('en-US')}
+        </div>
         <div className="counter-sub">
           epoch {stepsPerEpoch ? (status.step / stepsPerEpoch).toFixed(2) : '0'} / {epochs}
           {status.playing && status.stepsPerSecond > 0 ? ` · ${status.stepsPerSecond.toFixed(1)} steps/s` : ''}
@@ -66,11 +88,23 @@ function BackendBadge() {
   return (
     <div className="backend">
       <div className="backend-line">
-        <span className={`backend-name ${backend?.software ? 'software' : ''}`} data-testid="backend-name" title="The TensorFlow.js backend the lanes train on">
+        <span
+          className={`backend-name ${backend?.software ? 'software' : ''}`}
+          data-testid="backend-name"
+          title="The TensorFlow.js backend the lanes train on"
+        >
           {backend ? backend.name.toUpperCase() : 'starting…'}
         </span>
         {backend && (
-          <span className="backend-where" data-testid="backend-where" title={where === 'worker' ? 'Training runs in a Web Worker: the page stays responsive' : 'Training runs on the page, yielding to the browser between steps'}>
+          <span
+            className="backend-where"
+            data-testid="backend-where"
+            title={
+              where === 'worker'
+                ? 'Training runs in a Web Worker: the page stays responsive'
+                : 'Training runs on the page, yielding to the browser between steps'
+            }
+          >
             {where === 'worker' ? 'in a Web Worker' : 'on the page'}
           </span>
         )}

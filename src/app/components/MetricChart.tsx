@@ -30,7 +30,17 @@ function formatValue(metric: MetricName, v: number | null | undefined): string {
  * One chart: a metric (or a pair, the second dashed) for every lane, against steps, gradient
  * evaluations or wall time; hover shows each lane's value.
  */
-export function MetricChart({ metrics, title, help, laneFilter }: { metrics: MetricName[]; title?: string; help?: string; laneFilter?: (lane: LaneConfig) => boolean }) {
+export function MetricChart({
+  metrics,
+  title,
+  help,
+  laneFilter,
+}: {
+  metrics: MetricName[];
+  title?: string;
+  help?: string;
+  laneFilter?: (lane: LaneConfig) => boolean;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const figure = useRef<HTMLElement>(null);
@@ -46,11 +56,13 @@ export function MetricChart({ metrics, title, help, laneFilter }: { metrics: Met
   const metricKey = metrics.join(',');
 
   const data = useMemo(() => {
-    const columns = lanes.flatMap((lane) => metrics.map((metric) => {
-      const s = series[lane.id]?.[metric];
-      const weight = UNSMOOTHED.includes(metric) ? 0 : smoothing;
-      return { xs: s ? s[xAxis === 'step' ? 'steps' : xAxis] : [], ys: smooth(s?.values ?? [], weight) };
-    }));
+    const columns = lanes.flatMap((lane) =>
+      metrics.map((metric) => {
+        const s = series[lane.id]?.[metric];
+        const weight = UNSMOOTHED.includes(metric) ? 0 : smoothing;
+        return { xs: s ? s[xAxis === 'step' ? 'steps' : xAxis] : [], ys: smooth(s?.values ?? [], weight) };
+      }),
+    );
     return alignSeries(columns);
     // seriesVersion tells when the (mutated in place) series grew.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -67,23 +79,36 @@ export function MetricChart({ metrics, title, help, laneFilter }: { metrics: Met
       cursor: { drag: { x: true, y: false } },
       scales: {
         x: { time: false },
-        y: logScale ? { distr: 3, log: 10 } : ZERO_BASED.includes(primary) ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } : { auto: true },
+        y: logScale
+          ? { distr: 3, log: 10 }
+          : ZERO_BASED.includes(primary)
+            ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
+            : { auto: true },
       },
       axes: [
         { label: X_LABELS[xAxis], labelSize: 14, size: 30, stroke: '#555', grid: { stroke: '#eee' } },
-        { size: 56, stroke: '#555', grid: { stroke: '#eee' }, ...(primary === 'train_acc' || primary === 'test_acc' ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTick(primary, t)) } : {}) },
+        {
+          size: 56,
+          stroke: '#555',
+          grid: { stroke: '#eee' },
+          ...(primary === 'train_acc' || primary === 'test_acc'
+            ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTick(primary, t)) }
+            : {}),
+        },
       ],
       series: [
         { label: X_LABELS[xAxis] },
-        ...lanes.flatMap((lane) => metrics.map((metric, i) => ({
-          label: metrics.length > 1 ? `${lane.name} ${i === 0 ? 'before' : 'after'}` : lane.name,
-          stroke: lane.color,
-          width: 2,
-          dash: i > 0 ? [5, 4] : undefined,
-          spanGaps: true,
-          points: { show: events, size: 6 },
-          value: (_u: uPlot, v: number | null) => formatValue(metric, v),
-        }))),
+        ...lanes.flatMap((lane) =>
+          metrics.map((metric, i) => ({
+            label: metrics.length > 1 ? `${lane.name} ${i === 0 ? 'before' : 'after'}` : lane.name,
+            stroke: lane.color,
+            width: 2,
+            dash: i > 0 ? [5, 4] : undefined,
+            spanGaps: true,
+            points: { show: events, size: 6 },
+            value: (_u: uPlot, v: number | null) => formatValue(metric, v),
+          })),
+        ),
       ],
     };
     const u = new uPlot(options, data as uPlot.AlignedData, el);
@@ -113,7 +138,11 @@ export function MetricChart({ metrics, title, help, laneFilter }: { metrics: Met
         {logScale ? ' (log)' : ''}
       </figcaption>
       <div ref={container} className="chart-canvas" />
-      {points === 0 && <div className="chart-empty">{primary.startsWith('hess_') ? 'no measurement yet' : EVENT_METRICS.includes(primary) ? 'no shift yet' : 'press play to train'}</div>}
+      {points === 0 && (
+        <div className="chart-empty">
+          {primary.startsWith('hess_') ? 'no measurement yet' : EVENT_METRICS.includes(primary) ? 'no shift yet' : 'press play to train'}
+        </div>
+      )}
     </figure>
   );
 }

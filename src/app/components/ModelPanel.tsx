@@ -35,7 +35,10 @@ export function ModelPanel() {
         label="architecture"
         help="MLP: ReLU dense layers. CNN: two conv-ReLU-maxpool blocks, a ReLU dense layer. Both end in a linear head (the layer SOS and FAM act on). Changing it restarts every lane from step 0."
         value={model.kind}
-        options={[{ value: 'mlp', label: 'MLP' }, { value: 'cnn', label: 'CNN' }]}
+        options={[
+          { value: 'mlp', label: 'MLP' },
+          { value: 'cnn', label: 'CNN' },
+        ]}
         disabled={locked}
         disabledReason={reason}
         onChange={(kind) => setModel(kind === 'mlp' ? DEFAULT_MLP : DEFAULT_CNN)}
@@ -54,10 +57,50 @@ export function ModelPanel() {
         />
       ) : (
         <div className="row">
-          <NumberField label="conv1 channels" help="Output channels of the first convolution" value={model.channels[0]} min={1} max={256} integer disabled={locked} disabledReason={reason} onCommit={(c) => setModel({ ...model, channels: [c, model.channels[1]] })} />
-          <NumberField label="conv2 channels" help="Output channels of the second convolution" value={model.channels[1]} min={1} max={256} integer disabled={locked} disabledReason={reason} onCommit={(c) => setModel({ ...model, channels: [model.channels[0], c] })} />
-          <NumberField label="kernel" help="Convolution kernel size (square, 'same' padding)" value={model.kernelSize} min={1} max={7} integer disabled={locked} disabledReason={reason} onCommit={(k) => setModel({ ...model, kernelSize: k })} />
-          <NumberField label="dense width" help="Width of the ReLU dense layer whose output feeds the head (the features)" value={model.dense} min={1} max={4096} integer disabled={locked} disabledReason={reason} onCommit={(d) => setModel({ ...model, dense: d })} />
+          <NumberField
+            label="conv1 channels"
+            help="Output channels of the first convolution"
+            value={model.channels[0]}
+            min={1}
+            max={256}
+            integer
+            disabled={locked}
+            disabledReason={reason}
+            onCommit={(c) => setModel({ ...model, channels: [c, model.channels[1]] })}
+          />
+          <NumberField
+            label="conv2 channels"
+            help="Output channels of the second convolution"
+            value={model.channels[1]}
+            min={1}
+            max={256}
+            integer
+            disabled={locked}
+            disabledReason={reason}
+            onCommit={(c) => setModel({ ...model, channels: [model.channels[0], c] })}
+          />
+          <NumberField
+            label="kernel"
+            help="Convolution kernel size (square, 'same' padding)"
+            value={model.kernelSize}
+            min={1}
+            max={7}
+            integer
+            disabled={locked}
+            disabledReason={reason}
+            onCommit={(k) => setModel({ ...model, kernelSize: k })}
+          />
+          <NumberField
+            label="dense width"
+            help="Width of the ReLU dense layer whose output feeds the head (the features)"
+            value={model.dense}
+            min={1}
+            max={4096}
+            integer
+            disabled={locked}
+            disabledReason={reason}
+            onCommit={(d) => setModel({ ...model, dense: d })}
+          />
         </div>
       )}
       <SelectField<LossKind>
@@ -69,15 +112,61 @@ export function ModelPanel() {
         disabledReason={reason}
         onChange={(loss) => void updateConfig({ loss })}
       />
-      <div className="param-count" data-testid="param-count" title="Trainable parameters of one lane, and the width m of the features feeding the head">
-        {summary ? `${summary.parameterCount.toLocaleString('en-US')} parameters · ${summary.featureSize} features · ${summary.stepsPerEpoch.toLocaleString('en-US')} steps per epoch` : '…'}
+      <div
+        className="param-count"
+        data-testid="param-count"
+        title="Trainable parameters of one lane, and the width m of the features feeding the head"
+      >
+        {summary
+          ? `${summary.parameterCount.toLocaleString('en-US')} parameters · ${summary.featureSize} features · ${summary.stepsPerEpoch.toLocaleString('en-US')} steps per epoch`
+          : '…'}
       </div>
       <h3>Measurements</h3>
       <div className="row">
-        <NumberField label="log every" help="Training loss and accuracy are averaged over this many steps per chart point" value={config.logEvery} min={1} max={10000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(logEvery) => void updateConfig({ logEvery })} />
-        <NumberField label="test every" help="Evaluate every lane on the test samples every this many steps (and at step 0)" value={config.testEvery} min={1} max={100000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(testEvery) => void updateConfig({ testEvery })} />
-        <NumberField label="test samples" help="How many test samples (the first N of the test split) each evaluation uses" value={config.testSize} min={1} max={testCount} integer disabled={playing} disabledReason="Pause to change this" onCommit={(testSize) => void updateConfig({ testSize })} />
-        <NumberField label="checkpoint every" help={`Every N steps the weights and optimizer states of all lanes are copied to memory; if the GPU is lost, training resumes from the last copy${checkpointStep !== null ? ` (now: step ${checkpointStep})` : ''}`} value={checkpointEvery} min={1} max={100000} integer disabled={playing} disabledReason="Pause to change this" onCommit={(n) => void setCheckpointEvery(n)} />
+        <NumberField
+          label="log every"
+          help="Training loss and accuracy are averaged over this many steps per chart point"
+          value={config.logEvery}
+          min={1}
+          max={10000}
+          integer
+          disabled={playing}
+          disabledReason="Pause to change this"
+          onCommit={(logEvery) => void updateConfig({ logEvery })}
+        />
+        <NumberField
+          label="test every"
+          help="Evaluate every lane on the test samples every this many steps (and at step 0)"
+          value={config.testEvery}
+          min={1}
+          max={100000}
+          integer
+          disabled={playing}
+          disabledReason="Pause to change this"
+          onCommit={(testEvery) => void updateConfig({ testEvery })}
+        />
+        <NumberField
+          label="test samples"
+          help="How many test samples (the first N of the test split) each evaluation uses"
+          value={config.testSize}
+          min={1}
+          max={testCount}
+          integer
+          disabled={playing}
+          disabledReason="Pause to change this"
+          onCommit={(testSize) => void updateConfig({ testSize })}
+        />
+        <NumberField
+          label="checkpoint every"
+          help={`Every N steps the weights and optimizer states of all lanes are copied to memory; if the GPU is lost, training resumes from the last copy${checkpointStep !== null ? ` (now: step ${checkpointStep})` : ''}`}
+          value={checkpointEvery}
+          min={1}
+          max={100000}
+          integer
+          disabled={playing}
+          disabledReason="Pause to change this"
+          onCommit={(n) => void setCheckpointEvery(n)}
+        />
       </div>
     </Panel>
   );

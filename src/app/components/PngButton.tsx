@@ -6,13 +6,18 @@ import { notify } from '../store';
 /** Downloads the chart or view in `target` as a PNG at 2x. */
 export function PngButton({ target, name }: { target: RefObject<HTMLElement | null>; name: string }) {
   return (
-    <button type="button" className="png-button" title={`Download "${name}" as a PNG at twice its size`} aria-label={`Download ${name} as PNG`}
+    <button
+      type="button"
+      className="png-button"
+      title={`Download "${name}" as a PNG at twice its size`}
+      aria-label={`Download ${name} as PNG`}
       onClick={async () => {
         const el = target.current;
         const bytes = el ? await pngBytes(el) : null;
         if (bytes) download(`${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'plot'}.png`, bytes, 'image/png');
         else notify('error', `${name}: nothing is drawn yet`);
-      }}>
+      }}
+    >
       PNG
     </button>
   );

@@ -11,7 +11,9 @@ export function ShiftReportPanel() {
   return (
     <section className="shift-report" role="dialog" aria-label="Optimum shift report" data-testid="shift-report">
       <header>
-        <h2>Optimum shift of “{report.laneName}” at step {report.step}</h2>
+        <h2>
+          Optimum shift of “{report.laneName}” at step {report.step}
+        </h2>
         <button type="button" onClick={() => useApp.setState({ shiftReport: null })} aria-label="Close the shift report">
           <CloseIcon />
         </button>
@@ -21,24 +23,56 @@ export function ShiftReportPanel() {
       ) : (
         <>
           <p>
-            b2 = {report.samples} samples, m = {report.features} features, rank {report.rank}: W replaced by the minimum-norm W* with the same logits on those samples.
+            b2 = {report.samples} samples, m = {report.features} features, rank {report.rank}: W replaced by the minimum-norm W* with the
+            same logits on those samples.
           </p>
           <table>
             <thead>
-              <tr><th /><th>before</th><th>after</th></tr>
+              <tr>
+                <th />
+                <th>before</th>
+                <th>after</th>
+              </tr>
             </thead>
             <tbody>
-              <tr title="Frobenius norm of the head weight"><td>head ‖W‖_F</td><td>{fmt(report.headNormBefore)}</td><td>{fmt(report.headNormAfter)}</td></tr>
-              <tr title="Loss on the b2 samples of the shift (kept by construction)"><td>loss on the b2 samples</td><td>{fmt(report.sosLossBefore)}</td><td>{fmt(report.sosLossAfter)}</td></tr>
-              <tr title="Loss on the whole training split"><td>training loss (whole split)</td><td>{fmt(report.trainLossBefore)}</td><td className={rose ? 'bad' : ''}>{fmt(report.trainLossAfter)}</td></tr>
-              <tr><td>training accuracy</td><td>{(report.trainAccuracyBefore * 100).toFixed(2)}%</td><td>{(report.trainAccuracyAfter * 100).toFixed(2)}%</td></tr>
+              <tr title="Frobenius norm of the head weight">
+                <td>head ‖W‖_F</td>
+                <td>{fmt(report.headNormBefore)}</td>
+                <td>{fmt(report.headNormAfter)}</td>
+              </tr>
+              <tr title="Loss on the b2 samples of the shift (kept by construction)">
+                <td>loss on the b2 samples</td>
+                <td>{fmt(report.sosLossBefore)}</td>
+                <td>{fmt(report.sosLossAfter)}</td>
+              </tr>
+              <tr title="Loss on the whole training split">
+                <td>training loss (whole split)</td>
+                <td>{fmt(report.trainLossBefore)}</td>
+                <td className={rose ? 'bad' : ''}>{fmt(report.trainLossAfter)}</td>
+              </tr>
+              <tr>
+                <td>training accuracy</td>
+                <td>{(report.trainAccuracyBefore * 100).toFixed(2)}%</td>
+                <td>{(report.trainAccuracyAfter * 100).toFixed(2)}%</td>
+              </tr>
               {report.hessian && (
                 <>
-                  <tr title={`Top Hessian eigenvalues of the training loss on ${report.hessian.before.samples} samples (Lanczos)`} data-testid="shift-eigenvalues">
-                    <td>Hessian top eigenvalues</td><td>{report.hessian.before.eigenvalues.map((v) => v.toPrecision(4)).join(', ')}</td><td>{report.hessian.after.eigenvalues.map((v) => v.toPrecision(4)).join(', ')}</td>
+                  <tr
+                    title={`Top Hessian eigenvalues of the training loss on ${report.hessian.before.samples} samples (Lanczos)`}
+                    data-testid="shift-eigenvalues"
+                  >
+                    <td>Hessian top eigenvalues</td>
+                    <td>{report.hessian.before.eigenvalues.map((v) => v.toPrecision(4)).join(', ')}</td>
+                    <td>{report.hessian.after.eigenvalues.map((v) => v.toPrecision(4)).join(', ')}</td>
                   </tr>
                   <tr title="Hutchinson estimate of the Hessian trace ± its standard error" data-testid="shift-trace">
-                    <td>Hessian trace</td><td>{fmt(report.hessian.before.trace)} ± {fmt(report.hessian.before.stdError)}</td><td>{fmt(report.hessian.after.trace)} ± {fmt(report.hessian.after.stdError)}</td>
+                    <td>Hessian trace</td>
+                    <td>
+                      {fmt(report.hessian.before.trace)} ± {fmt(report.hessian.before.stdError)}
+                    </td>
+                    <td>
+                      {fmt(report.hessian.after.trace)} ± {fmt(report.hessian.after.stdError)}
+                    </td>
                   </tr>
                 </>
               )}
@@ -46,7 +80,8 @@ export function ShiftReportPanel() {
           </table>
           {rose && (
             <p className="note warning" data-testid="shift-failure">
-              The training loss on the whole split rose: the OS paper's failure signature. The b2 samples did not represent the training set (too few per class, or the features have not collapsed yet).
+              The training loss on the whole split rose: the OS paper's failure signature. The b2 samples did not represent the training set
+              (too few per class, or the features have not collapsed yet).
             </p>
           )}
         </>

@@ -34,7 +34,19 @@ export interface NumberFieldProps {
  * A number input that commits on Enter or blur. Out-of-range or malformed text is not clamped:
  * the field says what is wrong and keeps the last good value until the text is fixed.
  */
-export function NumberField({ label, help, value, min, max, step, integer, exclusiveMin, disabled, disabledReason, onCommit }: NumberFieldProps) {
+export function NumberField({
+  label,
+  help,
+  value,
+  min,
+  max,
+  step,
+  integer,
+  exclusiveMin,
+  disabled,
+  disabledReason,
+  onCommit,
+}: NumberFieldProps) {
   const id = useId();
   const [text, setText] = useState(formatNumber(value));
   const [error, setError] = useState<string | null>(null);
@@ -96,12 +108,28 @@ export interface SelectFieldProps<T extends string> {
   testId?: string;
 }
 
-export function SelectField<T extends string>({ label, help, value, options, disabled, disabledReason, onChange, testId }: SelectFieldProps<T>) {
+export function SelectField<T extends string>({
+  label,
+  help,
+  value,
+  options,
+  disabled,
+  disabledReason,
+  onChange,
+  testId,
+}: SelectFieldProps<T>) {
   const id = useId();
   return (
     <div className="field">
       <Label htmlFor={id} text={label} help={help} />
-      <select id={id} value={value} disabled={disabled} title={disabled ? disabledReason : help} data-testid={testId} onChange={(e) => onChange(e.target.value as T)}>
+      <select
+        id={id}
+        value={value}
+        disabled={disabled}
+        title={disabled ? disabledReason : help}
+        data-testid={testId}
+        onChange={(e) => onChange(e.target.value as T)}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value} title={o.title}>
             {o.label}
@@ -112,17 +140,47 @@ export function SelectField<T extends string>({ label, help, value, options, dis
   );
 }
 
-export function CheckboxField({ label, help, checked, disabled, disabledReason, onChange }: { label: string; help: string; checked: boolean; disabled?: boolean; disabledReason?: string; onChange(v: boolean): void }) {
+export function CheckboxField({
+  label,
+  help,
+  checked,
+  disabled,
+  disabledReason,
+  onChange,
+}: {
+  label: string;
+  help: string;
+  checked: boolean;
+  disabled?: boolean;
+  disabledReason?: string;
+  onChange(v: boolean): void;
+}) {
   const id = useId();
   return (
     <div className="field field-inline">
-      <input id={id} type="checkbox" checked={checked} disabled={disabled} title={disabled ? disabledReason : help} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        title={disabled ? disabledReason : help}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       <Label htmlFor={id} text={label} help={help} />
     </div>
   );
 }
 
-export function TextField({ label, help, value, disabled, disabledReason, parse, onCommit, placeholder }: {
+export function TextField({
+  label,
+  help,
+  value,
+  disabled,
+  disabledReason,
+  parse,
+  onCommit,
+  placeholder,
+}: {
   label: string;
   help: string;
   value: string;
@@ -148,9 +206,23 @@ export function TextField({ label, help, value, disabled, disabledReason, parse,
   return (
     <div className="field">
       <Label htmlFor={id} text={label} help={help} />
-      <input id={id} type="text" value={text} placeholder={placeholder} disabled={disabled} title={disabled ? disabledReason : help} aria-invalid={error !== null}
-        onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
-      {error && <div className="field-error" role="alert">{error}</div>}
+      <input
+        id={id}
+        type="text"
+        value={text}
+        placeholder={placeholder}
+        disabled={disabled}
+        title={disabled ? disabledReason : help}
+        aria-invalid={error !== null}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }

@@ -20,7 +20,12 @@ export function normalizationTable(info: DatasetInfo): Float32Array[] {
   });
 }
 
-export function normalizedPixels(split: SplitArrays, info: DatasetInfo, indices: ArrayLike<number>, tables = normalizationTable(info)): Float32Array {
+export function normalizedPixels(
+  split: SplitArrays,
+  info: DatasetInfo,
+  indices: ArrayLike<number>,
+  tables = normalizationTable(info),
+): Float32Array {
   const size = sampleSize(info.shape);
   const channels = info.shape[2];
   const out = new Float32Array(indices.length * size);

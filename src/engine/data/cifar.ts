@@ -14,7 +14,10 @@ const TEST_FILE = /^test_batch\.bin$/;
 export function parseCifarBatch(bytes: Uint8Array, file: string): SplitArrays {
   if (bytes.length === 0) throw new DataError(file, 'is empty');
   if (bytes.length % CIFAR_RECORD !== 0) {
-    throw new DataError(file, `wrong record size: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD}-byte records (1 label + 3,072 pixels); the file is truncated or not the CIFAR-10 binary version`);
+    throw new DataError(
+      file,
+      `wrong record size: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD}-byte records (1 label + 3,072 pixels); the file is truncated or not the CIFAR-10 binary version`,
+    );
   }
   const count = bytes.length / CIFAR_RECORD;
   const images = new Uint8Array(count * 3072);
@@ -22,7 +25,8 @@ export function parseCifarBatch(bytes: Uint8Array, file: string): SplitArrays {
   for (let r = 0; r < count; r++) {
     const base = r * CIFAR_RECORD;
     const label = bytes[base];
-    if (label > 9) throw new DataError(file, `label ${label} of record ${r} is out of range 0..9 (is this CIFAR-100? only CIFAR-10 is supported)`);
+    if (label > 9)
+      throw new DataError(file, `label ${label} of record ${r} is out of range 0..9 (is this CIFAR-100? only CIFAR-10 is supported)`);
     labels[r] = label;
     const out = r * 3072;
     for (let p = 0; p < 1024; p++) {
@@ -57,8 +61,15 @@ function collectBatchFiles(files: InputFile[]): Map<string, InputFile> {
       const members = readTar(tar, name);
       const found = members.filter((m) => TRAIN_FILE.test(baseName(m.name)) || TEST_FILE.test(baseName(m.name)));
       if (found.length === 0) {
-        const listed = members.slice(0, 8).map((m) => m.name).join(', ') || 'no files';
-        throw new DataError(name, `holds no CIFAR-10 batch files (data_batch_1.bin..data_batch_5.bin, test_batch.bin); it contains: ${listed}. Use the "CIFAR-10 binary version" archive (cifar-10-binary.tar.gz)`);
+        const listed =
+          members
+            .slice(0, 8)
+            .map((m) => m.name)
+            .join(', ') || 'no files';
+        throw new DataError(
+          name,
+          `holds no CIFAR-10 batch files (data_batch_1.bin..data_batch_5.bin, test_batch.bin); it contains: ${listed}. Use the "CIFAR-10 binary version" archive (cifar-10-binary.tar.gz)`,
+        );
       }
       for (const m of found) batches.set(baseName(m.name), { name: `${name}:${m.name}`, bytes: m.bytes });
     } else if (TRAIN_FILE.test(name) || TEST_FILE.test(name)) {
@@ -74,18 +85,22 @@ function collectBatchFiles(files: InputFile[]): Map<string, InputFile> {
  * official cifar-10-binary.tar.gz.
  */
 export function cifarFromFiles(files: InputFile[]): Dataset {
-  if (files.length === 0) throw new DataError('CIFAR-10', 'no files given; pick data_batch_*.bin and test_batch.bin, or cifar-10-binary.tar.gz');
+  if (files.length === 0)
+    throw new DataError('CIFAR-10', 'no files given; pick data_batch_*.bin and test_batch.bin, or cifar-10-binary.tar.gz');
   const batches = collectBatchFiles(files);
   const names = files.map((f) => baseName(f.name)).join(', ');
   const test = batches.get('test_batch.bin');
   if (!test) throw new DataError(names, 'test_batch.bin is missing; CIFAR-10 needs test_batch.bin and at least one data_batch_N.bin');
   const trainNames = [...batches.keys()].filter((n) => TRAIN_FILE.test(n)).sort();
-  if (trainNames.length === 0) throw new DataError(names, 'no data_batch_N.bin found; CIFAR-10 needs at least one training batch besides test_batch.bin');
-  const train = concatSplits(trainNames.map((n) => {
-    const file = batches.get(n);
-    if (!file) throw new DataError(n, 'missing');
-    return parseCifarBatch(file.bytes, file.name);
-  }));
+  if (trainNames.length === 0)
+    throw new DataError(names, 'no data_batch_N.bin found; CIFAR-10 needs at least one training batch besides test_batch.bin');
+  const train = concatSplits(
+    trainNames.map((n) => {
+      const file = batches.get(n);
+      if (!file) throw new DataError(n, 'missing');
+      return parseCifarBatch(file.bytes, file.name);
+    }),
+  );
   return {
     info: {
       id: 'cifar10',

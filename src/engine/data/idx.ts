@@ -24,7 +24,10 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const size = dims.reduce((a, b) => a * b, 1);
   if (bytes.length !== headerLength + size) {
-    throw new DataError(file, `expected ${headerLength + size} bytes for dimensions ${dims.join(' x ')}, got ${bytes.length} (truncated or extra data)`);
+    throw new DataError(
+      file,
+      `expected ${headerLength + size} bytes for dimensions ${dims.join(' x ')}, got ${bytes.length} (truncated or extra data)`,
+    );
   }
   return { dims, data: bytes.subarray(headerLength) };
 }
@@ -55,7 +58,11 @@ export function mnistFromIdxFiles(files: InputFile[], title = 'MNIST (official I
   const names = files.map((f) => baseName(f.name)).join(', ') || 'no files';
   const need = (pattern: RegExp, what: string): InputFile => {
     const file = findFile(files, pattern);
-    if (!file) throw new DataError(names, `${what} is missing; give train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (.gz or not)`);
+    if (!file)
+      throw new DataError(
+        names,
+        `${what} is missing; give train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (.gz or not)`,
+      );
     return file;
   };
   const train = idxImagesAndLabels(need(/^train-images/, 'train-images-idx3-ubyte'), need(/^train-labels/, 'train-labels-idx1-ubyte'));

@@ -93,8 +93,14 @@ export async function loadDataset(options: LoadOptions): Promise<LoadResult> {
   const bytesTotal = all.reduce((acc, item) => acc + item.shard.bytes, 0);
   const loaded: Record<SplitName, Uint8Array[]> = { train: [], test: [] };
   const progress: LoadProgress = {
-    datasetId: manifest.id, shardsDone: 0, shardsTotal: all.length, bytesDone: 0, bytesTotal,
-    fromCache: 0, fetched: 0, currentFile: MANIFEST,
+    datasetId: manifest.id,
+    shardsDone: 0,
+    shardsTotal: all.length,
+    bytesDone: 0,
+    bytesTotal,
+    fromCache: 0,
+    fetched: 0,
+    currentFile: MANIFEST,
   };
   options.onProgress?.({ ...progress });
   for (const { split, shard } of all) {
@@ -159,7 +165,12 @@ export class MemoryByteCache implements ByteCache {
 }
 
 /** Stores an encoded dataset (e.g. converted CIFAR-10) in a cache so loadDataset can read it back. */
-export async function storeEncodedDataset(cache: ByteCache, cacheKey: string, manifest: Manifest, files: Map<string, Uint8Array>): Promise<void> {
+export async function storeEncodedDataset(
+  cache: ByteCache,
+  cacheKey: string,
+  manifest: Manifest,
+  files: Map<string, Uint8Array>,
+): Promise<void> {
   for (const split of ['train', 'test'] as const) {
     for (const shard of manifest.splits[split].shards) {
       const bytes = files.get(shard.file);

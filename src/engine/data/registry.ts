@@ -2,11 +2,13 @@ import { z } from 'zod';
 
 /** public/data/index.json: the datasets the server offers (built by "npm run data" and "npm run data:cifar"). */
 export const datasetIndexSchema = z.object({
-  datasets: z.array(z.object({
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    title: z.string(),
-    path: z.string().regex(/^data\/[a-z0-9-]+\/$/),
-  })),
+  datasets: z.array(
+    z.object({
+      id: z.string().regex(/^[a-z0-9-]+$/),
+      title: z.string(),
+      path: z.string().regex(/^data\/[a-z0-9-]+\/$/),
+    }),
+  ),
 });
 
 export type DatasetIndex = z.infer<typeof datasetIndexSchema>;

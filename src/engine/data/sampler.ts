@@ -10,7 +10,11 @@ export class BatchSampler {
   private cachedEpoch = -1;
   private cachedOrder: Uint32Array = new Uint32Array(0);
 
-  constructor(readonly count: number, readonly batchSize: number, readonly seed: number) {
+  constructor(
+    readonly count: number,
+    readonly batchSize: number,
+    readonly seed: number,
+  ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     if (batchSize > count) throw new Error(`batch size ${batchSize} is larger than the training split (${count} samples)`);
     this.stepsPerEpoch = Math.floor(count / batchSize);

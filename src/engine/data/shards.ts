@@ -54,7 +54,10 @@ export function parseManifest(json: unknown, file = 'manifest.json'): Manifest {
   const manifest = result.data;
   const channels = manifest.shape[2];
   if (manifest.normalization.mean.length !== channels || manifest.normalization.std.length !== channels) {
-    throw new DataError(file, `normalization has ${manifest.normalization.mean.length} means and ${manifest.normalization.std.length} stds for ${channels} channels`);
+    throw new DataError(
+      file,
+      `normalization has ${manifest.normalization.mean.length} means and ${manifest.normalization.std.length} stds for ${channels} channels`,
+    );
   }
   for (const split of ['train', 'test'] as const) {
     const entry = manifest.splits[split];
@@ -65,7 +68,10 @@ export function parseManifest(json: unknown, file = 'manifest.json'): Manifest {
     const size = sampleSize(manifest.shape);
     for (const shard of entry.shards) {
       if (shard.bytes !== shard.count * (size + 1)) {
-        throw new DataError(file, `shard ${shard.file} declares ${shard.bytes} bytes; ${shard.count} samples of ${size} pixels plus labels need ${shard.count * (size + 1)}`);
+        throw new DataError(
+          file,
+          `shard ${shard.file} declares ${shard.bytes} bytes; ${shard.count} samples of ${size} pixels plus labels need ${shard.count * (size + 1)}`,
+        );
       }
     }
   }
@@ -80,11 +86,17 @@ export function infoFromManifest(manifest: Manifest): DatasetInfo {
 /** Checks a shard's bytes against its manifest entry (size, checksum, labels). */
 export async function verifyShard(bytes: Uint8Array, shard: ShardEntry, manifest: Manifest): Promise<void> {
   if (bytes.length !== shard.bytes) {
-    throw new DataError(shard.file, `expected ${shard.bytes} bytes, got ${bytes.length} (truncated or wrong file); clear the cache or rebuild the shards`);
+    throw new DataError(
+      shard.file,
+      `expected ${shard.bytes} bytes, got ${bytes.length} (truncated or wrong file); clear the cache or rebuild the shards`,
+    );
   }
   const digest = await sha256Hex(bytes);
   if (digest !== shard.sha256) {
-    throw new DataError(shard.file, `checksum mismatch (expected sha256 ${shard.sha256.slice(0, 12)}…, got ${digest.slice(0, 12)}…); the file is corrupt or from another build`);
+    throw new DataError(
+      shard.file,
+      `checksum mismatch (expected sha256 ${shard.sha256.slice(0, 12)}…, got ${digest.slice(0, 12)}…); the file is corrupt or from another build`,
+    );
   }
   const labelsStart = shard.count * sampleSize(manifest.shape);
   const classes = manifest.classNames.length;
@@ -118,7 +130,10 @@ export function validateDataset(dataset: Dataset, file: string): void {
   for (const split of ['train', 'test'] as const) {
     const arrays = dataset[split];
     if (arrays.images.length !== arrays.count * size || arrays.labels.length !== arrays.count) {
-      throw new DataError(file, `${split} split: ${arrays.count} samples need ${arrays.count * size} pixel bytes and ${arrays.count} labels, got ${arrays.images.length} and ${arrays.labels.length}`);
+      throw new DataError(
+        file,
+        `${split} split: ${arrays.count} samples need ${arrays.count * size} pixel bytes and ${arrays.count} labels, got ${arrays.images.length} and ${arrays.labels.length}`,
+      );
     }
     for (let i = 0; i < arrays.count; i++) {
       if (arrays.labels[i] >= classes) {

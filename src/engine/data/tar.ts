@@ -34,14 +34,16 @@ export function readTar(archive: Uint8Array, file: string): TarMember[] {
     const header = archive.subarray(offset, offset + BLOCK);
     if (header.every((b) => b === 0)) break;
     const checksum = readOctal(header, 148, 8, file, 'checksum');
-    if (!headerChecksumOk(header, checksum)) throw new DataError(file, `not a tar archive or corrupt (bad header checksum at byte ${offset})`);
+    if (!headerChecksumOk(header, checksum))
+      throw new DataError(file, `not a tar archive or corrupt (bad header checksum at byte ${offset})`);
     const size = readOctal(header, 124, 12, file, 'size');
     const type = String.fromCharCode(header[156] || 48);
     const prefix = readString(header, 345, 155);
     const baseName = readString(header, 0, 100);
     const name = longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
     const dataStart = offset + BLOCK;
-    if (dataStart + size > archive.length) throw new DataError(file, `truncated: member "${name}" needs ${size} bytes, the archive ends first`);
+    if (dataStart + size > archive.length)
+      throw new DataError(file, `truncated: member "${name}" needs ${size} bytes, the archive ends first`);
     const data = archive.subarray(dataStart, dataStart + size);
     longName = undefined;
     if (type === 'L') longName = readString(data, 0, data.length);

@@ -61,26 +61,44 @@ const nullableNumber = z.number().nullable();
 const evaluation = z.object({ loss: nullableNumber, accuracy: nullableNumber, samples: z.number().int() });
 
 /** The schema of results.json (numbers that were not finite are written as null). */
-export const headlessResultsSchema = z.object({
-  format: z.literal('flat-minima-playground/results'),
-  version: z.literal(1),
-  backend: z.string(),
-  backendReason: z.string(),
-  dataset: z.string(),
-  model: z.unknown(),
-  seed: z.number().int(),
-  trainSamples: z.number().int().min(1),
-  totalSteps: z.number().int(),
-  completedSteps: z.number().int(),
-  cancelled: z.boolean(),
-  seconds: z.number(),
-  lanes: z.array(z.object({
-    laneId: z.string(), name: z.string(), steps: z.number().int(), gradEvals: z.number().int(), seconds: z.number(),
-    train: evaluation, test: evaluation, generalizationGap: nullableNumber, headNorm: nullableNumber,
-    lambdaMax: nullableNumber, eigenvalues: z.array(z.number()).nullable(), trace: nullableNumber, traceStdError: nullableNumber,
-    divergence: z.object({ step: z.number().int(), message: z.string() }).nullable().optional(),
-  }).strict()).min(1),
-}).strict();
+export const headlessResultsSchema = z
+  .object({
+    format: z.literal('flat-minima-playground/results'),
+    version: z.literal(1),
+    backend: z.string(),
+    backendReason: z.string(),
+    dataset: z.string(),
+    model: z.unknown(),
+    seed: z.number().int(),
+    trainSamples: z.number().int().min(1),
+    totalSteps: z.number().int(),
+    completedSteps: z.number().int(),
+    cancelled: z.boolean(),
+    seconds: z.number(),
+    lanes: z
+      .array(
+        z
+          .object({
+            laneId: z.string(),
+            name: z.string(),
+            steps: z.number().int(),
+            gradEvals: z.number().int(),
+            seconds: z.number(),
+            train: evaluation,
+            test: evaluation,
+            generalizationGap: nullableNumber,
+            headNorm: nullableNumber,
+            lambdaMax: nullableNumber,
+            eigenvalues: z.array(z.number()).nullable(),
+            trace: nullableNumber,
+            traceStdError: nullableNumber,
+            divergence: z.object({ step: z.number().int(), message: z.string() }).nullable().optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
 
 export interface OutputSink {
   write(name: string, content: string | Uint8Array): void;
@@ -101,7 +119,12 @@ export interface HeadlessOptions {
 const FINAL_TRAIN_SAMPLES = 10_000;
 
 /** Trains every lane of the experiment, runs the asked analyses, and writes everything to `out`. */
-export async function runHeadless(dataset: Dataset, experiment: Experiment, out: OutputSink, options: HeadlessOptions): Promise<HeadlessResults> {
+export async function runHeadless(
+  dataset: Dataset,
+  experiment: Experiment,
+  out: OutputSink,
+  options: HeadlessOptions,
+): Promise<HeadlessResults> {
   const started = performance.now();
   const config = experiment.comparison;
   const comparison = new Comparison(dataset, config);
@@ -133,19 +156,41 @@ export async function runHeadless(dataset: Dataset, experiment: Experiment, out:
     if (!options.control.cancelled()) await analyses(comparison, experiment, options, out, hessians);
     for (const lane of lanes) {
       const h = hessians.find((r) => r.laneId === lane.laneId);
-      if (h) Object.assign(lane, { lambdaMax: h.top.eigenvalues[0] ?? null, eigenvalues: h.top.eigenvalues, trace: h.trace?.trace ?? null, traceStdError: h.trace?.stdError ?? null });
+      if (h)
+        Object.assign(lane, {
+          lambdaMax: h.top.eigenvalues[0] ?? null,
+          eigenvalues: h.top.eigenvalues,
+          trace: h.trace?.trace ?? null,
+          traceStdError: h.trace?.stdError ?? null,
+        });
     }
     for (const lane of comparison.lanes) {
       const values = await readParams(lane.params);
-      out.write(`weights/${lane.config.id}.safetensors`, weightsToSafetensors(comparison.model.params, values, comparison.weightsMetadata(lane.config.id)));
+      out.write(
+        `weights/${lane.config.id}.safetensors`,
+        weightsToSafetensors(comparison.model.params, values, comparison.weightsMetadata(lane.config.id)),
+      );
     }
     if (options.saveEvalData) saveEvalData(comparison.dataset, experiment, out);
     const results: HeadlessResults = {
-      format: 'flat-minima-playground/results', version: 1, backend: options.backend, backendReason: options.backendReason,
-      dataset: config.datasetId, model: config.model, seed: config.seed, trainSamples: comparison.dataset.train.count, totalSteps: comparison.totalSteps, completedSteps: comparison.step,
-      cancelled: options.control.cancelled(), seconds: (performance.now() - started) / 1000, lanes,
+      format: 'flat-minima-playground/results',
+      version: 1,
+      backend: options.backend,
+      backendReason: options.backendReason,
+      dataset: config.datasetId,
+      model: config.model,
+      seed: config.seed,
+      trainSamples: comparison.dataset.train.count,
+      totalSteps: comparison.totalSteps,
+      completedSteps: comparison.step,
+      cancelled: options.control.cancelled(),
+      seconds: (performance.now() - started) / 1000,
+      lanes,
     };
-    out.write('results.json', JSON.stringify(results, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2));
+    out.write(
+      'results.json',
+      JSON.stringify(results, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2),
+    );
     return results;
   } finally {
     comparison.dispose();
@@ -162,9 +207,19 @@ async function finalResults(comparison: Comparison, dataset: Dataset): Promise<L
       const test = await evaluateSplit(comparison.model, lane.params, dataset.test, dataset.info, config.loss);
       const collected = await lane.collect();
       out.push({
-        laneId: lane.config.id, name: lane.config.name, steps: lane.steps, gradEvals: lane.gradEvals, seconds: lane.seconds,
-        train: { loss: train.loss, accuracy: train.accuracy, samples: train.count }, test: { loss: test.loss, accuracy: test.accuracy, samples: test.count },
-        generalizationGap: test.loss - train.loss, headNorm: collected.headNorm, lambdaMax: null, eigenvalues: null, trace: null, traceStdError: null,
+        laneId: lane.config.id,
+        name: lane.config.name,
+        steps: lane.steps,
+        gradEvals: lane.gradEvals,
+        seconds: lane.seconds,
+        train: { loss: train.loss, accuracy: train.accuracy, samples: train.count },
+        test: { loss: test.loss, accuracy: test.accuracy, samples: test.count },
+        generalizationGap: test.loss - train.loss,
+        headNorm: collected.headNorm,
+        lambdaMax: null,
+        eigenvalues: null,
+        trace: null,
+        traceStdError: null,
         divergence: lane.diverged ? { step: lane.diverged.step, message: lane.diverged.message } : null,
       });
     }
@@ -174,7 +229,13 @@ async function finalResults(comparison: Comparison, dataset: Dataset): Promise<L
   }
 }
 
-async function analyses(comparison: Comparison, experiment: Experiment, options: HeadlessOptions, out: OutputSink, hessians: HessianResult[]): Promise<void> {
+async function analyses(
+  comparison: Comparison,
+  experiment: Experiment,
+  options: HeadlessOptions,
+  out: OutputSink,
+  hessians: HessianResult[],
+): Promise<void> {
   // A diverged lane's weights are not finite: it has no landscape and no Hessian.
   const laneIds = comparison.lanes.filter((l) => !l.diverged).map((l) => l.config.id);
   if (laneIds.length === 0) return;
@@ -201,7 +262,13 @@ async function analyses(comparison: Comparison, experiment: Experiment, options:
     for (const id of laneIds) {
       if (options.control.cancelled()) break;
       const w = snap.weights.get(id)!;
-      hessians.push(await analyseHessian({ model: snap.model, loss: snap.loss, dataset: snap.dataset, laneId: id, label: w.label, step: snap.step, weights: w.current }, experiment.hessian.settings, options.control));
+      hessians.push(
+        await analyseHessian(
+          { model: snap.model, loss: snap.loss, dataset: snap.dataset, laneId: id, label: w.label, step: snap.step, weights: w.current },
+          experiment.hessian.settings,
+          options.control,
+        ),
+      );
     }
     out.write('hessian.json', hessianJson(hessians, names));
   }
@@ -222,9 +289,20 @@ function saveEvalData(dataset: Dataset, experiment: Experiment, out: OutputSink)
       }
       y[i] = dataset[split].labels[i];
     }
-    out.write(name, writeSafetensors([{ name: 'x', shape: [n, ...info.shape], data: x }, { name: 'y', shape: [n], data: y }], {
-      layout: 'x: normalized pixels [n, height, width, channels] (HWC), (p/255 - mean[c]) / std[c]; y: labels as float32', split, samples: String(n),
-    }));
+    out.write(
+      name,
+      writeSafetensors(
+        [
+          { name: 'x', shape: [n, ...info.shape], data: x },
+          { name: 'y', shape: [n], data: y },
+        ],
+        {
+          layout: 'x: normalized pixels [n, height, width, channels] (HWC), (p/255 - mean[c]) / std[c]; y: labels as float32',
+          split,
+          samples: String(n),
+        },
+      ),
+    );
   };
   const { settings } = experiment.landscape;
   write('eval-data/landscape-train.safetensors', 'train', settings.trainSamples);

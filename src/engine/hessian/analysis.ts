@@ -25,7 +25,11 @@ const CHUNK = 500;
 
 /** HVPs a full analysis may take at most (for progress): Lanczos + Hutchinson + SLQ. */
 export function hessianBudget(settings: HessianSettings): number {
-  return settings.maxIterations + (settings.trace ? settings.traceMaxSamples : 0) + (settings.density ? settings.densityRuns * settings.densitySteps : 0);
+  return (
+    settings.maxIterations +
+    (settings.trace ? settings.traceMaxSamples : 0) +
+    (settings.density ? settings.densityRuns * settings.densitySteps : 0)
+  );
 }
 
 /**
@@ -36,22 +40,60 @@ export async function analyseHessian(subject: HessianSubject, settings: HessianS
   const started = performance.now();
   const set = makeEvalSet(subject.dataset.train, subject.dataset.info, settings.samples, CHUNK);
   const op = new HessianOperator(subject.model, subject.weights, set, subject.loss);
-  const counted: JobControl = { ...control, exclusive: async (work) => {
-    const result = await control.exclusive(work);
-    control.progress(op.hvps);
-    return result;
-  } };
+  const counted: JobControl = {
+    ...control,
+    exclusive: async (work) => {
+      const result = await control.exclusive(work);
+      control.progress(op.hvps);
+      return result;
+    },
+  };
   try {
-    const top = await topEigenvalues(op, { k: settings.topK, tol: settings.tol, maxIterations: settings.maxIterations, seed: settings.seed }, counted);
-    const trace = settings.trace && !control.cancelled()
-      ? await hutchinsonTrace(op, { tol: settings.traceTol, minSamples: Math.min(10, settings.traceMaxSamples), maxSamples: settings.traceMaxSamples, seed: settings.seed + 1 }, counted)
-      : null;
-    const density = settings.density && !control.cancelled()
-      ? await spectralDensity(op, { runs: settings.densityRuns, steps: settings.densitySteps, seed: settings.seed + 2, broadening: settings.broadening, points: 400 }, counted)
-      : null;
+    const top = await topEigenvalues(
+      op,
+      { k: settings.topK, tol: settings.tol, maxIterations: settings.maxIterations, seed: settings.seed },
+      counted,
+    );
+    const trace =
+      settings.trace && !control.cancelled()
+        ? await hutchinsonTrace(
+            op,
+            {
+              tol: settings.traceTol,
+              minSamples: Math.min(10, settings.traceMaxSamples),
+              maxSamples: settings.traceMaxSamples,
+              seed: settings.seed + 1,
+            },
+            counted,
+          )
+        : null;
+    const density =
+      settings.density && !control.cancelled()
+        ? await spectralDensity(
+            op,
+            {
+              runs: settings.densityRuns,
+              steps: settings.densitySteps,
+              seed: settings.seed + 2,
+              broadening: settings.broadening,
+              points: 400,
+            },
+            counted,
+          )
+        : null;
     return {
-      laneId: subject.laneId, label: subject.label, step: subject.step, samples: set.count, settings, top, trace, density,
-      hvps: op.hvps, gradients: op.gradients, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled(),
+      laneId: subject.laneId,
+      label: subject.label,
+      step: subject.step,
+      samples: set.count,
+      settings,
+      top,
+      trace,
+      density,
+      hvps: op.hvps,
+      gradients: op.gradients,
+      seconds: (performance.now() - started) / 1000,
+      cancelled: control.cancelled(),
     };
   } finally {
     op.dispose();
@@ -60,12 +102,20 @@ export async function analyseHessian(subject: HessianSubject, settings: HessianS
 }
 
 /** The cheap λmax and trace tracked during training (few Lanczos steps and Hutchinson samples). */
-export async function trackedCurvature(subject: HessianSubject, tracking: HessianTracking, control: JobControl): Promise<{ lambdaMax: number; trace: number }> {
+export async function trackedCurvature(
+  subject: HessianSubject,
+  tracking: HessianTracking,
+  control: JobControl,
+): Promise<{ lambdaMax: number; trace: number }> {
   const set = makeEvalSet(subject.dataset.train, subject.dataset.info, tracking.samples, CHUNK);
   const op = new HessianOperator(subject.model, subject.weights, set, subject.loss);
   try {
     const top = await topEigenvalues(op, { k: 1, tol: 1e-3, maxIterations: tracking.iterations, seed: subject.step }, control);
-    const trace = await hutchinsonTrace(op, { tol: 0, minSamples: tracking.traceSamples, maxSamples: tracking.traceSamples, seed: subject.step + 1 }, control);
+    const trace = await hutchinsonTrace(
+      op,
+      { tol: 0, minSamples: tracking.traceSamples, maxSamples: tracking.traceSamples, seed: subject.step + 1 },
+      control,
+    );
     return { lambdaMax: top.eigenvalues[0] ?? NaN, trace: trace.trace };
   } finally {
     op.dispose();

@@ -20,7 +20,12 @@ export const hessianSettingsSchema = z.object({
   densitySteps: z.number().int().min(2).max(300).default(40),
   /** Gaussian broadening σ as a fraction of the spectrum's width. */
   broadening: z.number().gt(0).max(0.5).default(0.01),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
 });
 
 export type HessianSettings = z.infer<typeof hessianSettingsSchema>;

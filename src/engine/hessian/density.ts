@@ -30,7 +30,11 @@ export interface DensityResult {
  * vector; the eigenvalues of T are the nodes and the squared first components of its eigenvectors
  * the weights; the spectral density is their Gaussian-broadened mixture, normalized to 1.
  */
-export async function spectralDensity(op: SymmetricOperator, options: DensityOptions, control: JobControl = DIRECT_CONTROL): Promise<DensityResult> {
+export async function spectralDensity(
+  op: SymmetricOperator,
+  options: DensityOptions,
+  control: JobControl = DIRECT_CONTROL,
+): Promise<DensityResult> {
   const nodes: number[] = [];
   const raw: number[] = [];
   let runs = 0;
@@ -49,7 +53,12 @@ export async function spectralDensity(op: SymmetricOperator, options: DensityOpt
 }
 
 /** Gaussian mixture of the nodes on a grid spanning them (with a margin), normalized to integrate to 1. */
-export function broaden(nodes: readonly number[], weights: readonly number[], broadening: number, points: number): { grid: number[]; density: number[]; sigma: number } {
+export function broaden(
+  nodes: readonly number[],
+  weights: readonly number[],
+  broadening: number,
+  points: number,
+): { grid: number[]; density: number[]; sigma: number } {
   if (nodes.length === 0) return { grid: [], density: [], sigma: NaN };
   const lo = Math.min(...nodes);
   const hi = Math.max(...nodes);
@@ -57,7 +66,10 @@ export function broaden(nodes: readonly number[], weights: readonly number[], br
   const sigma = broadening * width;
   const margin = Math.max(0.05 * width, 3 * sigma);
   const grid = Array.from({ length: points }, (_, i) => lo - margin + ((hi - lo + 2 * margin) * i) / (points - 1));
-  const density = grid.map((x) => nodes.reduce((acc, c, i) => acc + weights[i] * Math.exp(-((x - c) ** 2) / (2 * sigma * sigma)), 0) / (sigma * Math.sqrt(2 * Math.PI)));
+  const density = grid.map(
+    (x) =>
+      nodes.reduce((acc, c, i) => acc + weights[i] * Math.exp(-((x - c) ** 2) / (2 * sigma * sigma)), 0) / (sigma * Math.sqrt(2 * Math.PI)),
+  );
   const dx = grid[1] - grid[0];
   const integral = density.reduce((acc, d, i) => acc + (i === 0 || i === points - 1 ? d / 2 : d), 0) * dx;
   return { grid, density: density.map((d) => d / integral), sigma };

@@ -33,7 +33,13 @@ export class HessianOperator implements SymmetricOperator {
   private readonly thetaNorm: number;
   private readonly patterns: FrozenActivations[];
 
-  constructor(private readonly model: Model, weights: HostParams, private readonly set: EvalSet, private readonly loss: LossKind, private readonly relativeStep = RELATIVE_STEP) {
+  constructor(
+    private readonly model: Model,
+    weights: HostParams,
+    private readonly set: EvalSet,
+    private readonly loss: LossKind,
+    private readonly relativeStep = RELATIVE_STEP,
+  ) {
     this.names = model.params.map((p) => p.name);
     this.theta = model.params.map((p) => tf.keep(tf.tensor(weights[p.name], p.shape, 'float32')));
     this.dimension = model.params.reduce((acc, p) => acc + paramSize(p.shape), 0);
@@ -55,8 +61,16 @@ export class HessianOperator implements SymmetricOperator {
       let total: tf.Tensor1D | null = null;
       for (const [c, chunk] of this.set.chunks.entries()) {
         const weight = chunk.size / this.set.count;
-        const f = (...ts: tf.Tensor[]) => tf.mul(dataLoss(this.loss, this.model.forward(paramsFromList(this.names, ts), chunk.x, this.patterns[c]).logits, chunk.y), weight) as tf.Scalar;
-        const flat = tf.concat(tf.grads(f)(at).map((g) => tf.reshape(g, [-1]))) as tf.Tensor1D;
+        const f = (...ts: tf.Tensor[]) =>
+          tf.mul(
+            dataLoss(this.loss, this.model.forward(paramsFromList(this.names, ts), chunk.x, this.patterns[c]).logits, chunk.y),
+            weight,
+          ) as tf.Scalar;
+        const flat = tf.concat(
+          tf
+            .grads(f)(at)
+            .map((g) => tf.reshape(g, [-1])),
+        ) as tf.Tensor1D;
         total = total ? tf.add(total, flat) : flat;
       }
       return total!;

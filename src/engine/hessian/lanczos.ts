@@ -52,8 +52,12 @@ function reorthogonalize(w: Float64Array, basis: readonly Float64Array[]): void 
  * asked after every step. Each step is one operator application, run through `control.exclusive`.
  */
 export async function lanczos(
-  op: SymmetricOperator, start: Float64Array, steps: number, control: JobControl = DIRECT_CONTROL,
-  stop: (run: LanczosRun) => boolean = () => false, deflated: readonly Float64Array[] = [],
+  op: SymmetricOperator,
+  start: Float64Array,
+  steps: number,
+  control: JobControl = DIRECT_CONTROL,
+  stop: (run: LanczosRun) => boolean = () => false,
+  deflated: readonly Float64Array[] = [],
 ): Promise<LanczosRun> {
   const run: LanczosRun = { alphas: [], betas: [], basis: [], lastBeta: 0 };
   let q: Float64Array = Float64Array.from(start);
@@ -137,7 +141,11 @@ function topRitz(run: LanczosRun, count: number, withVectors: boolean): RitzPair
  * runs deflate the found Ritz vectors and look again: a repeated top eigenvalue (e.g. a linear
  * model's Hessian, I ⊗ M) is found with its multiplicity. `iterations` counts every HVP.
  */
-export async function topEigenvalues(op: SymmetricOperator, options: TopEigenOptions, control: JobControl = DIRECT_CONTROL): Promise<TopEigenResult> {
+export async function topEigenvalues(
+  op: SymmetricOperator,
+  options: TopEigenOptions,
+  control: JobControl = DIRECT_CONTROL,
+): Promise<TopEigenResult> {
   const k = Math.min(options.k, op.dimension);
   const converged = (pairs: RitzPair[], count: number) =>
     pairs.length >= count && pairs.slice(0, count).every((p) => p.residual <= options.tol * Math.max(Math.abs(p.value), 1e-12));
@@ -147,7 +155,14 @@ export async function topEigenvalues(op: SymmetricOperator, options: TopEigenOpt
   for (let restart = 0; restart <= k && iterations < options.maxIterations && !control.cancelled(); restart++) {
     const wanted = restart === 0 ? k : 1;
     const deflated = locked.map((p) => p.vector);
-    const run = await lanczos(op, gaussian(op.dimension, options.seed + 7919 * restart), options.maxIterations - iterations, control, (r) => r.alphas.length >= wanted && converged(topRitz(r, wanted, false), wanted), deflated);
+    const run = await lanczos(
+      op,
+      gaussian(op.dimension, options.seed + 7919 * restart),
+      options.maxIterations - iterations,
+      control,
+      (r) => r.alphas.length >= wanted && converged(topRitz(r, wanted, false), wanted),
+      deflated,
+    );
     iterations += run.alphas.length;
     if (run.alphas.length === 0) break;
     const found = topRitz(run, wanted, true);

@@ -20,7 +20,12 @@ export interface TraceOptions {
 }
 
 /** Hutchinson's estimator with Rademacher vectors, Welford's running mean and variance. */
-export async function hutchinsonTrace(op: SymmetricOperator, options: TraceOptions, control: JobControl = DIRECT_CONTROL, onSample?: (r: TraceResult) => void): Promise<TraceResult> {
+export async function hutchinsonTrace(
+  op: SymmetricOperator,
+  options: TraceOptions,
+  control: JobControl = DIRECT_CONTROL,
+  onSample?: (r: TraceResult) => void,
+): Promise<TraceResult> {
   let mean = 0;
   let m2 = 0;
   let n = 0;

@@ -75,7 +75,13 @@ type Toy = Experiment['toy'];
 
 function defaultToy(): Toy {
   const preset = TOY_PRESETS[0];
-  return structuredClone({ surface: preset.surface, formula: DEFAULT_TOY_FORMULA, start: preset.start, steps: preset.steps, runs: preset.runs });
+  return structuredClone({
+    surface: preset.surface,
+    formula: DEFAULT_TOY_FORMULA,
+    start: preset.start,
+    steps: preset.steps,
+    runs: preset.runs,
+  });
 }
 
 export function defaultExperiment(): Experiment {
@@ -272,7 +278,11 @@ function repairField(schema: z.core.$ZodType, raw: JsonObject, key: string, fall
     reportStripped(value, result.data, path, notes);
     return result.data;
   }
-  notes.add(present ? `${problemAt(path, result.error)} — using the default ${show(fallback)}` : `${path}: missing — using the default ${show(fallback)}`);
+  notes.add(
+    present
+      ? `${problemAt(path, result.error)} — using the default ${show(fallback)}`
+      : `${path}: missing — using the default ${show(fallback)}`,
+  );
   return structuredClone(fallback);
 }
 
@@ -286,7 +296,12 @@ type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
  * `fallback`'s value for every field that does not validate; unknown keys are listed and dropped.
  */
 function loadObject<S extends AnyObjectSchema>(
-  schema: S, raw: Json | undefined, fallback: z.output<S>, path: string, notes: Notes, loaders: Record<string, Loader> = {},
+  schema: S,
+  raw: Json | undefined,
+  fallback: z.output<S>,
+  path: string,
+  notes: Notes,
+  loaders: Record<string, Loader> = {},
 ): z.output<S> {
   if (!isJsonObject(raw)) {
     notes.add(`${path}: ${raw === undefined ? 'missing' : `${kindOf(raw)}, not an object`} — using the defaults`);
@@ -296,7 +311,9 @@ function loadObject<S extends AnyObjectSchema>(
   const record: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
     const loader = loaders[key];
-    record[key] = loader ? loader(has(raw, key) ? raw[key] : undefined, join(path, key), notes) : repairField(field, raw, key, fallbackRecord[key], join(path, key), notes);
+    record[key] = loader
+      ? loader(has(raw, key) ? raw[key] : undefined, join(path, key), notes)
+      : repairField(field, raw, key, fallbackRecord[key], join(path, key), notes);
   }
   reportUnknownKeys(raw, Object.keys(schema.shape), path, notes);
   const result = schema.safeParse(record);
@@ -319,7 +336,10 @@ interface ListOptions<T> {
 
 function nameOf(raw: Json, fields: readonly string[]): string {
   if (!isJsonObject(raw)) return '';
-  const names = fields.map((f) => raw[f]).filter((v): v is string => typeof v === 'string').map((v) => show(v));
+  const names = fields
+    .map((f) => raw[f])
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => show(v));
   return names.length > 0 ? ` ${names.join(' / ')}` : '';
 }
 
@@ -355,10 +375,20 @@ function loadList<T>(options: ListOptions<T>, raw: Json | undefined, path: strin
 
 function loadComparison(raw: Json | undefined, path: string, notes: Notes): ComparisonConfig {
   const fallback = defaultComparison();
-  const lanes: Loader = (value, at, n) => loadList({
-    schema: laneConfigSchema, fallback: fallback.lanes, max: MAX_LANES, noun: 'lane',
-    name: (item) => nameOf(item, ['name', 'id']), key: (lane) => lane.id,
-  }, value, at, n);
+  const lanes: Loader = (value, at, n) =>
+    loadList(
+      {
+        schema: laneConfigSchema,
+        fallback: fallback.lanes,
+        max: MAX_LANES,
+        noun: 'lane',
+        name: (item) => nameOf(item, ['name', 'id']),
+        key: (lane) => lane.id,
+      },
+      value,
+      at,
+      n,
+    );
   return loadObject(comparisonConfigSchema, raw, fallback, path, notes, { lanes });
 }
 
@@ -377,10 +407,20 @@ function loadHessian(raw: Json | undefined, path: string, notes: Notes): Experim
 
 function loadToy(raw: Json | undefined, path: string, notes: Notes): Toy {
   const fallback = defaultToy();
-  const runs: Loader = (value, at, n) => loadList({
-    schema: toyRunSpecSchema, fallback: fallback.runs, max: MAX_TOY_RUNS, noun: 'run',
-    name: (item) => nameOf(item, ['label']), key: () => null,
-  }, value, at, n);
+  const runs: Loader = (value, at, n) =>
+    loadList(
+      {
+        schema: toyRunSpecSchema,
+        fallback: fallback.runs,
+        max: MAX_TOY_RUNS,
+        noun: 'run',
+        name: (item) => nameOf(item, ['label']),
+        key: () => null,
+      },
+      value,
+      at,
+      n,
+    );
   return loadObject(toySectionSchema, raw, fallback, path, notes, { runs });
 }
 
@@ -395,7 +435,9 @@ function resolveVersion(doc: JsonObject, notes: Notes): 1 | 2 | null {
   const version = doc.version;
   if (typeof version === 'number' && Number.isInteger(version) && version >= 1) {
     if (version > EXPERIMENT_VERSION) {
-      notes.add(`the experiment comes from a newer version of the playground (format version ${version}; this one reads ${EXPERIMENT_VERSION}) — loaded what validates`);
+      notes.add(
+        `the experiment comes from a newer version of the playground (format version ${version}; this one reads ${EXPERIMENT_VERSION}) — loaded what validates`,
+      );
     }
     return version === 1 ? 1 : 2;
   }
@@ -442,12 +484,16 @@ export function loadExperiment(raw: unknown): LoadedExperiment {
   const notes = new Notes();
   try {
     const plain = new Sanitizer(notes).copy(raw, '', 0);
-    if (!isJsonObject(plain)) return fallbackResult(notes, `the experiment is ${kindOf(plain === undefined ? raw : plain)}, not an object — using the defaults`);
+    if (!isJsonObject(plain))
+      return fallbackResult(notes, `the experiment is ${kindOf(plain === undefined ? raw : plain)}, not an object — using the defaults`);
     const experiment = loadDocument(plain, notes);
     // Rebuilt from a fresh JSON copy by zod: plain objects and arrays only, nothing shared with the input.
     return { experiment: experimentSchema.parse(JSON.parse(JSON.stringify(experiment))), ignored: notes.list() };
   } catch (error) {
-    return fallbackResult(notes, `the experiment could not be read (${error instanceof Error ? error.message : String(error)}) — using the defaults`);
+    return fallbackResult(
+      notes,
+      `the experiment could not be read (${error instanceof Error ? error.message : String(error)}) — using the defaults`,
+    );
   }
 }
 
@@ -462,7 +508,8 @@ export function experimentToJson(e: Experiment): string {
 export function experimentFromJson(text: string): LoadedExperiment {
   const notes = new Notes();
   if (typeof text !== 'string') return fallbackResult(notes, 'the file is not text — using the defaults');
-  if (text.length > MAX_EXPERIMENT_BYTES) return fallbackResult(notes, `the file is larger than ${MAX_EXPERIMENT_BYTES / 1000} KB — refused, using the defaults`);
+  if (text.length > MAX_EXPERIMENT_BYTES)
+    return fallbackResult(notes, `the file is larger than ${MAX_EXPERIMENT_BYTES / 1000} KB — refused, using the defaults`);
   const parsed = parseJson(text);
   if (!parsed.ok) return fallbackResult(notes, `the file is not JSON: ${parsed.error} — using the defaults`);
   return loadExperiment(parsed.value);

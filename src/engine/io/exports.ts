@@ -121,7 +121,8 @@ function readQuoted(s: string, start: number, line: number): { value: string; ne
 function csvRecords(text: string, header: readonly string[], what: string): string[][] {
   const records = parseCsv(text);
   if (records.length === 0) throw new Error(`${what}: the file is empty`);
-  if (records[0].join(',') !== header.join(',')) throw new Error(`${what}: expected the header "${header.join(',')}", found "${records[0].join(',')}"`);
+  if (records[0].join(',') !== header.join(','))
+    throw new Error(`${what}: expected the header "${header.join(',')}", found "${records[0].join(',')}"`);
   const rows = records.slice(1);
   rows.forEach((row, r) => {
     if (row.length !== header.length) throw new Error(`${what}: record ${r + 2} has ${row.length} fields, expected ${header.length}`);
@@ -163,7 +164,14 @@ export function metricsCsv(points: readonly MetricPoint[], laneNames: Record<str
 export function parseMetricsCsv(text: string): MetricPoint[] {
   return csvRecords(text, METRICS_CSV_HEADER, 'metrics CSV').map(([lane, , step, gradEvals, wall, metric, value], r) => {
     const at = `metrics CSV record ${r + 2}`;
-    return { laneId: lane, metric: readMetric(metric, at), step: readNumber(step, at), gradEvals: readNumber(gradEvals, at), wallSeconds: readNumber(wall, at), value: readNumber(value, at) };
+    return {
+      laneId: lane,
+      metric: readMetric(metric, at),
+      step: readNumber(step, at),
+      gradEvals: readNumber(gradEvals, at),
+      wallSeconds: readNumber(wall, at),
+      value: readNumber(value, at),
+    };
   });
 }
 
@@ -182,25 +190,54 @@ export function metricsJson(points: readonly MetricPoint[], laneNames: Record<st
   return JSON.stringify({
     format: METRICS_JSON_FORMAT,
     version: 1,
-    lanes: lanesOf(points.map((p) => p.laneId), laneNames),
-    points: points.map((p) => ({ lane: p.laneId, step: p.step, grad_evals: p.gradEvals, wall_s: p.wallSeconds, metric: p.metric, value: p.value })),
+    lanes: lanesOf(
+      points.map((p) => p.laneId),
+      laneNames,
+    ),
+    points: points.map((p) => ({
+      lane: p.laneId,
+      step: p.step,
+      grad_evals: p.gradEvals,
+      wall_s: p.wallSeconds,
+      metric: p.metric,
+      value: p.value,
+    })),
   });
 }
 
 /** A JSON number or null (→ NaN). */
-const jsonNumber = z.number().nullable().transform((x) => x ?? NaN);
+const jsonNumber = z
+  .number()
+  .nullable()
+  .transform((x) => x ?? NaN);
 
 const metricsJsonSchema = z.object({
   format: z.literal(METRICS_JSON_FORMAT),
   version: z.literal(1),
   lanes: z.record(z.string(), z.string()),
-  points: z.array(z.object({ lane: z.string(), step: jsonNumber, grad_evals: jsonNumber, wall_s: jsonNumber, metric: z.string().refine(isMetricName, 'unknown metric'), value: jsonNumber })),
+  points: z.array(
+    z.object({
+      lane: z.string(),
+      step: jsonNumber,
+      grad_evals: jsonNumber,
+      wall_s: jsonNumber,
+      metric: z.string().refine(isMetricName, 'unknown metric'),
+      value: jsonNumber,
+    }),
+  ),
 });
 
 /** Inverse of metricsJson; null → NaN. */
 export function parseMetricsJson(text: string): MetricPoint[] {
   const file = metricsJsonSchema.parse(JSON.parse(text));
-  return file.points.map((p) => ({ laneId: p.lane, metric: readMetric(p.metric, 'metrics JSON'), step: p.step, gradEvals: p.grad_evals, wallSeconds: p.wall_s, value: p.value }));
+  return file.points.map((p) => ({
+    laneId: p.lane,
+    metric: readMetric(p.metric, 'metrics JSON'),
+    step: p.step,
+    gradEvals: p.grad_evals,
+    wallSeconds: p.wall_s,
+    value: p.value,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +293,8 @@ export function parseCurvesCsv(text: string): ParsedCurve[] {
     values.accuracy.push(readNumber(accuracy, at));
   });
   return [...curves.values()].map(({ testAlphas, ...curve }) => {
-    if (curve.test && !sameNumbers(testAlphas, curve.alphas)) throw new Error(`curves CSV: the test α's of "${curve.key}" differ from its train α's`);
+    if (curve.test && !sameNumbers(testAlphas, curve.alphas))
+      throw new Error(`curves CSV: the test α's of "${curve.key}" differ from its train α's`);
     return curve;
   });
 }
@@ -268,7 +306,16 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 /** Header `lane,alpha,beta,split,loss,accuracy`: every grid node, row-major by β (α fastest); uncomputed nodes have empty loss/accuracy. */
 export function surfaceCsv(surface: SurfaceResult, laneName: string): string {
   const n = surface.alphas.length;
-  const rows = surface.betas.flatMap((beta, j) => surface.alphas.map((alpha, i) => [laneName, alpha, beta, surface.split, surface.loss[j * n + i] ?? NaN, surface.accuracy[j * n + i] ?? NaN]));
+  const rows = surface.betas.flatMap((beta, j) =>
+    surface.alphas.map((alpha, i) => [
+      laneName,
+      alpha,
+      beta,
+      surface.split,
+      surface.loss[j * n + i] ?? NaN,
+      surface.accuracy[j * n + i] ?? NaN,
+    ]),
+  );
   return csvText(SURFACE_CSV_HEADER, rows);
 }
 
@@ -288,7 +335,14 @@ export function parseSurfaceCsv(text: string): ParsedSurface {
   if (rows.length === 0) throw new Error('surface CSV: no grid nodes');
   const nodes = rows.map(([lane, alpha, beta, split, loss, accuracy], r) => {
     const at = `surface CSV record ${r + 2}`;
-    return { lane, alpha: readNumber(alpha, at), beta: readNumber(beta, at), split: readSplit(split, at), loss: readNumber(loss, at), accuracy: readNumber(accuracy, at) };
+    return {
+      lane,
+      alpha: readNumber(alpha, at),
+      beta: readNumber(beta, at),
+      split: readSplit(split, at),
+      loss: readNumber(loss, at),
+      accuracy: readNumber(accuracy, at),
+    };
   });
   const first = nodes[0];
   const rowLength = nodes.findIndex((node) => !Object.is(node.beta, first.beta));
@@ -298,9 +352,17 @@ export function parseSurfaceCsv(text: string): ParsedSurface {
   const betas = Array.from({ length: nodes.length / n }, (_, j) => nodes[j * n].beta);
   nodes.forEach((node, k) => {
     const onGrid = Object.is(node.alpha, alphas[k % n]) && Object.is(node.beta, betas[Math.floor(k / n)]);
-    if (!onGrid || node.lane !== first.lane || node.split !== first.split) throw new Error(`surface CSV record ${k + 2}: not the next node of lane "${first.lane}"'s ${first.split} grid`);
+    if (!onGrid || node.lane !== first.lane || node.split !== first.split)
+      throw new Error(`surface CSV record ${k + 2}: not the next node of lane "${first.lane}"'s ${first.split} grid`);
   });
-  return { laneName: first.lane, alphas, betas, split: first.split, loss: nodes.map((x) => x.loss), accuracy: nodes.map((x) => x.accuracy) };
+  return {
+    laneName: first.lane,
+    alphas,
+    betas,
+    split: first.split,
+    loss: nodes.map((x) => x.loss),
+    accuracy: nodes.map((x) => x.accuracy),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,15 +416,24 @@ export function surfaceVtp(surface: SurfaceResult, options: { heightScale?: numb
     '  <PolyData>\n' +
     `    <Piece NumberOfPoints="${nodes.length}" NumberOfVerts="0" NumberOfLines="0" NumberOfStrips="0" NumberOfPolys="${cells.length}">\n` +
     '      <PointData Scalars="loss">\n' +
-    dataArray('type="Float32" Name="loss"', nodes.map((k) => surface.loss[k])) +
-    dataArray('type="Float32" Name="accuracy"', nodes.map((k) => surface.accuracy[k])) +
+    dataArray(
+      'type="Float32" Name="loss"',
+      nodes.map((k) => surface.loss[k]),
+    ) +
+    dataArray(
+      'type="Float32" Name="accuracy"',
+      nodes.map((k) => surface.accuracy[k]),
+    ) +
     '      </PointData>\n' +
     '      <Points>\n' +
     dataArray('type="Float64" Name="Points" NumberOfComponents="3"', xyz) +
     '      </Points>\n' +
     '      <Polys>\n' +
     dataArray('type="Int32" Name="connectivity"', cells.flat()) +
-    dataArray('type="Int32" Name="offsets"', cells.map((_, c) => 4 * (c + 1))) +
+    dataArray(
+      'type="Int32" Name="offsets"',
+      cells.map((_, c) => 4 * (c + 1)),
+    ) +
     '      </Polys>\n' +
     '    </Piece>\n' +
     '  </PolyData>\n' +
@@ -405,8 +476,16 @@ export function parseVtpPoints(xml: string): ParsedVtp {
   const polys = Number(attribute(piece[0], 'NumberOfPolys'));
   const xyz = vtpArray(xml, 'Points', 'Points');
   const points = Array.from({ length: xyz.length / 3 }, (_, p) => xyz.slice(3 * p, 3 * p + 3));
-  const result = { points, loss: vtpArray(xml, 'PointData', 'loss'), accuracy: vtpArray(xml, 'PointData', 'accuracy'), polys, connectivity: vtpArray(xml, 'Polys', 'connectivity'), offsets: vtpArray(xml, 'Polys', 'offsets') };
-  if (xyz.length !== 3 * numberOfPoints || result.loss.length !== numberOfPoints || result.accuracy.length !== numberOfPoints) throw new Error('VTP: the point arrays do not match NumberOfPoints');
+  const result = {
+    points,
+    loss: vtpArray(xml, 'PointData', 'loss'),
+    accuracy: vtpArray(xml, 'PointData', 'accuracy'),
+    polys,
+    connectivity: vtpArray(xml, 'Polys', 'connectivity'),
+    offsets: vtpArray(xml, 'Polys', 'offsets'),
+  };
+  if (xyz.length !== 3 * numberOfPoints || result.loss.length !== numberOfPoints || result.accuracy.length !== numberOfPoints)
+    throw new Error('VTP: the point arrays do not match NumberOfPoints');
   if (result.offsets.length !== polys) throw new Error('VTP: the offsets do not match NumberOfPolys');
   return result;
 }
@@ -419,7 +498,15 @@ export function parseVtpPoints(xml: string): ParsedVtp {
  * with each result's fields as in HessianResult; non-finite numbers are null.
  */
 export function hessianJson(results: readonly HessianResult[], laneNames: Record<string, string>): string {
-  return JSON.stringify({ format: HESSIAN_JSON_FORMAT, version: 1, lanes: lanesOf(results.map((r) => r.laneId), laneNames), results });
+  return JSON.stringify({
+    format: HESSIAN_JSON_FORMAT,
+    version: 1,
+    lanes: lanesOf(
+      results.map((r) => r.laneId),
+      laneNames,
+    ),
+    results,
+  });
 }
 
 const jsonNumbers = z.array(jsonNumber);
@@ -432,7 +519,17 @@ const hessianResultSchema = z.object({
   settings: hessianSettingsSchema,
   top: z.object({ eigenvalues: jsonNumbers, residuals: jsonNumbers, iterations: jsonNumber, converged: z.boolean() }),
   trace: z.object({ trace: jsonNumber, stdError: jsonNumber, samples: jsonNumber, converged: z.boolean() }).nullable(),
-  density: z.object({ nodes: jsonNumbers, weights: jsonNumbers, grid: jsonNumbers, density: jsonNumbers, sigma: jsonNumber, runs: jsonNumber, steps: jsonNumber }).nullable(),
+  density: z
+    .object({
+      nodes: jsonNumbers,
+      weights: jsonNumbers,
+      grid: jsonNumbers,
+      density: jsonNumbers,
+      sigma: jsonNumber,
+      runs: jsonNumber,
+      steps: jsonNumber,
+    })
+    .nullable(),
   hvps: jsonNumber,
   gradients: jsonNumber,
   seconds: jsonNumber,

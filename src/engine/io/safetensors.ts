@@ -31,7 +31,8 @@ export function writeSafetensors(tensors: readonly NamedTensor[], metadata: Reco
   let offset = 0;
   for (const t of tensors) {
     const bytes = t.data.length * 4;
-    if (t.shape.reduce((a, b) => a * b, 1) !== t.data.length) throw new Error(`tensor "${t.name}": shape [${t.shape}] does not hold ${t.data.length} values`);
+    if (t.shape.reduce((a, b) => a * b, 1) !== t.data.length)
+      throw new Error(`tensor "${t.name}": shape [${t.shape}] does not hold ${t.data.length} values`);
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
@@ -72,7 +73,8 @@ export function readSafetensors(bytes: Uint8Array, file = 'weights.safetensors')
   };
   if (bytes.length < 8) fail(`too short (${bytes.length} bytes) to hold the 8-byte header length`);
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
-  if (length > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) fail(`the header length (${length} bytes) is larger than the file allows (${bytes.length - 8} bytes after the length)`);
+  if (length > BigInt(Math.min(MAX_HEADER, bytes.length - 8)))
+    fail(`the header length (${length} bytes) is larger than the file allows (${bytes.length - 8} bytes after the length)`);
   const headerEnd = 8 + Number(length);
   let header: unknown;
   try {
@@ -97,21 +99,30 @@ export function readSafetensors(bytes: Uint8Array, file = 'weights.safetensors')
     const entry = value as HeaderEntry;
     if (entry.dtype !== 'F32') fail(`"${name}" has dtype ${JSON.stringify(entry.dtype)}; only F32 (float32) weights can be loaded`);
     const shape = entry.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`"${name}" has an invalid shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      fail(`"${name}" has an invalid shape ${JSON.stringify(shape)}`);
     const offsets = entry.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0) || offsets[1] < offsets[0]) fail(`"${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0) || offsets[1] < offsets[0])
+      fail(`"${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
     const [begin, end] = offsets as number[];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (end - begin !== count * 4) fail(`"${name}": shape [${shape as number[]}] needs ${count * 4} bytes but data_offsets span ${end - begin}`);
+    if (end - begin !== count * 4)
+      fail(`"${name}": shape [${shape as number[]}] needs ${count * 4} bytes but data_offsets span ${end - begin}`);
     spans.push({ name, shape: shape as number[], begin, end });
   }
   spans.sort((a, b) => a.begin - b.begin);
   let expected = 0;
   for (const s of spans) {
-    if (s.begin !== expected) fail(`"${s.name}" starts at byte ${s.begin} of the data, expected ${expected} (tensors must be contiguous, without overlap)`);
+    if (s.begin !== expected)
+      fail(`"${s.name}" starts at byte ${s.begin} of the data, expected ${expected} (tensors must be contiguous, without overlap)`);
     expected = s.end;
   }
-  if (expected !== data.length) fail(expected > data.length ? `truncated: the tensors need ${expected} bytes of data, the file has ${data.length}` : `${data.length - expected} bytes after the last tensor`);
+  if (expected !== data.length)
+    fail(
+      expected > data.length
+        ? `truncated: the tensors need ${expected} bytes of data, the file has ${data.length}`
+        : `${data.length - expected} bytes after the last tensor`,
+    );
   const tensors = spans.map((s) => {
     const view = new DataView(data.buffer, data.byteOffset + s.begin, s.end - s.begin);
     const values = new Float32Array((s.end - s.begin) / 4);

@@ -47,7 +47,10 @@ function parseMetadata(text: string | undefined): WeightsMetadata | null {
 
 /** safetensors: float32 tensors under the engine's names; metadata as a JSON string ("pt" marks PyTorch-friendly layouts). */
 export function weightsToSafetensors(specs: readonly ParamSpec[], values: HostParams, metadata: WeightsMetadata): Uint8Array {
-  return writeSafetensors(specs.map((s) => ({ name: s.name, shape: s.shape, data: values[s.name] })), { format: 'pt', [METADATA_KEY]: JSON.stringify(metadata) });
+  return writeSafetensors(
+    specs.map((s) => ({ name: s.name, shape: s.shape, data: values[s.name] })),
+    { format: 'pt', [METADATA_KEY]: JSON.stringify(metadata) },
+  );
 }
 
 export function weightsFromSafetensors(bytes: Uint8Array, file: string): ImportedWeights {
@@ -83,10 +86,14 @@ export async function weightsToTfjs(specs: readonly ParamSpec[], values: HostPar
 }
 
 const manifestSchema = z.object({
-  weightsManifest: z.array(z.object({
-    paths: z.array(z.string()),
-    weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.string() })),
-  })).min(1),
+  weightsManifest: z
+    .array(
+      z.object({
+        paths: z.array(z.string()),
+        weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.string() })),
+      }),
+    )
+    .min(1),
   userDefinedMetadata: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -95,7 +102,7 @@ export async function weightsFromTfjs(modelJson: Uint8Array, weightsBin: Uint8Ar
   try {
     json = JSON.parse(new TextDecoder().decode(modelJson));
   } catch (error) {
-    throw new Error(`model.json: not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`model.json: not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) throw new Error('model.json: no weightsManifest with paths and weights (is it a TF.js weights file?)');
@@ -103,9 +110,13 @@ export async function weightsFromTfjs(modelJson: Uint8Array, weightsBin: Uint8Ar
   const bad = specs.find((s) => s.dtype !== 'float32');
   if (bad) throw new Error(`model.json: "${bad.name}" has dtype ${bad.dtype}; only float32 weights can be loaded`);
   const needed = specs.reduce((acc, s) => acc + paramSize(s.shape) * 4, 0);
-  if (weightsBin.length !== needed) throw new Error(`weights.bin: ${weightsBin.length} bytes, but model.json describes ${needed} (truncated or from another model)`);
+  if (weightsBin.length !== needed)
+    throw new Error(`weights.bin: ${weightsBin.length} bytes, but model.json describes ${needed} (truncated or from another model)`);
   const buffer = weightsBin.buffer.slice(weightsBin.byteOffset, weightsBin.byteOffset + weightsBin.byteLength) as ArrayBuffer;
-  const tensors = tf.io.decodeWeights(buffer, specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' as const })));
+  const tensors = tf.io.decodeWeights(
+    buffer,
+    specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' as const })),
+  );
   try {
     const values: HostParams = {};
     const shapes: Record<string, number[]> = {};
@@ -129,8 +140,10 @@ export function architectureDifferences(specs: readonly ParamSpec[], shapes: Rec
   for (const s of specs) {
     const got = shapes[s.name];
     if (!got) out.push(`missing "${s.name}" [${s.shape.join(', ')}]`);
-    else if (got.length !== s.shape.length || got.some((d, i) => d !== s.shape[i])) out.push(`"${s.name}" is [${got.join(', ')}] in the file, [${s.shape.join(', ')}] in the model`);
+    else if (got.length !== s.shape.length || got.some((d, i) => d !== s.shape[i]))
+      out.push(`"${s.name}" is [${got.join(', ')}] in the file, [${s.shape.join(', ')}] in the model`);
   }
-  for (const name of Object.keys(shapes)) if (!specs.some((s) => s.name === name)) out.push(`unexpected "${name}" [${shapes[name].join(', ')}]`);
+  for (const name of Object.keys(shapes))
+    if (!specs.some((s) => s.name === name)) out.push(`unexpected "${name}" [${shapes[name].join(', ')}]`);
   return out;
 }

@@ -27,7 +27,8 @@ const conv2dFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const [sh, sw] = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
   // Measured: tfjs 4.22's WASM Conv3DBackpropFilterV2 is wrong for strides above 1 (tf.conv3d's
   // gradient there differs from the CPU backend and from a hand loop); the app's models use stride 1.
-  if (sh !== 1 || sw !== 1) throw new Error(`the WASM Conv2DBackpropFilter supports stride 1 only (got ${sh} x ${sw}): use the cpu, webgl or webgpu backend`);
+  if (sh !== 1 || sw !== 1)
+    throw new Error(`the WASM Conv2DBackpropFilter supports stride 1 only (got ${sh} x ${sw}): use the cpu, webgl or webgpu backend`);
   const conv3d = tf.getKernel('Conv3DBackpropFilterV2', 'wasm');
   if (!conv3d) throw new Error('the WASM backend has no Conv3DBackpropFilterV2 kernel to build Conv2DBackpropFilter on');
   const grad = conv3d.kernelFunc({

@@ -58,7 +58,14 @@ function evaluatePoints(ctx: LandscapeContext, family: AffineFamily, set: EvalSe
 }
 
 /** Loss and accuracy at `alphas` along one direction, in passes; NaN where cancelled before computing. */
-async function evaluateAxis(ctx: LandscapeContext, family: AffineFamily, set: EvalSet, alphas: number[], control: JobControl, done: { value: number }): Promise<CurveValues & { complete: boolean }> {
+async function evaluateAxis(
+  ctx: LandscapeContext,
+  family: AffineFamily,
+  set: EvalSet,
+  alphas: number[],
+  control: JobControl,
+  done: { value: number },
+): Promise<CurveValues & { complete: boolean }> {
   const out = { loss: alphas.map(() => NaN), accuracy: alphas.map(() => NaN), complete: true };
   const sizer = PassSizer.for(ctx.model, set.count);
   for (let s = 0, size = sizer.next(); s < alphas.length; s += size, size = sizer.next()) {
@@ -85,7 +92,13 @@ export interface CurveSource {
 }
 
 /** L(θ + α d) (or the interpolation θ1 + α(θ2 − θ1)) on the training subset and, if given, the test subset. */
-export async function computeCurve(ctx: LandscapeContext, source: CurveSource, alphas: number[], control: JobControl = DIRECT_CONTROL, done = { value: 0 }): Promise<CurveResult> {
+export async function computeCurve(
+  ctx: LandscapeContext,
+  source: CurveSource,
+  alphas: number[],
+  control: JobControl = DIRECT_CONTROL,
+  done = { value: 0 },
+): Promise<CurveResult> {
   const started = performance.now();
   const family = new AffineFamily(ctx.model.params, source.origin, [source.direction]);
   try {
@@ -119,16 +132,32 @@ export interface SurfaceSource {
  * keeps what it has; `level` says which sub-grid is complete.
  */
 export async function computeSurface(
-  ctx: LandscapeContext, source: SurfaceSource, range: [number, number], n: number, split: 'train' | 'test' = 'train',
-  control: JobControl = DIRECT_CONTROL, onUpdate: (result: SurfaceResult) => void = () => undefined, done = { value: 0 },
+  ctx: LandscapeContext,
+  source: SurfaceSource,
+  range: [number, number],
+  n: number,
+  split: 'train' | 'test' = 'train',
+  control: JobControl = DIRECT_CONTROL,
+  onUpdate: (result: SurfaceResult) => void = () => undefined,
+  done = { value: 0 },
 ): Promise<SurfaceResult> {
   const started = performance.now();
   const axis = linspace(range[0], range[1], n);
   const set = split === 'test' ? ctx.test : ctx.train;
   if (!set) throw new Error('a surface on the test split needs test samples (set "test subset" above 0)');
   const result: SurfaceResult = {
-    laneId: source.laneId, alphas: axis, betas: axis, loss: Array(n * n).fill(NaN), accuracy: Array(n * n).fill(NaN),
-    split, samples: set.count, level: [], computed: 0, total: n * n, seconds: 0, cancelled: false,
+    laneId: source.laneId,
+    alphas: axis,
+    betas: axis,
+    loss: Array(n * n).fill(NaN),
+    accuracy: Array(n * n).fill(NaN),
+    split,
+    samples: set.count,
+    level: [],
+    computed: 0,
+    total: n * n,
+    seconds: 0,
+    cancelled: false,
   };
   const family = new AffineFamily(ctx.model.params, source.origin, source.directions);
   const sizer = PassSizer.for(ctx.model, set.count);

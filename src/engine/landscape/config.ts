@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 const coordinate = z.number().min(-10).max(10);
-const range = z.tuple([coordinate, coordinate]).refine(([a, b]) => a < b, { message: 'the range must go from a smaller to a larger number' });
+const range = z
+  .tuple([coordinate, coordinate])
+  .refine(([a, b]) => a < b, { message: 'the range must go from a smaller to a larger number' });
 const laneId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 
 /** Settings of the landscape views, shared by curves, surfaces and interpolations. */
@@ -15,7 +17,12 @@ export const landscapeSettingsSchema = z.object({
   trainSamples: z.number().int().min(1).max(1_000_000).default(2000),
   testSamples: z.number().int().min(0).max(1_000_000).default(2000),
   surfaceSplit: z.enum(['train', 'test']).default('train'),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
   /** Each lane gets directions from its own seed instead of the comparison's shared one. */
   perLaneSeeds: z.boolean().default(false),
   normalization: z.enum(['filter', 'none']).default('filter'),

@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { createRng, deriveSeed } from '../rng';
-import { paramSize, type HostParams, type Params, type ParamSpec } from '../model/params';
+import { paramSize, type HostParams, type ParamSpec } from '../model/params';
 
 export { readParams, uploadParams, type HostParams } from '../model/params';
 
@@ -29,7 +28,12 @@ export function filterNormalize(shape: readonly number[], d: Float32Array, w: Fl
  * backend), each tensor from its own stream. Tensors of rank ≥ 2 are filter-normalized to `weights`;
  * rank-1 tensors (biases) get a zero direction (ALGORITHMS.md, "Loss landscapes").
  */
-export function randomDirection(specs: readonly ParamSpec[], weights: HostParams, seed: number, normalization: DirectionNormalization = 'filter'): HostParams {
+export function randomDirection(
+  specs: readonly ParamSpec[],
+  weights: HostParams,
+  seed: number,
+  normalization: DirectionNormalization = 'filter',
+): HostParams {
   const out: HostParams = {};
   for (const spec of specs) {
     const d = new Float32Array(paramSize(spec.shape));
@@ -58,4 +62,3 @@ export function directionSeeds(seed: number, laneId: string | null): [number, nu
   const base = laneId === null ? seed : deriveSeed(seed, `lane/${laneId}`);
   return [deriveSeed(base, 'd1'), deriveSeed(base, 'd2')];
 }
-

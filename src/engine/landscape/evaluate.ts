@@ -35,7 +35,13 @@ export function landscapeChunkSize(model: Model): number {
  * The reference: the per-point loop of the Python loss-landscape tool. For each point, form the
  * weights, evaluate the whole subset, read the result back, go to the next point.
  */
-export async function evaluatePointsNaive(model: Model, family: AffineFamily, set: EvalSet, coords: readonly number[][], loss: LossKind): Promise<PointValues> {
+export async function evaluatePointsNaive(
+  model: Model,
+  family: AffineFamily,
+  set: EvalSet,
+  coords: readonly number[][],
+  loss: LossKind,
+): Promise<PointValues> {
   const out: PointValues = { loss: new Float64Array(coords.length), accuracy: new Float64Array(coords.length) };
   for (let k = 0; k < coords.length; k++) {
     const params = family.at(coords[k]);
@@ -89,7 +95,14 @@ function recomputesFirstLayer(model: Model, dimensions: number): boolean {
  * their linear combination; the rest of the network runs for K points per dispatch with batched
  * weights [K, ...]. Sums stay on the device; one readback at the end.
  */
-export async function evaluatePointsFast(model: Model, family: AffineFamily, set: EvalSet, coords: readonly number[][], loss: LossKind, pointsPerDispatch?: number): Promise<PointValues> {
+export async function evaluatePointsFast(
+  model: Model,
+  family: AffineFamily,
+  set: EvalSet,
+  coords: readonly number[][],
+  loss: LossKind,
+  pointsPerDispatch?: number,
+): Promise<PointValues> {
   const { kernel: firstKernel, bias: firstBias } = model.firstLayer;
   const others = model.params.map((p) => p.name).filter((name) => name !== firstKernel);
   const J = family.dimensions;
@@ -101,7 +114,7 @@ export async function evaluatePointsFast(model: Model, family: AffineFamily, set
     const parts = tf.tidy(() => kernels.map((kernel) => model.firstLinear(chunk.x, kernel)));
     const flat = parts.map((p) => tf.reshape(p, [-1]));
     if (!blocks) {
-      const size = recompute ? 1 : pointsPerDispatch ?? defaultPointsPerDispatch(flat[0].size);
+      const size = recompute ? 1 : (pointsPerDispatch ?? defaultPointsPerDispatch(flat[0].size));
       blocks = [];
       for (let s = 0; s < coords.length; s += size) blocks.push(coords.slice(s, s + size) as number[][]);
       sums = blocks.map(() => null);
@@ -113,7 +126,10 @@ export async function evaluatePointsFast(model: Model, family: AffineFamily, set
           logits = tf.expandDims(model.forward(family.at(block[0]), chunk.x).logits, 0) as tf.Tensor3D;
         } else {
           const params = family.batched(block, others);
-          logits = model.logitsFromFirst(params, combineFirstLayer(flat, block, params[firstBias], [chunk.size, ...parts[0].shape.slice(1)]));
+          logits = model.logitsFromFirst(
+            params,
+            combineFirstLayer(flat, block, params[firstBias], [chunk.size, ...parts[0].shape.slice(1)]),
+          );
         }
         const lossSum = tf.sum(rowLosses(loss, logits, chunk.y), 1);
         const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 2), chunk.labels), 'float32'), 1);

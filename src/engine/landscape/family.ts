@@ -12,14 +12,20 @@ export class AffineFamily {
   private readonly stacked: Record<string, tf.Tensor2D> = {};
   private readonly directionParams: Params[];
 
-  constructor(readonly specs: readonly ParamSpec[], origin: HostParams, directions: HostParams[]) {
+  constructor(
+    readonly specs: readonly ParamSpec[],
+    origin: HostParams,
+    directions: HostParams[],
+  ) {
     if (directions.length < 1) throw new Error('an affine family needs at least one direction');
     this.dimensions = directions.length;
     this.origin = uploadParams(specs, origin);
     this.directionParams = directions.map((d) => uploadParams(specs, d));
     for (const spec of specs) {
       const size = paramSize(spec.shape);
-      this.stacked[spec.name] = tf.keep(tf.tidy(() => tf.stack(this.directionParams.map((d) => tf.reshape(d[spec.name], [size]))) as tf.Tensor2D));
+      this.stacked[spec.name] = tf.keep(
+        tf.tidy(() => tf.stack(this.directionParams.map((d) => tf.reshape(d[spec.name], [size]))) as tf.Tensor2D),
+      );
     }
   }
 
@@ -32,7 +38,14 @@ export class AffineFamily {
   at(coords: readonly number[]): Params {
     const out: Params = {};
     for (const spec of this.specs) {
-      out[spec.name] = tf.tidy(() => coords.reduce<tf.Tensor>((acc, c, j) => (c === 0 ? acc : tf.add(acc, tf.mul(this.directionParams[j][spec.name], c))), this.origin[spec.name]).clone());
+      out[spec.name] = tf.tidy(() =>
+        coords
+          .reduce<tf.Tensor>(
+            (acc, c, j) => (c === 0 ? acc : tf.add(acc, tf.mul(this.directionParams[j][spec.name], c))),
+            this.origin[spec.name],
+          )
+          .clone(),
+      );
     }
     return out;
   }
@@ -44,7 +57,10 @@ export class AffineFamily {
     const coefficients = sets > 1 ? tf.tensor2d(coords.flat(), [sets, this.dimensions]) : null;
     for (const spec of this.specs.filter((s) => names.includes(s.name))) {
       if (!coefficients) {
-        const point = coords[0].reduce<tf.Tensor>((acc, c, j) => (c === 0 ? acc : tf.add(acc, tf.mul(this.directionParams[j][spec.name], c))), this.origin[spec.name]);
+        const point = coords[0].reduce<tf.Tensor>(
+          (acc, c, j) => (c === 0 ? acc : tf.add(acc, tf.mul(this.directionParams[j][spec.name], c))),
+          this.origin[spec.name],
+        );
         out[spec.name] = tf.expandDims(point, 0);
         continue;
       }

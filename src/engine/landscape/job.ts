@@ -57,7 +57,12 @@ function weightsAt(inputs: LandscapeInputs, e: Endpoint): HostParams {
  * shared seed unless per-lane seeds are asked for), or an interpolation between two weight vectors.
  * Results stream through `onUpdate`; a cancelled request returns what it had.
  */
-export async function runLandscape(inputs: LandscapeInputs, request: LandscapeRequest, control: JobControl, onUpdate: (u: LandscapeUpdate) => void): Promise<{ cancelled: boolean }> {
+export async function runLandscape(
+  inputs: LandscapeInputs,
+  request: LandscapeRequest,
+  control: JobControl,
+  onUpdate: (u: LandscapeUpdate) => void,
+): Promise<{ cancelled: boolean }> {
   const { model, dataset } = inputs;
   const { settings } = request;
   const sizes = subsetSizes(inputs, request);
@@ -76,13 +81,27 @@ export async function runLandscape(inputs: LandscapeInputs, request: LandscapeRe
     const test = subset('test', sizes.test);
     const ctx: LandscapeContext = { model, loss: inputs.loss, train: (train ?? test)!, test };
     const directionsOf = (laneId: string, origin: HostParams) =>
-      directionSeeds(settings.seed, settings.perLaneSeeds ? laneId : null).map((seed) => randomDirection(model.params, origin, seed, settings.normalization)) as [HostParams, HostParams];
+      directionSeeds(settings.seed, settings.perLaneSeeds ? laneId : null).map((seed) =>
+        randomDirection(model.params, origin, seed, settings.normalization),
+      ) as [HostParams, HostParams];
     if (request.kind === 'interpolation') {
       const from = weightsAt(inputs, request.from);
       const to = weightsAt(inputs, request.to);
       const label = `${endpointLabel(inputs, request.from)} → ${endpointLabel(inputs, request.to)}`;
       const [lo, hi] = settings.interpolationRange;
-      const result = await computeCurve(ctx, { key: `${request.from.laneId}:${request.from.weights}→${request.to.laneId}:${request.to.weights}`, label, kind: 'interpolation', origin: from, direction: difference(from, to) }, linspace(lo, hi, settings.curvePoints), control, done);
+      const result = await computeCurve(
+        ctx,
+        {
+          key: `${request.from.laneId}:${request.from.weights}→${request.to.laneId}:${request.to.weights}`,
+          label,
+          kind: 'interpolation',
+          origin: from,
+          direction: difference(from, to),
+        },
+        linspace(lo, hi, settings.curvePoints),
+        control,
+        done,
+      );
       onUpdate({ kind: 'curve', result });
       return { cancelled: result.cancelled };
     }
@@ -91,11 +110,26 @@ export async function runLandscape(inputs: LandscapeInputs, request: LandscapeRe
       const origin = weightsAt(inputs, { laneId, weights: 'current' });
       const [d1, d2] = directionsOf(laneId, origin);
       if (request.kind === 'curve') {
-        const result = await computeCurve(ctx, { key: laneId, label: inputs.weights.get(laneId)!.label, kind: 'curve', origin, direction: d1 }, linspace(settings.range[0], settings.range[1], settings.curvePoints), control, done);
+        const result = await computeCurve(
+          ctx,
+          { key: laneId, label: inputs.weights.get(laneId)!.label, kind: 'curve', origin, direction: d1 },
+          linspace(settings.range[0], settings.range[1], settings.curvePoints),
+          control,
+          done,
+        );
         onUpdate({ kind: 'curve', result });
         if (result.cancelled) return { cancelled: true };
       } else {
-        const result = await computeSurface(ctx, { laneId, origin, directions: [d1, d2] }, settings.range, settings.surfacePoints, settings.surfaceSplit, control, (r) => onUpdate({ kind: 'surface', result: { ...r, loss: [...r.loss], accuracy: [...r.accuracy] } }), done);
+        const result = await computeSurface(
+          ctx,
+          { laneId, origin, directions: [d1, d2] },
+          settings.range,
+          settings.surfacePoints,
+          settings.surfaceSplit,
+          control,
+          (r) => onUpdate({ kind: 'surface', result: { ...r, loss: [...r.loss], accuracy: [...r.accuracy] } }),
+          done,
+        );
         if (result.cancelled) return { cancelled: true };
       }
     }

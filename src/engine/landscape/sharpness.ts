@@ -94,14 +94,20 @@ export interface SurfaceReadout {
 
 /** Width of the cell around each grid point (half-way to each neighbour). */
 function cellWidths(xs: readonly number[]): number[] {
-  return xs.map((_, i) => ((xs[Math.min(i + 1, xs.length - 1)] - xs[Math.max(i - 1, 0)]) / 2));
+  return xs.map((_, i) => (xs[Math.min(i + 1, xs.length - 1)] - xs[Math.max(i - 1, 0)]) / 2);
 }
 
 /**
  * Read-outs of a surface sampled on the rectilinear grid xs (α) by ys (β); `values[j * xs.length + i]`
  * is the loss at (xs[i], ys[j]).
  */
-export function surfaceReadout(xs: readonly number[], ys: readonly number[], values: ArrayLike<number>, radius: number, level: number): SurfaceReadout {
+export function surfaceReadout(
+  xs: readonly number[],
+  ys: readonly number[],
+  values: ArrayLike<number>,
+  radius: number,
+  level: number,
+): SurfaceReadout {
   const nx = xs.length;
   const i0 = nearestIndex(xs, 0);
   const j0 = nearestIndex(ys, 0);
@@ -111,7 +117,10 @@ export function surfaceReadout(xs: readonly number[], ys: readonly number[], val
   const alpha = curveReadout(xs, row, radius, level);
   const beta = curveReadout(ys, column, radius, level);
   const inside = i0 > 0 && i0 < nx - 1 && j0 > 0 && j0 < ys.length - 1;
-  const mixed = inside ? (at(i0 + 1, j0 + 1) - at(i0 + 1, j0 - 1) - at(i0 - 1, j0 + 1) + at(i0 - 1, j0 - 1)) / ((xs[i0 + 1] - xs[i0 - 1]) * (ys[j0 + 1] - ys[j0 - 1])) : NaN;
+  const mixed = inside
+    ? (at(i0 + 1, j0 + 1) - at(i0 + 1, j0 - 1) - at(i0 - 1, j0 + 1) + at(i0 - 1, j0 - 1)) /
+      ((xs[i0 + 1] - xs[i0 - 1]) * (ys[j0 + 1] - ys[j0 - 1]))
+    : NaN;
   const mean = (alpha.curvature + beta.curvature) / 2;
   const spread = Math.hypot((alpha.curvature - beta.curvature) / 2, mixed);
   const wx = cellWidths(xs);
@@ -125,7 +134,12 @@ export function surfaceReadout(xs: readonly number[], ys: readonly number[], val
     const [i, j] = stack.pop()!;
     basinArea += wx[i] * wy[j];
     if (i === 0 || j === 0 || i === nx - 1 || j === ys.length - 1) basinOpen = true;
-    for (const [a, b] of [[i - 1, j], [i + 1, j], [i, j - 1], [i, j + 1]]) {
+    for (const [a, b] of [
+      [i - 1, j],
+      [i + 1, j],
+      [i, j - 1],
+      [i, j + 1],
+    ]) {
       if (a < 0 || b < 0 || a >= nx || b >= ys.length || seen[b * nx + a] || !(at(a, b) <= level)) continue;
       seen[b * nx + a] = 1;
       stack.push([a, b]);

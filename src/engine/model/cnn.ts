@@ -27,7 +27,10 @@ export function createCnn(spec: CnnSpec, inputShape: [number, number, number], c
     ...denseParams('head', spec.dense, classes, 'lecun-normal'),
   ];
   const block = (x: tf.Tensor4D, name: string, p: Params, act: Activations): tf.Tensor4D =>
-    act.maxPool2x2(act.relu(tf.add(tf.conv2d(x, p[`${name}/kernel`] as tf.Tensor4D, 1, 'same'), p[`${name}/bias`]), name) as tf.Tensor4D, `${name}/pool`);
+    act.maxPool2x2(
+      act.relu(tf.add(tf.conv2d(x, p[`${name}/kernel`] as tf.Tensor4D, 1, 'same'), p[`${name}/bias`]), name) as tf.Tensor4D,
+      `${name}/pool`,
+    );
   return {
     spec,
     inputShape,
@@ -49,7 +52,10 @@ export function createCnn(spec: CnnSpec, inputShape: [number, number, number], c
       const a1 = pool(tf.reshape(pre, [sets * n, h, w, c1]) as tf.Tensor4D);
       // tfjs has no grouped convolution: conv2 runs once per parameter set.
       const kernels = tf.unstack(p['conv2/kernel']) as tf.Tensor4D[];
-      const z2 = tf.concat(tf.split(a1, sets, 0).map((part, k) => tf.conv2d(part as tf.Tensor4D, kernels[k], 1, 'same')), 0);
+      const z2 = tf.concat(
+        tf.split(a1, sets, 0).map((part, k) => tf.conv2d(part as tf.Tensor4D, kernels[k], 1, 'same')),
+        0,
+      );
       const [, h2, w2] = z2.shape;
       const withBias = tf.add(tf.reshape(z2, [sets, n * h2 * w2, c2]), tf.expandDims(p['conv2/bias'], 1));
       const a2 = pool(tf.reshape(withBias, [sets * n, h2, w2, c2]) as tf.Tensor4D);

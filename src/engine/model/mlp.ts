@@ -21,7 +21,10 @@ export function createMlp(spec: MlpSpec, inputShape: [number, number, number], c
     forward(params: Params, x: tf.Tensor4D, act: Activations = FREE_ACTIVATIONS) {
       let h = flatten(x);
       spec.hidden.forEach((_, i) => {
-        h = act.relu(tf.add(tf.matMul(h, params[`dense${i + 1}/kernel`] as tf.Tensor2D), params[`dense${i + 1}/bias`]), `dense${i + 1}`) as tf.Tensor2D;
+        h = act.relu(
+          tf.add(tf.matMul(h, params[`dense${i + 1}/kernel`] as tf.Tensor2D), params[`dense${i + 1}/bias`]),
+          `dense${i + 1}`,
+        ) as tf.Tensor2D;
       });
       const logits = tf.add(tf.matMul(h, params[HEAD_KERNEL] as tf.Tensor2D), params[HEAD_BIAS]) as tf.Tensor2D;
       return { features: h, logits };

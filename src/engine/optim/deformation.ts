@@ -13,12 +13,65 @@ import { controlDefaults, numberSchema, type NumberParam, type ParamControl } fr
 
 export const MAX_SLOPE = 1e4;
 
-const A1: NumberParam = { key: 'a1', label: 'a1', help: 'Height of the arctan part: larger a1 flattens the deformed surface more.', min: 0, max: 100, step: 0.1, default: 18 / Math.PI, exclusiveMin: true };
-const A2: NumberParam = { key: 'a2', label: 'a2', help: 'Loss scale inside the arctan.', min: 0, max: 100, step: 0.1, default: 1, exclusiveMin: true };
-const A3: NumberParam = { key: 'a3', label: 'a3', help: 'Power of the arctan (outside it); below 1 the slope is infinite at ℓ = 0 (clamped).', min: 0, max: 8, step: 0.1, default: 2, exclusiveMin: true };
-const A4: NumberParam = { key: 'a4', label: 'a4', help: 'Weight of the plain loss term a4·ℓ (the paper found a4 ≥ 1 gives flat minima).', min: 0, max: 10, step: 0.1, default: 1 };
-const E1: NumberParam = { key: 'e1', label: 'e1', help: 'Overall scale of LE.', min: 0, max: 100, step: 0.1, default: 1, exclusiveMin: true };
-const E2: NumberParam = { key: 'e2', label: 'e2', help: 'Shift inside the log, in (0, 1]: near 1 the slope grows as ℓ → 0 (sharper near zero loss).', min: 0, max: 1, step: 0.01, default: 0.9, exclusiveMin: true };
+const A1: NumberParam = {
+  key: 'a1',
+  label: 'a1',
+  help: 'Height of the arctan part: larger a1 flattens the deformed surface more.',
+  min: 0,
+  max: 100,
+  step: 0.1,
+  default: 18 / Math.PI,
+  exclusiveMin: true,
+};
+const A2: NumberParam = {
+  key: 'a2',
+  label: 'a2',
+  help: 'Loss scale inside the arctan.',
+  min: 0,
+  max: 100,
+  step: 0.1,
+  default: 1,
+  exclusiveMin: true,
+};
+const A3: NumberParam = {
+  key: 'a3',
+  label: 'a3',
+  help: 'Power of the arctan (outside it); below 1 the slope is infinite at ℓ = 0 (clamped).',
+  min: 0,
+  max: 8,
+  step: 0.1,
+  default: 2,
+  exclusiveMin: true,
+};
+const A4: NumberParam = {
+  key: 'a4',
+  label: 'a4',
+  help: 'Weight of the plain loss term a4·ℓ (the paper found a4 ≥ 1 gives flat minima).',
+  min: 0,
+  max: 10,
+  step: 0.1,
+  default: 1,
+};
+const E1: NumberParam = {
+  key: 'e1',
+  label: 'e1',
+  help: 'Overall scale of LE.',
+  min: 0,
+  max: 100,
+  step: 0.1,
+  default: 1,
+  exclusiveMin: true,
+};
+const E2: NumberParam = {
+  key: 'e2',
+  label: 'e2',
+  help: 'Shift inside the log, in (0, 1]: near 1 the slope grows as ℓ → 0 (sharper near zero loss).',
+  min: 0,
+  max: 1,
+  step: 0.01,
+  default: 0.9,
+  exclusiveMin: true,
+};
 
 export const DEFORMATIONS = {
   none: { label: 'none', description: 'The optimizer sees the plain loss.', controls: [] as ParamControl[] },
@@ -26,11 +79,15 @@ export const DEFORMATIONS = {
   le: { label: 'LE (log-exp)', description: 'δ(ℓ) = e1·ln(exp(ℓ) − e2)', controls: [E1, E2] as ParamControl[] },
 } as const;
 
-export const deformationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('ap'), a1: numberSchema(A1), a2: numberSchema(A2), a3: numberSchema(A3), a4: numberSchema(A4) }),
-  z.object({ kind: z.literal('le'), e1: numberSchema(E1), e2: numberSchema(E2) }),
-], { error: 'deformation must be one of none, ap, le' });
+export const deformationSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('none') }),
+    z.object({ kind: z.literal('ap'), a1: numberSchema(A1), a2: numberSchema(A2), a3: numberSchema(A3), a4: numberSchema(A4) }),
+    z.object({ kind: z.literal('le'), e1: numberSchema(E1), e2: numberSchema(E2) }),
+  ],
+  { error: 'deformation must be one of none, ap, le' },
+);
 
 export type Deformation = z.infer<typeof deformationSchema>;
 export type DeformationKind = Deformation['kind'];

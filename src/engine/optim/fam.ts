@@ -16,15 +16,32 @@ import { numberSchema, type BooleanParam, type ChoiceParam, type NumberParam } f
 import type { Regularizer } from './objective';
 import { stopGradient } from './stop-gradient';
 
-export const FAM_LAMBDA: NumberParam = { key: 'lambda', label: 'λ', help: 'Weight of the relative-flatness term κ in the objective L + λκ.', min: 0, max: 10, step: 0.01, default: 0.1 };
+export const FAM_LAMBDA: NumberParam = {
+  key: 'lambda',
+  label: 'λ',
+  help: 'Weight of the relative-flatness term κ in the objective L + λκ.',
+  min: 0,
+  max: 10,
+  step: 0.01,
+  default: 0.1,
+};
 export const FAM_MEASURE: ChoiceParam = {
-  key: 'measure', label: 'measure', help: 'κ: the full relative flatness; simplified: ‖W‖²·Tr(H_W).', default: 'full',
+  key: 'measure',
+  label: 'measure',
+  help: 'κ: the full relative flatness; simplified: ‖W‖²·Tr(H_W).',
+  default: 'full',
   choices: [
     { value: 'full', label: 'full κ', help: 'Σ ⟨w_s, w_s′⟩ Tr(H_ss′), closed form' },
     { value: 'simplified', label: '‖W‖²·Tr(H)', help: 'the simplified measure of §3.2' },
   ],
 };
-export const FAM_DETACH: BooleanParam = { key: 'detachTrace', label: 'detach trace', help: 'Ablation: treat the Hessian traces as constants in the gradient (as the reference code does).', default: false, boolean: true };
+export const FAM_DETACH: BooleanParam = {
+  key: 'detachTrace',
+  label: 'detach trace',
+  help: 'Ablation: treat the Hessian traces as constants in the gradient (as the reference code does).',
+  default: false,
+  boolean: true,
+};
 
 export const famSchema = z.object({
   kind: z.literal('fam'),
@@ -35,7 +52,14 @@ export const famSchema = z.object({
 export type FamConfig = z.infer<typeof famSchema>;
 
 /** κ (or κ̂) of a head kernel K = Wᵀ [m, d], features φ [n, m] and logits z [n, d]. */
-export function famKappa(kernel: tf.Tensor2D, features: tf.Tensor2D, logits: tf.Tensor2D, loss: LossKind, measure: FamConfig['measure'], detach: boolean): tf.Scalar {
+export function famKappa(
+  kernel: tf.Tensor2D,
+  features: tf.Tensor2D,
+  logits: tf.Tensor2D,
+  loss: LossKind,
+  measure: FamConfig['measure'],
+  detach: boolean,
+): tf.Scalar {
   return tf.tidy(() => {
     const hold = <T extends tf.Tensor>(t: T): T => (detach ? stopGradient(t) : t);
     const featureEnergy = tf.sum(tf.square(features), 1); // ‖φ_i‖², [n]

@@ -13,11 +13,39 @@ import { numberSchema, type ChoiceParam, type NumberParam } from './controls';
 import type { GradientMethod, MethodResult, StepContext } from './method';
 import { disposeEvaluation, type Evaluation } from './objective';
 
-export const NSO_SIGMA: NumberParam = { key: 'sigma', label: 'σ', help: 'Standard deviation of every noise entry (the same for all tensors).', min: 0, max: 1, step: 0.001, default: 0.01 };
-export const NSO_K: NumberParam = { key: 'k', label: 'k', help: 'Noise draws per step; each costs 2 gradient evaluations (1 for WP-SGD).', min: 1, max: 16, step: 1, default: 1, integer: true };
-export const NSO_LAMBDA: NumberParam = { key: 'lambda', label: 'λ', help: 'Weight of the plain gradient ∇L(θ) (0 in the published runs; > 0 costs one more evaluation).', min: 0, max: 1, step: 0.05, default: 0 };
+export const NSO_SIGMA: NumberParam = {
+  key: 'sigma',
+  label: 'σ',
+  help: 'Standard deviation of every noise entry (the same for all tensors).',
+  min: 0,
+  max: 1,
+  step: 0.001,
+  default: 0.01,
+};
+export const NSO_K: NumberParam = {
+  key: 'k',
+  label: 'k',
+  help: 'Noise draws per step; each costs 2 gradient evaluations (1 for WP-SGD).',
+  min: 1,
+  max: 16,
+  step: 1,
+  default: 1,
+  integer: true,
+};
+export const NSO_LAMBDA: NumberParam = {
+  key: 'lambda',
+  label: 'λ',
+  help: 'Weight of the plain gradient ∇L(θ) (0 in the published runs; > 0 costs one more evaluation).',
+  min: 0,
+  max: 1,
+  step: 0.05,
+  default: 0,
+};
 export const NSO_NOISE: ChoiceParam = {
-  key: 'noise', label: 'noise', help: 'Distribution of the noise entries, all zero-mean with variance σ².', default: 'normal',
+  key: 'noise',
+  label: 'noise',
+  help: 'Distribution of the noise entries, all zero-mean with variance σ².',
+  default: 'normal',
   choices: [
     { value: 'normal', label: 'normal', help: 'N(0, σ²)' },
     { value: 'uniform', label: 'uniform', help: 'uniform on ±√3 σ' },
@@ -26,7 +54,13 @@ export const NSO_NOISE: ChoiceParam = {
 };
 
 const noise = z.enum(['normal', 'uniform', 'laplace'], { error: 'noise must be one of normal, uniform, laplace' });
-export const nsoSchema = z.object({ kind: z.literal('nso'), sigma: numberSchema(NSO_SIGMA), k: numberSchema(NSO_K), lambda: numberSchema(NSO_LAMBDA), noise });
+export const nsoSchema = z.object({
+  kind: z.literal('nso'),
+  sigma: numberSchema(NSO_SIGMA),
+  k: numberSchema(NSO_K),
+  lambda: numberSchema(NSO_LAMBDA),
+  noise,
+});
 export const wpsgdSchema = z.object({ kind: z.literal('wpsgd'), sigma: numberSchema(NSO_SIGMA), k: numberSchema(NSO_K), noise });
 export type NsoConfig = z.infer<typeof nsoSchema>;
 export type WpsgdConfig = z.infer<typeof wpsgdSchema>;
@@ -115,7 +149,9 @@ export function nsoMethod(config: NsoConfig | WpsgdConfig): GradientMethod {
       }
       const weight = twoSided ? (1 - lambda) / (2 * config.k) : 1 / config.k;
       const total = sum as Params;
-      const grads = mapParams(total, (s, name) => (atTheta ? tf.add(tf.mul(atTheta.grads[name], lambda), tf.mul(s, weight)) : tf.mul(s, weight)));
+      const grads = mapParams(total, (s, name) =>
+        atTheta ? tf.add(tf.mul(atTheta.grads[name], lambda), tf.mul(s, weight)) : tf.mul(s, weight),
+      );
       disposeParams(total);
       const gap = tf.tidy(() => tf.div(tf.addN(gaps), config.k) as tf.Scalar);
       tf.dispose(gaps);

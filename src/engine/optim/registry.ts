@@ -1,7 +1,19 @@
 import { Adam } from './adam';
 import { Momentum } from './momentum';
 import { Sgd } from './sgd';
-import { BETA1, BETA2, DECOUPLED, EPSILON, LR, MOMENTUM, NESTEROV, optimizerConfigSchema, WEIGHT_DECAY, type OptimizerConfig, type OptimizerKind } from './config';
+import {
+  BETA1,
+  BETA2,
+  DECOUPLED,
+  EPSILON,
+  LR,
+  MOMENTUM,
+  NESTEROV,
+  optimizerConfigSchema,
+  WEIGHT_DECAY,
+  type OptimizerConfig,
+  type OptimizerKind,
+} from './config';
 import type { ParamControl } from './controls';
 import type { BaseOptimizer } from './types';
 

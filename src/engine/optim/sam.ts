@@ -13,9 +13,30 @@ import { numberSchema, type NumberParam } from './controls';
 import type { GradientMethod, MethodResult, StepContext } from './method';
 import { disposeEvaluation } from './objective';
 
-export const SAM_RHO: NumberParam = { key: 'rho', label: 'ρ', help: 'Radius of the ascent step e = ρ g/‖g‖ (0 gives the base optimizer).', min: 0, max: 2, step: 0.01, default: 0.05 };
-export const ASAM_RHO: NumberParam = { ...SAM_RHO, help: 'Radius of the adaptive ascent step, measured in the |θ| + η scale.', max: 10, default: 0.5 };
-export const ASAM_ETA: NumberParam = { key: 'eta', label: 'η (ASAM)', help: 'Added to |θ| in the scale T = |θ| + η of kernels.', min: 0, max: 1, step: 0.001, default: 0.01 };
+export const SAM_RHO: NumberParam = {
+  key: 'rho',
+  label: 'ρ',
+  help: 'Radius of the ascent step e = ρ g/‖g‖ (0 gives the base optimizer).',
+  min: 0,
+  max: 2,
+  step: 0.01,
+  default: 0.05,
+};
+export const ASAM_RHO: NumberParam = {
+  ...SAM_RHO,
+  help: 'Radius of the adaptive ascent step, measured in the |θ| + η scale.',
+  max: 10,
+  default: 0.5,
+};
+export const ASAM_ETA: NumberParam = {
+  key: 'eta',
+  label: 'η (ASAM)',
+  help: 'Added to |θ| in the scale T = |θ| + η of kernels.',
+  min: 0,
+  max: 1,
+  step: 0.001,
+  default: 0.01,
+};
 
 export const samSchema = z.object({ kind: z.literal('sam'), rho: numberSchema(SAM_RHO) });
 export const asamSchema = z.object({ kind: z.literal('asam'), rho: numberSchema(ASAM_RHO), eta: numberSchema(ASAM_ETA) });

@@ -17,10 +17,25 @@ import { HEAD_KERNEL, type Model } from '../model/model';
 import type { Params } from '../model/params';
 import { numberSchema, type NumberParam } from './controls';
 
-export const SOS_EVERY: NumberParam = { key: 'every', label: 'every s steps', help: 'Shift the head after every s training steps.', min: 1, max: 100000, step: 1, default: 100, integer: true };
+export const SOS_EVERY: NumberParam = {
+  key: 'every',
+  label: 'every s steps',
+  help: 'Shift the head after every s training steps.',
+  min: 1,
+  max: 100000,
+  step: 1,
+  default: 100,
+  integer: true,
+};
 export const SOS_SAMPLES: NumberParam = {
-  key: 'samples', label: 'b2 samples', step: 1, default: 32, integer: true, min: 1, max: 4096,
-  help: 'Training samples the shift keeps the logits of. Needs b2 ≥ classes (neural collapse) and b2 < m features (else nothing can change); 32 suits 10 classes and the default MLP\'s 64 features.',
+  key: 'samples',
+  label: 'b2 samples',
+  step: 1,
+  default: 32,
+  integer: true,
+  min: 1,
+  max: 4096,
+  help: "Training samples the shift keeps the logits of. Needs b2 ≥ classes (neural collapse) and b2 < m features (else nothing can change); 32 suits 10 classes and the default MLP's 64 features.",
 };
 
 export const sosSchema = z.object({
@@ -47,7 +62,12 @@ export interface ShiftOutcome {
 }
 
 /** An orthonormal basis (m x r, float64) of the row space of Φ (b2 x m), through the eigendecomposition of ΦΦᵀ. */
-export function rowSpaceBasis(phi: Float64Array, b2: number, m: number, tolerance = SOS_RELATIVE_TOLERANCE): { basis: Float64Array; rank: number } {
+export function rowSpaceBasis(
+  phi: Float64Array,
+  b2: number,
+  m: number,
+  tolerance = SOS_RELATIVE_TOLERANCE,
+): { basis: Float64Array; rank: number } {
   const gram = new Matrix(b2, b2);
   for (let i = 0; i < b2; i++) {
     for (let j = 0; j <= i; j++) {
@@ -83,9 +103,20 @@ export async function optimumShift(model: Model, params: Params, batch: Batch): 
   const normBefore = tf.tidy(() => tf.norm(kernel));
   const headNormBefore = (await normBefore.data())[0];
   normBefore.dispose();
-  const unchanged = (reason: string, rank = 0): ShiftOutcome => ({ kernel: null, changed: false, reason, rank, samples: b2, features: m, headNormBefore, headNormAfter: headNormBefore });
+  const unchanged = (reason: string, rank = 0): ShiftOutcome => ({
+    kernel: null,
+    changed: false,
+    reason,
+    rank,
+    samples: b2,
+    features: m,
+    headNormBefore,
+    headNormAfter: headNormBefore,
+  });
   if (b2 >= m) {
-    return unchanged(`b2 = ${b2} samples ≥ m = ${m} features: the system Φ W*ᵀ = Z is not under-determined, so W stays as it is. Use fewer samples than features.`);
+    return unchanged(
+      `b2 = ${b2} samples ≥ m = ${m} features: the system Φ W*ᵀ = Z is not under-determined, so W stays as it is. Use fewer samples than features.`,
+    );
   }
   const features = tf.tidy(() => model.forward(params, batch.x).features);
   const phi = Float64Array.from(await features.data());

@@ -8,12 +8,33 @@ import type { Surface, Vec2 } from './surfaces';
  */
 const math = create(all);
 
-const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log10', 'sqrt', 'abs', 'pow', 'min', 'max']);
+const FUNCTIONS = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'exp',
+  'log',
+  'log10',
+  'sqrt',
+  'abs',
+  'pow',
+  'min',
+  'max',
+]);
 const SYMBOLS = new Set(['p1', 'p2', 'pi', 'e']);
 const OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus']);
 
 export class ExpressionError extends Error {
-  constructor(message: string, readonly position: number | null) {
+  constructor(
+    message: string,
+    readonly position: number | null,
+  ) {
     super(position === null ? message : `${message} (at character ${position + 1})`);
   }
 }
@@ -21,18 +42,27 @@ export class ExpressionError extends Error {
 function check(node: MathNode, text: string): void {
   node.traverse((n, _path, parent) => {
     if (n.type === 'ConstantNode') {
-      if (typeof (n as unknown as { value: unknown }).value !== 'number') throw new ExpressionError('only numbers are allowed as constants', null);
+      if (typeof (n as unknown as { value: unknown }).value !== 'number')
+        throw new ExpressionError('only numbers are allowed as constants', null);
     } else if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
       const isFunctionName = parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n;
       if (isFunctionName ? !FUNCTIONS.has(name) : !SYMBOLS.has(name)) {
-        throw new ExpressionError(isFunctionName ? `unknown function "${name}"; use one of ${[...FUNCTIONS].join(', ')}` : `unknown name "${name}"; the variables are p1 and p2 (and the constants pi, e)`, text.indexOf(name));
+        throw new ExpressionError(
+          isFunctionName
+            ? `unknown function "${name}"; use one of ${[...FUNCTIONS].join(', ')}`
+            : `unknown name "${name}"; the variables are p1 and p2 (and the constants pi, e)`,
+          text.indexOf(name),
+        );
       }
     } else if (n.type === 'OperatorNode') {
       const fn = (n as unknown as { fn: string }).fn;
       if (!OPERATORS.has(fn)) throw new ExpressionError(`operator "${(n as unknown as { op: string }).op}" is not allowed`, null);
     } else if (!['FunctionNode', 'ParenthesisNode'].includes(n.type)) {
-      throw new ExpressionError(`${n.type.replace('Node', '').toLowerCase()} expressions are not allowed: write a formula in p1 and p2`, null);
+      throw new ExpressionError(
+        `${n.type.replace('Node', '').toLowerCase()} expressions are not allowed: write a formula in p1 and p2`,
+        null,
+      );
     }
   });
 }
@@ -54,7 +84,10 @@ export function expressionSurface(text: string, view: [number, number, number, n
     node = math.parse(text);
   } catch (error) {
     const char = (error as { char?: number }).char;
-    throw new ExpressionError(error instanceof Error ? error.message.replace(/ \(char \d+\)$/, '') : String(error), typeof char === 'number' ? Math.max(0, char - 1) : null);
+    throw new ExpressionError(
+      error instanceof Error ? error.message.replace(/ \(char \d+\)$/, '') : String(error),
+      typeof char === 'number' ? Math.max(0, char - 1) : null,
+    );
   }
   check(node, text);
   const value = compiled(node);
@@ -72,6 +105,16 @@ export function expressionSurface(text: string, view: [number, number, number, n
     };
   }
   const probe = value([(view[0] + view[1]) / 2 + 0.123, (view[2] + view[3]) / 2 + 0.456]);
-  if (!Number.isFinite(probe) && !Number.isNaN(probe)) throw new ExpressionError('the formula is not a finite number inside the view', null);
-  return { id: 'custom', label: 'Your formula', description: `ℓ = ${text}`, value, gradient, view, start: [(view[0] * 3 + view[1]) / 4, (view[2] + view[3] * 3) / 4], symbolic };
+  if (!Number.isFinite(probe) && !Number.isNaN(probe))
+    throw new ExpressionError('the formula is not a finite number inside the view', null);
+  return {
+    id: 'custom',
+    label: 'Your formula',
+    description: `ℓ = ${text}`,
+    value,
+    gradient,
+    view,
+    start: [(view[0] * 3 + view[1]) / 4, (view[2] + view[3] * 3) / 4],
+    symbolic,
+  };
 }

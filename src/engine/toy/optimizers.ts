@@ -15,7 +15,9 @@ export const TOY_OPTIMIZERS = {
 export type ToyOptimizerKind = keyof typeof TOY_OPTIMIZERS;
 
 export const toyRunSchema = z.object({
-  optimizer: z.enum(Object.keys(TOY_OPTIMIZERS) as [ToyOptimizerKind, ...ToyOptimizerKind[]], { error: `optimizer must be one of ${Object.keys(TOY_OPTIMIZERS).join(', ')}` }),
+  optimizer: z.enum(Object.keys(TOY_OPTIMIZERS) as [ToyOptimizerKind, ...ToyOptimizerKind[]], {
+    error: `optimizer must be one of ${Object.keys(TOY_OPTIMIZERS).join(', ')}`,
+  }),
   lr: z.number().gt(0).max(100),
   momentum: z.number().min(0).max(0.999).default(0),
   nesterov: z.boolean().default(false),
@@ -27,7 +29,12 @@ export const toyRunSchema = z.object({
   k: z.number().int().min(1).max(64).default(1),
   /** Scale of the Gaussian gradient noise (sgd; any optimizer when above 0). */
   noise: z.number().min(0).max(100).default(0),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
   deformation: deformationSchema.default({ kind: 'none' }),
 });
 
@@ -42,7 +49,11 @@ export class ToyRun {
   private s: Vec2 = [0, 0];
   private readonly rng: Rng;
 
-  constructor(readonly surface: Surface, readonly config: ToyRunConfig, start: Vec2) {
+  constructor(
+    readonly surface: Surface,
+    readonly config: ToyRunConfig,
+    start: Vec2,
+  ) {
     this.p = [start[0], start[1]];
     this.rng = createRng(config.seed);
   }
@@ -103,7 +114,11 @@ export class ToyRun {
   /** Loss, gradient norm and the 2 x 2 Hessian's eigenvalues of the plain surface at the current point. */
   readout(): { loss: number; gradNorm: number; hessianEigenvalues: Vec2 } {
     const g = this.surface.gradient(this.p);
-    return { loss: this.surface.value(this.p), gradNorm: Math.hypot(g[0], g[1]), hessianEigenvalues: hessianEigenvalues(this.surface, this.p) };
+    return {
+      loss: this.surface.value(this.p),
+      gradNorm: Math.hypot(g[0], g[1]),
+      hessianEigenvalues: hessianEigenvalues(this.surface, this.p),
+    };
   }
 }
 

@@ -52,7 +52,8 @@ export const SURFACES: Record<string, Surface> = {
   'deform-fig1': {
     id: 'deform-fig1',
     label: 'Deformation paper, Figure 1',
-    description: 'ℓ = (0.2(0.01(p1+0.5)² + 1.32 atan(0.5p1−2)² + atan(10(p1+5))²) − 0.5232)·((0.02(p2+0.5)² + 2.64 atan(0.5p2−2)² + 2 atan(10(p2+5))²) − 5.232)',
+    description:
+      'ℓ = (0.2(0.01(p1+0.5)² + 1.32 atan(0.5p1−2)² + atan(10(p1+5))²) − 0.5232)·((0.02(p2+0.5)² + 2.64 atan(0.5p2−2)² + 2 atan(10(p2+5))²) − 5.232)',
     value: ([p1, p2]) => {
       const { f, g } = fig1Factors(p1, p2);
       return f * g;
@@ -107,7 +108,8 @@ export const SURFACES: Record<string, Surface> = {
   'two-wells': {
     id: 'two-wells',
     label: 'Two wells (sharp vs flat)',
-    description: 'ℓ = 1 + 0.02|p|² − 1.2·exp(−|p − (−2, 1)|²/2·0.3²) − 0.8·exp(−|p − (2, −1)|²/2·1.5²): a narrow deep well and a wide shallow one',
+    description:
+      'ℓ = 1 + 0.02|p|² − 1.2·exp(−|p − (−2, 1)|²/2·0.3²) − 0.8·exp(−|p − (2, −1)|²/2·1.5²): a narrow deep well and a wide shallow one',
     value: (p) => 1 + 0.02 * (p[0] * p[0] + p[1] * p[1]) + well(p, TWO_WELLS.sharp, 1.2, 0.3)[0] + well(p, TWO_WELLS.wide, 0.8, 1.5)[0],
     gradient: (p) => {
       const a = well(p, TWO_WELLS.sharp, 1.2, 0.3)[1];

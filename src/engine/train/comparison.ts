@@ -70,7 +70,10 @@ export class Comparison {
   /** The training data: `source` itself, or the subset `config.trainSize` asks for. */
   readonly dataset: Dataset;
 
-  constructor(readonly source: Dataset, config: ComparisonConfig) {
+  constructor(
+    readonly source: Dataset,
+    config: ComparisonConfig,
+  ) {
     this.config = config;
     this.dataset = trainingData(source, config);
     const dataset = this.dataset;
@@ -164,7 +167,8 @@ export class Comparison {
     for (const lane of this.lanes) {
       // A diverged lane keeps its last test point: its weights are not finite.
       if (lane.diverged) continue;
-      if (!only || only.has(lane.config.id)) out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet, this.config.loss));
+      if (!only || only.has(lane.config.id))
+        out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet, this.config.loss));
     }
     return out;
   }
@@ -179,7 +183,9 @@ export class Comparison {
     const wanted = new Map(config.lanes.map((lane) => [lane.id, lane]));
     const added = config.lanes.filter((lane) => !this.lanes.some((l) => l.config.id === lane.id));
     if (added.length > 0 && this.step > 0) {
-      throw new Error(`a new lane must start from the shared initial weights at step 0 (now at step ${this.step}): reset first, or duplicate a lane to fork it at this step`);
+      throw new Error(
+        `a new lane must start from the shared initial weights at step 0 (now at step ${this.step}): reset first, or duplicate a lane to fork it at this step`,
+      );
     }
     for (const lane of this.lanes.filter((l) => !wanted.has(l.config.id))) lane.dispose();
     const kept = new Map(this.lanes.filter((l) => wanted.has(l.config.id)).map((l) => [l.config.id, l]));
@@ -199,7 +205,10 @@ export class Comparison {
     const source = this.lanes.find((l) => l.config.id === sourceId);
     if (!source) throw new Error(`no lane "${sourceId}" to duplicate`);
     if (this.lanes.some((l) => l.config.id === config.id)) throw new Error(`lane id "${config.id}" is taken`);
-    if (source.diverged && this.step > 0) throw new Error(`"${source.config.name}" diverged at step ${source.diverged.step}: its weights are not finite, so there is nothing to duplicate (reset first)`);
+    if (source.diverged && this.step > 0)
+      throw new Error(
+        `"${source.config.name}" diverged at step ${source.diverged.step}: its weights are not finite, so there is nothing to duplicate (reset first)`,
+      );
     const fork = this.step === 0 ? this.newLane(config) : source.fork(config);
     const index = this.lanes.indexOf(source);
     this.lanes.splice(index + 1, 0, fork);
@@ -228,7 +237,17 @@ export class Comparison {
       const sosLossAfter = outcome.changed ? await sosLoss() : sosLossBefore;
       const trainAfter = outcome.changed ? await evaluateSplit(this.model, lane.params, train, info, this.config.loss) : trainBefore;
       const { kernel: _kernel, ...rest } = outcome;
-      return { ...rest, laneId, step: this.step, sosLossBefore, sosLossAfter, trainLossBefore: trainBefore.loss, trainLossAfter: trainAfter.loss, trainAccuracyBefore: trainBefore.accuracy, trainAccuracyAfter: trainAfter.accuracy };
+      return {
+        ...rest,
+        laneId,
+        step: this.step,
+        sosLossBefore,
+        sosLossAfter,
+        trainLossBefore: trainBefore.loss,
+        trainLossAfter: trainAfter.loss,
+        trainAccuracyBefore: trainBefore.accuracy,
+        trainAccuracyAfter: trainAfter.accuracy,
+      };
     } finally {
       disposeBatch(batch);
     }
@@ -253,8 +272,16 @@ export class Comparison {
     const { info } = this.dataset;
     const { id: _id, color: _color, ...settings } = lane.config;
     return {
-      format: 'flat-minima-playground/weights', version: 1, model: this.config.model, inputShape: info.shape, classes: info.classNames.length,
-      dataset: { id: this.config.datasetId, title: info.title, normalization: info.normalization }, loss: this.config.loss, seed: this.config.seed, step: lane.steps, lane: settings,
+      format: 'flat-minima-playground/weights',
+      version: 1,
+      model: this.config.model,
+      inputShape: info.shape,
+      classes: info.classNames.length,
+      dataset: { id: this.config.datasetId, title: info.title, normalization: info.normalization },
+      loss: this.config.loss,
+      seed: this.config.seed,
+      step: lane.steps,
+      lane: settings,
     };
   }
 

@@ -29,7 +29,11 @@ export const comparisonConfigSchema = z.object({
   datasetId: z.string().regex(/^[a-z0-9/-]{1,64}$/),
   model: modelSpecSchema,
   loss: z.enum(['cross-entropy', 'mse'], { error: 'loss must be cross-entropy or mse' }).default('cross-entropy'),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   batchSize: z.number().int().min(1).max(4096),
   epochs: z.number().int().min(1).max(1000),
   /** Train on this many samples of the training split (a seeded choice); absent: the whole split. */

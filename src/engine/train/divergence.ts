@@ -44,14 +44,23 @@ export function likelyCause(config: LaneConfig, history: LossHistory, deformClam
   if (config.deformation.kind !== 'none' && deformClamps > 0) {
     return `the ${config.deformation.kind.toUpperCase()} deformation's slope δ′ hit its guard ${deformClamps} time(s): lower the learning rate or use a milder deformation`;
   }
-  const climbing = history.first !== null && history.recent.length >= 2 && history.recent[history.recent.length - 1] > Math.max(1.5 * Math.min(...history.recent), history.first);
+  const climbing =
+    history.first !== null &&
+    history.recent.length >= 2 &&
+    history.recent[history.recent.length - 1] > Math.max(1.5 * Math.min(...history.recent), history.first);
   if (climbing || config.method.kind === 'none') return `learning rate ${lr} too high for ${optimizer}`;
   const strength: Partial<Record<LaneConfig['method']['kind'], string>> = { sam: 'ρ', asam: 'ρ', nso: 'σ', wpsgd: 'σ', fam: 'λ' };
   return `learning rate ${lr} too high for ${optimizer} with ${config.method.kind.toUpperCase()}, or its ${strength[config.method.kind] ?? 'strength'} too large`;
 }
 
 /** Looks at a window's records and final weights; returns the divergence, or null if all is finite. */
-export function detectDivergence(config: LaneConfig, records: readonly StepRecord[], weightsFinite: boolean, history: LossHistory, lastStepOfWindow: number): Divergence | null {
+export function detectDivergence(
+  config: LaneConfig,
+  records: readonly StepRecord[],
+  weightsFinite: boolean,
+  history: LossHistory,
+  lastStepOfWindow: number,
+): Divergence | null {
   let clamps = 0;
   for (const record of records) {
     clamps = Math.max(clamps, record.metrics.deform_clamps ?? 0);
@@ -59,10 +68,26 @@ export function detectDivergence(config: LaneConfig, records: readonly StepRecor
     remember(history, record.loss);
   }
   if (weightsFinite) return null;
-  return divergence(config, 'weights', lastStepOfWindow, history, clamps, records[records.length - 1]?.lr ?? config.optimizer.lr, 'not finite');
+  return divergence(
+    config,
+    'weights',
+    lastStepOfWindow,
+    history,
+    clamps,
+    records[records.length - 1]?.lr ?? config.optimizer.lr,
+    'not finite',
+  );
 }
 
-function divergence(config: LaneConfig, what: Divergence['what'], step: number, history: LossHistory, clamps: number, lr: number, value: string): Divergence {
+function divergence(
+  config: LaneConfig,
+  what: Divergence['what'],
+  step: number,
+  history: LossHistory,
+  clamps: number,
+  lr: number,
+  value: string,
+): Divergence {
   const last = history.recent.length ? history.recent[history.recent.length - 1] : null;
   const lastStep = last === null ? null : step - 1;
   const cause = likelyCause(config, history, clamps, lr);

@@ -38,7 +38,14 @@ export async function evaluate(model: Model, params: Params, set: EvalSet, loss:
 }
 
 /** The same over a whole split, uploading one chunk at a time (e.g. the full training split). */
-export async function evaluateSplit(model: Model, params: Params, split: SplitArrays, info: DatasetInfo, loss: LossKind, chunkSize = 2000): Promise<Evaluation> {
+export async function evaluateSplit(
+  model: Model,
+  params: Params,
+  split: SplitArrays,
+  info: DatasetInfo,
+  loss: LossKind,
+  chunkSize = 2000,
+): Promise<Evaluation> {
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < split.count; start += chunkSize) {

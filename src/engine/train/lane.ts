@@ -89,7 +89,13 @@ export class Lane {
   private pending: PendingStep[] = [];
   private sosEvents: SosEvent[] = [];
 
-  constructor(readonly model: Model, public config: LaneConfig, initial: Params, readonly lossKind: LossKind, optimizer?: BaseOptimizer) {
+  constructor(
+    readonly model: Model,
+    public config: LaneConfig,
+    initial: Params,
+    readonly lossKind: LossKind,
+    optimizer?: BaseOptimizer,
+  ) {
     this.params = cloneParams(initial);
     this.optimizer = optimizer ?? createOptimizer(config.optimizer);
     this.buildMethod(config);
@@ -141,7 +147,14 @@ export class Lane {
       this.params[HEAD_KERNEL].dispose();
       this.params[HEAD_KERNEL] = tf.keep(outcome.kernel);
     }
-    this.sosEvents.push({ step: this.steps, changed: outcome.changed, reason: outcome.reason, rank: outcome.rank, headNormBefore: outcome.headNormBefore, headNormAfter: outcome.headNormAfter });
+    this.sosEvents.push({
+      step: this.steps,
+      changed: outcome.changed,
+      reason: outcome.reason,
+      rank: outcome.rank,
+      headNormBefore: outcome.headNormBefore,
+      headNormAfter: outcome.headNormAfter,
+    });
     return outcome;
   }
 
@@ -177,7 +190,12 @@ export class Lane {
     const diverged = detectDivergence(this.config, records, weightsFinite, this.history, this.steps);
     if (!diverged) return { records, headNorm, sosEvents };
     this.diverged = diverged;
-    return { records: records.filter((r) => r.step < diverged.step), headNorm: NaN, sosEvents: sosEvents.filter((e) => e.step < diverged.step), diverged };
+    return {
+      records: records.filter((r) => r.step < diverged.step),
+      headNorm: NaN,
+      sosEvents: sosEvents.filter((e) => e.step < diverged.step),
+      diverged,
+    };
   }
 
   reconfigure(config: LaneConfig): void {
@@ -197,8 +215,13 @@ export class Lane {
   /** Weights, optimizer state and counters read into JavaScript memory. */
   async checkpoint(): Promise<LaneCheckpoint> {
     return {
-      laneId: this.config.id, params: await readParams(this.params), optimizer: await this.optimizer.saveState(),
-      steps: this.steps, gradEvals: this.gradEvals, seconds: this.seconds, diverged: this.diverged,
+      laneId: this.config.id,
+      params: await readParams(this.params),
+      optimizer: await this.optimizer.saveState(),
+      steps: this.steps,
+      gradEvals: this.gradEvals,
+      seconds: this.seconds,
+      diverged: this.diverged,
     };
   }
 

@@ -10,14 +10,26 @@ export const METRICS = {
   steps_per_s: { label: 'steps / s', help: "This lane's training steps per second over each logging interval, readback included." },
   lr: { label: 'learning rate', help: 'Learning rate after the schedule, at each logged step.' },
   sam_e_norm: { label: 'SAM ‖e‖', help: 'Norm of the ascent step e of SAM/ASAM (ρ for SAM; varies with the weights for ASAM).' },
-  nso_gap: { label: 'NSO perturbation gap', help: 'mean over the noise of [L(θ+U) + L(θ−U)]/2 − L(θ) ≈ σ²/2·Tr(H) (one-sided L(θ+U) − L(θ) for WP-SGD).' },
+  nso_gap: {
+    label: 'NSO perturbation gap',
+    help: 'mean over the noise of [L(θ+U) + L(θ−U)]/2 − L(θ) ≈ σ²/2·Tr(H) (one-sided L(θ+U) − L(θ) for WP-SGD).',
+  },
   fam_kappa: { label: 'FAM κ', help: 'Relative flatness of the head (or ‖W‖²·Tr(H) for the simplified measure) on the minibatch.' },
   deform_scale: { label: 'deformation δ′(ℓ)', help: 'The factor the deformation multiplies the gradient by, at the minibatch loss.' },
-  deform_clamps: { label: 'δ′ guard clamps', help: 'How many gradient evaluations so far hit the deformation guard (slope clamped to 10⁴).' },
+  deform_clamps: {
+    label: 'δ′ guard clamps',
+    help: 'How many gradient evaluations so far hit the deformation guard (slope clamped to 10⁴).',
+  },
   sos_head_before: { label: 'SOS head ‖W‖ before', help: 'Head norm just before each optimum shift.' },
   sos_head_after: { label: 'SOS head ‖W‖ after', help: 'Head norm just after each optimum shift (never larger).' },
-  hess_lmax: { label: 'Hessian λmax (tracked)', help: 'Largest eigenvalue of the training-loss Hessian on a fixed subset, by a few Lanczos steps (cheap settings, stated on the chart).' },
-  hess_trace: { label: 'Hessian trace (tracked)', help: 'Hutchinson estimate of Tr(H) on a fixed subset with a few Rademacher samples (cheap settings, stated on the chart).' },
+  hess_lmax: {
+    label: 'Hessian λmax (tracked)',
+    help: 'Largest eigenvalue of the training-loss Hessian on a fixed subset, by a few Lanczos steps (cheap settings, stated on the chart).',
+  },
+  hess_trace: {
+    label: 'Hessian trace (tracked)',
+    help: 'Hutchinson estimate of Tr(H) on a fixed subset with a few Rademacher samples (cheap settings, stated on the chart).',
+  },
 } as const;
 
 /** Metrics logged as running sums (all steps so far) rather than interval means. */
@@ -97,7 +109,10 @@ export class MetricAggregator {
     }
     for (const event of window.sosEvents) {
       const at = { laneId: window.laneId, step: event.step, gradEvals: window.gradEvals, wallSeconds: window.totalSeconds };
-      points.push({ ...at, metric: 'sos_head_before', value: event.headNormBefore }, { ...at, metric: 'sos_head_after', value: event.headNormAfter });
+      points.push(
+        { ...at, metric: 'sos_head_before', value: event.headNormBefore },
+        { ...at, metric: 'sos_head_after', value: event.headNormAfter },
+      );
     }
     // A diverging lane's last values are NaN or infinite: they never become points (charts, exports).
     return points.filter((p) => Number.isFinite(p.value));
@@ -122,7 +137,14 @@ export function testPoints(laneId: string, step: number, gradEvals: number, wall
 }
 
 /** Steps in the next window: at most `wanted`, never past the next multiple of any of `every` (logging, test, tracking) or the end. */
-export function windowLength(step: number, wanted: number, logEvery: number, testEvery: number, totalSteps: number, ...more: number[]): number {
+export function windowLength(
+  step: number,
+  wanted: number,
+  logEvery: number,
+  testEvery: number,
+  totalSteps: number,
+  ...more: number[]
+): number {
   const next = (every: number) => (Math.floor(step / every) + 1) * every - step;
   return Math.max(0, Math.min(wanted, next(logEvery), next(testEvery), ...more.map(next), totalSteps - step));
 }

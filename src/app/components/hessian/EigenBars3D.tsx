@@ -317,11 +317,10 @@ function buildContent(stage: Stage, lanes: EigenBarLane[], layout: Layout): void
 // ---------------------------------------------------------------------------
 
 function boxCorners(box: THREE.Box3): THREE.Vector3[] {
-  return Array.from({ length: 8 }, (_, k) => new THREE.Vector3(
-    k & 1 ? box.max.x : box.min.x,
-    k & 2 ? box.max.y : box.min.y,
-    k & 4 ? box.max.z : box.min.z,
-  ));
+  return Array.from(
+    { length: 8 },
+    (_, k) => new THREE.Vector3(k & 1 ? box.max.x : box.min.x, k & 2 ? box.max.y : box.min.y, k & 4 ? box.max.z : box.min.z),
+  );
 }
 
 /**
@@ -336,10 +335,7 @@ function contentPoints(root: THREE.Object3D): THREE.Vector3[] {
     if (o instanceof THREE.Sprite) {
       const p = o.getWorldPosition(new THREE.Vector3());
       const left = p.x - o.center.x * o.scale.x;
-      points.push(
-        new THREE.Vector3(left, p.y, p.z - o.scale.y / 2),
-        new THREE.Vector3(left + o.scale.x, p.y, p.z + o.scale.y / 2),
-      );
+      points.push(new THREE.Vector3(left, p.y, p.z - o.scale.y / 2), new THREE.Vector3(left + o.scale.x, p.y, p.z + o.scale.y / 2));
     } else if (o instanceof THREE.Mesh || o instanceof THREE.Line) {
       points.push(...boxCorners(new THREE.Box3().setFromObject(o)));
     }
@@ -405,7 +401,8 @@ function createStage(host: HTMLElement, keyTarget: HTMLElement): Stage {
   const content = new THREE.Group();
   orbit.scene.add(content);
   const stage: Stage = {
-    orbit, content,
+    orbit,
+    content,
     bars: new Map(),
     hovered: null,
     userMoved: false,
@@ -471,6 +468,7 @@ export function EigenBars3D(props: EigenBars3DProps) {
     stage.orbit.render();
     setReadout(updateHover(stage));
     // `signature` stands for `lanes` and `log` (see above).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [signature, hasData]);
 
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {

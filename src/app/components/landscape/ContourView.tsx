@@ -49,7 +49,14 @@ function drawOrigin(ctx: CanvasRenderingContext2D, p: Plot, grid: SurfaceGrid, l
   ctx.stroke();
 }
 
-function draw(canvas: HTMLCanvasElement, grid: SurfaceGrid, scale: ColorScale, laneColor: string, cssWidth: number, cssHeight: number): Plot | null {
+function draw(
+  canvas: HTMLCanvasElement,
+  grid: SurfaceGrid,
+  scale: ColorScale,
+  laneColor: string,
+  cssWidth: number,
+  cssHeight: number,
+): Plot | null {
   const ctx = hiDpiContext(canvas, cssWidth, cssHeight);
   if (!ctx) return null;
   ctx.fillStyle = '#ffffff';

@@ -197,7 +197,7 @@ export function SurfaceView(props: SurfaceViewProps) {
 
   useEffect(() => {
     stageRef.current?.orbit.renderer.domElement.setAttribute('aria-label', `3D loss surface of ${title}`);
-  }, [title]);
+  }, [stageRef, title]);
 
   useEffect(() => {
     const stage = stageRef.current;
@@ -209,7 +209,7 @@ export function SurfaceView(props: SurfaceViewProps) {
       applyCamera(stage, defaultCamera(f));
     }
     stage.orbit.render();
-  }, [grid, scale, color]);
+  }, [stageRef, grid, scale, color]);
 
   useEffect(() => {
     const stage = stageRef.current;
@@ -217,13 +217,13 @@ export function SurfaceView(props: SurfaceViewProps) {
     stage.wireframe = wireframe;
     if (stage.wire) stage.wire.visible = wireframe;
     stage.orbit.render();
-  }, [wireframe]);
+  }, [stageRef, wireframe]);
 
   useEffect(() => {
     const stage = stageRef.current;
     if (!stage || !camera || sameCamera(camera, cameraState(stage))) return;
     applyCamera(stage, camera);
-  }, [camera]);
+  }, [stageRef, camera]);
 
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const stage = stageRef.current;
@@ -232,26 +232,14 @@ export function SurfaceView(props: SurfaceViewProps) {
   };
 
   return (
-    <div
-      ref={wrapperRef}
-      className="surface-view"
-      data-testid="surface-view"
-      tabIndex={0}
-      title={WRAPPER_HELP}
-      onKeyDown={onKeyDown}
-    >
+    <div ref={wrapperRef} className="surface-view" data-testid="surface-view" tabIndex={0} title={WRAPPER_HELP} onKeyDown={onKeyDown}>
       <LaneTitle
         prefix="surface"
         title={title}
         color={color}
         tooltip={`${title}: loss around this lane's weights along two filter-normalized random directions (α, β). Height and colour use the scale shared by all lanes; the dot marks the lane's own weights (α = β = 0).`}
       />
-      <div
-        className="surface-stage"
-        style={{ height }}
-        onPointerMove={onPointerMove}
-        onPointerLeave={() => setReadout(null)}
-      >
+      <div className="surface-stage" style={{ height }} onPointerMove={onPointerMove} onPointerLeave={() => setReadout(null)}>
         <div ref={hostRef} className="surface-canvas" />
         <Readout className="surface-readout" title="Values at the grid point nearest the pointer" text={readout} />
         <WebGLUnavailable className="surface-unavailable" show={unavailable} />

@@ -162,10 +162,7 @@ export function contourBands(grid: SurfaceGrid, normalized: number[], levels: nu
   const ny = grid.ys.length;
   if (nx < 2 || ny < 2) return [];
   const generator = contours().size([nx, ny]).thresholds(levels);
-  const toIndex = ([x, y]: number[]): [number, number] => [
-    Math.min(nx - 1, Math.max(0, x - 0.5)),
-    Math.min(ny - 1, Math.max(0, y - 0.5)),
-  ];
+  const toIndex = ([x, y]: number[]): [number, number] => [Math.min(nx - 1, Math.max(0, x - 0.5)), Math.min(ny - 1, Math.max(0, y - 0.5))];
   return generator(normalized).map((mp) => ({
     level: mp.value,
     polygons: mp.coordinates.map((poly) => poly.map((ring) => ring.map(toIndex))),

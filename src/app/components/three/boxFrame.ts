@@ -46,7 +46,12 @@ function floorPlane(f: BoxFrame): THREE.Mesh {
 /** Bounding box edges plus the x = 0 and y = 0 axes on the floor, for orientation. */
 function frameLines(f: BoxFrame): THREE.LineSegments {
   const { x0, x1, y0, y1, zTop, zFloor } = f;
-  const corners: [number, number][] = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+  const corners: [number, number][] = [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
   const points: number[] = [];
   corners.forEach(([x, y], k) => {
     const [nx, ny] = corners[(k + 1) % 4];

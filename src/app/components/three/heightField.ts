@@ -63,7 +63,12 @@ export function surfaceMaterial(): THREE.MeshLambertMaterial {
 }
 
 /** The iso-lines of the bands, flat on the floor of the frame, each in its level's colour. */
-export function floorContours(bands: ContourBand[], axes: { xs: number[]; ys: number[] }, scale: ColorScale, f: BoxFrame): THREE.LineSegments {
+export function floorContours(
+  bands: ContourBand[],
+  axes: { xs: number[]; ys: number[] },
+  scale: ColorScale,
+  f: BoxFrame,
+): THREE.LineSegments {
   const { xs, ys } = axes;
   const positions: number[] = [];
   const colors: number[] = [];

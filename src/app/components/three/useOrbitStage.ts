@@ -47,6 +47,7 @@ export function useOrbitStage<S extends HasOrbitStage>(
       stage.orbit.dispose();
     };
     // `create` is read once per mount by design (see above).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {

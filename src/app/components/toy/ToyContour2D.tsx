@@ -309,10 +309,7 @@ export function ToyContour2D(props: ToyContour2DProps) {
   const width = useHostWidth(canvasRef);
   const scale = useMemo(() => toyColorScale(grid, log), [grid, log]);
   const plot = useMemo(() => toyPlot(grid, width, height), [grid, width, height]);
-  const background = useMemo(
-    () => (width > 0 ? drawBackground(grid, scale, width, height) : null),
-    [grid, scale, width, height],
-  );
+  const background = useMemo(() => (width > 0 ? drawBackground(grid, scale, width, height) : null), [grid, scale, width, height]);
   const [probe, setProbe] = useState<Probe | null>(null);
 
   useEffect(() => {

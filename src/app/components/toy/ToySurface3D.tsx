@@ -159,10 +159,7 @@ function headMarker(color: THREE.Color, f: BoxFrame, planes: THREE.Plane[]): THR
 
 /** Start marker: a horizontal ring around the first point. */
 function startRing(color: THREE.Color, f: BoxFrame, at: ArrayLike<number>): THREE.Mesh {
-  const ring = new THREE.Mesh(
-    new THREE.TorusGeometry(0.03 * f.span, 0.006 * f.span, 8, 32),
-    new THREE.MeshLambertMaterial({ color }),
-  );
+  const ring = new THREE.Mesh(new THREE.TorusGeometry(0.03 * f.span, 0.006 * f.span, 8, 32), new THREE.MeshLambertMaterial({ color }));
   ring.position.set(at[0], at[1], at[2]);
   return ring;
 }
@@ -173,8 +170,16 @@ function buildTrack(stage: Stage, t: ToyTrajectory, scale: ColorScale, f: BoxFra
   const group = new THREE.Group();
   const head = headMarker(color, f, stage.clipPlanes);
   const entry: TrackEntry = {
-    points: t.points, length: t.points.length, color: t.color, scale, group,
-    line: null, ghost: null, shadow: null, head, lifted,
+    points: t.points,
+    length: t.points.length,
+    color: t.color,
+    scale,
+    group,
+    line: null,
+    ghost: null,
+    shadow: null,
+    head,
+    lifted,
   };
   if (t.points.length >= 2) {
     const segments = segmentPositions(lifted, f);
@@ -258,7 +263,9 @@ function createStage(host: HTMLElement, keyTarget: HTMLElement): Stage {
   const tracks = new THREE.Group();
   orbit.scene.add(content, tracks);
   const stage: Stage = {
-    orbit, content, tracks,
+    orbit,
+    content,
+    tracks,
     entries: new Map(),
     surface: null,
     frame: null,
@@ -294,7 +301,7 @@ export function ToySurface3D(props: ToyViewProps) {
     if (!sameExtent(stage.frame, f)) defaultCamera(stage, f);
     stage.frame = f;
     stage.orbit.render();
-  }, [grid, scale]);
+  }, [stageRef, grid, scale]);
 
   useEffect(() => {
     const stage = stageRef.current;
@@ -302,7 +309,7 @@ export function ToySurface3D(props: ToyViewProps) {
     syncTracks(stage, trajectories, scale);
     showUpTo(stage, upTo);
     stage.orbit.render();
-  }, [trajectories, scale, upTo]);
+  }, [stageRef, trajectories, scale, upTo]);
 
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const stage = stageRef.current;
