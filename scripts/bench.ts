@@ -20,7 +20,7 @@ import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison } from '../src/engine/train/config';
 import { DEFAULT_CNN, DEFAULT_MLP } from '../src/engine/model/spec';
 import { PRESETS } from '../src/engine/train/presets';
-import { METHODS } from '../src/engine/optim/methods';
+import { methodGradEvals } from '../src/engine/optim/methods';
 import type { Dataset } from '../src/engine/data/dataset';
 import { landscapeBenchmarks, type LandscapeBenchRow } from './bench-landscape';
 import { benchHessian, type HessianBench } from './bench-hessian';
@@ -87,7 +87,7 @@ async function nodeMethodRows(backend: BackendName, model: 'mlp' | 'cnn' = 'mlp'
     model,
     backend: report.name,
     lane: lane.config.name,
-    gradEvalsPerStep: METHODS[lane.config.method.kind].gradEvals(lane.config.method),
+    gradEvalsPerStep: methodGradEvals(lane.config.method),
     stepsPerSecond: (lane.steps - start[i].steps) / (lane.seconds - start[i].seconds),
   }));
   comparison.dispose();
@@ -184,7 +184,7 @@ async function browserMethodRows(
         model,
         backend,
         lane: l.name,
-        gradEvalsPerStep: METHODS[lane.method.kind].gradEvals(lane.method),
+        gradEvalsPerStep: methodGradEvals(lane.method),
         stepsPerSecond: (l.steps - first[i].steps) / (l.wall - first[i].wall),
       };
     }),

@@ -15,7 +15,7 @@ import { DEFAULT_CNN, DEFAULT_MLP } from '../src/engine/model/spec';
 import { defaultMethod } from '../src/engine/optim/methods';
 import { DEFAULT_SOS } from '../src/engine/optim/sos';
 import { makeLane, type LaneConfig } from '../src/engine/train/config';
-import type { OptimizerConfig } from '../src/engine/optim/config';
+import type { OptimizerConfig } from '../src/engine/optim/optimizers';
 import { main as experimentMain } from './experiment';
 import { studyReport } from './study-report';
 

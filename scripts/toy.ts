@@ -4,7 +4,7 @@
  *   [--steps <N>] [--deform ap:<a1>,<a2>,<a3>,<a4> | le:<e1>,<e2>] [--path]
  * Runs one optimizer on a toy surface and prints one JSON object; bad arguments exit with code 2.
  */
-import { describeZodError } from '../src/engine/optim/controls';
+import { describeZodError } from '../src/engine/validation';
 import { deformationSchema } from '../src/engine/optim/deformation';
 import { runToy, toyRunSchema } from '../src/engine/toy/optimizers';
 import { SURFACE_IDS, SURFACES, type Vec2 } from '../src/engine/toy/surfaces';

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { defaultMethod } from '../src/engine/optim/methods';
 import { DEFAULT_SOS } from '../src/engine/optim/sos';
-import { readParams } from '../src/engine/model/params';
+import { readParams } from '../src/engine/model/paramTensors';
 import { initBackend } from '../src/engine/backend';
 import { syntheticDataset, useCpu } from './helpers';
 

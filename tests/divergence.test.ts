@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { detectDivergence, emptyHistory, likelyCause } from '../src/engine/train/divergence';
-import { MetricAggregator } from '../src/engine/train/metrics';
-import type { StepRecord } from '../src/engine/train/lane';
+import { MetricAggregator } from '../src/engine/train/aggregator';
+import type { StepRecord } from '../src/engine/train/records';
 import { syntheticDataset, useCpu } from './helpers';
 
 beforeAll(useCpu);

@@ -5,13 +5,14 @@ import { makeBatch, rangeIndices, disposeBatch, makeEvalSet, disposeEvalSet } fr
 import { initParams, initialValues } from '../src/engine/model/init';
 import { createModel } from '../src/engine/model/registry';
 import type { ModelSpec } from '../src/engine/model/spec';
-import { countParams, disposeParams, type Params } from '../src/engine/model/params';
+import { countParams, type Params } from '../src/engine/model/params';
+import { disposeParams } from '../src/engine/model/paramTensors';
 import { softmaxCrossEntropy } from '../src/engine/model/loss';
 import { Objective } from '../src/engine/optim/objective';
 import { evaluate } from '../src/engine/train/evaluate';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { createRng, deriveSeed } from '../src/engine/rng';
 import { syntheticDataset, useCpu } from './helpers';
 

@@ -11,7 +11,7 @@ import { loadDataset, MemoryByteCache } from '../src/engine/data/loader';
 import type { InputFile } from '../src/engine/data/files';
 import { decodeExperimentParam, defaultExperiment, encodeExperimentParam, experimentSchema } from '../src/engine/io/experiment';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { createRng, type Rng } from '../src/engine/rng';
 import { readUrlOptions } from '../src/app/url';
 import { syntheticDataset, useCpu } from './helpers';

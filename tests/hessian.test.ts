@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { disposeEvalSet, makeEvalSet } from '../src/engine/data/batch';
-import { normalizedPixels, rangeIndices } from '../src/engine/data/batch';
+import { disposeEvalSet, makeEvalSet, normalizedPixels, rangeIndices } from '../src/engine/data/batch';
 import { initParams } from '../src/engine/model/init';
 import { createModel } from '../src/engine/model/registry';
 import type { ModelSpec } from '../src/engine/model/spec';
-import { disposeParams } from '../src/engine/model/params';
-import { readParams } from '../src/engine/landscape/directions';
+import { disposeParams, readParams } from '../src/engine/model/paramTensors';
 import { HessianOperator } from '../src/engine/hessian/hvp';
 import { gaussian, topEigenvalues } from '../src/engine/hessian/lanczos';
 import { hutchinsonTrace } from '../src/engine/hessian/trace';

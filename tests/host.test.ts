@@ -6,14 +6,14 @@ import { MemoryByteCache } from '../src/engine/data/loader';
 import { encodeDataset } from '../src/engine/data/shards';
 import { encodeCifarBatch } from '../src/engine/data/cifar';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { syntheticDataset } from './helpers';
 import { initBackend } from '../src/engine/backend';
 import { DEFAULT_LANDSCAPE } from '../src/engine/landscape/config';
 import { DEFAULT_HESSIAN } from '../src/engine/hessian/config';
 import { weightsFromSafetensors } from '../src/engine/io/weights';
 import { writeSafetensors } from '../src/engine/io/safetensors';
-import { readParams } from '../src/engine/landscape/directions';
+import { readParams } from '../src/engine/model/paramTensors';
 import { initParams } from '../src/engine/model/init';
 import { createModel } from '../src/engine/model/registry';
 

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison, makeLane, type ComparisonConfig, type LaneConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
-import { defaultMethod, METHODS, type MethodKind } from '../src/engine/optim/methods';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
+import { allMethods, defaultMethod } from '../src/engine/optim/methods';
 import { DEFAULT_SOS } from '../src/engine/optim/sos';
 import { runLandscape } from '../src/engine/landscape/job';
 import { DEFAULT_LANDSCAPE } from '../src/engine/landscape/config';
@@ -20,7 +20,7 @@ import { hutchinsonTrace } from '../src/engine/hessian/trace';
 import { spectralDensity } from '../src/engine/hessian/density';
 import { disposeEvalSet, makeEvalSet } from '../src/engine/data/batch';
 import { DIRECT_CONTROL } from '../src/engine/control';
-import { readParams } from '../src/engine/landscape/directions';
+import { readParams } from '../src/engine/model/paramTensors';
 import { weightsFromSafetensors, weightsFromTfjs, weightsToSafetensors, weightsToTfjs } from '../src/engine/io/weights';
 import type { ModelSpec } from '../src/engine/model/spec';
 import { syntheticDataset, useCpu } from './helpers';
@@ -31,9 +31,9 @@ const data = syntheticDataset(120, 40, [8, 8, 1], 4);
 
 function everyMethodLanes(): LaneConfig[] {
   const base = { ...defaultOptimizerConfig('momentum'), lr: 0.05 };
-  const methods = Object.keys(METHODS) as MethodKind[];
+  const methods = allMethods().map((m) => m.kind);
   return [
-    ...methods.map((kind, i) => ({ ...makeLane(i, base, kind), method: defaultMethod(kind) })),
+    ...methods.map((kind, i) => ({ ...makeLane(i, base, kind), method: defaultMethod(kind) as LaneConfig['method'] })),
     { ...makeLane(methods.length, defaultOptimizerConfig('adam'), 'sos'), sos: { ...DEFAULT_SOS, enabled: true, every: 2, samples: 4 } },
   ].slice(0, 8);
 }

@@ -4,16 +4,10 @@ import { disposeEvalSet, makeEvalSet } from '../src/engine/data/batch';
 import { initParams } from '../src/engine/model/init';
 import { createModel } from '../src/engine/model/registry';
 import type { ModelSpec } from '../src/engine/model/spec';
-import { disposeParams } from '../src/engine/model/params';
+import { disposeParams, readParams, uploadParams } from '../src/engine/model/paramTensors';
 import { evaluate } from '../src/engine/train/evaluate';
-import {
-  difference,
-  filterNormalize,
-  randomDirection,
-  readParams,
-  uploadParams,
-  type HostParams,
-} from '../src/engine/landscape/directions';
+import { difference, filterNormalize, randomDirection } from '../src/engine/landscape/directions';
+import { type HostParams } from '../src/engine/model/params';
 import { computeCurve, computeSurface, type JobControl, type LandscapeContext } from '../src/engine/landscape/compute';
 import { AffineFamily } from '../src/engine/landscape/family';
 import { evaluatePointsFast, evaluatePointsNaive } from '../src/engine/landscape/evaluate';

@@ -15,7 +15,7 @@ import { createModel } from '../src/engine/model/registry';
 import { countParams } from '../src/engine/model/params';
 import { DEFAULT_CNN, DEFAULT_MLP, type ModelSpec } from '../src/engine/model/spec';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { syntheticDataset, useCpu } from './helpers';
 
 beforeAll(useCpu);

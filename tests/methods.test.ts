@@ -3,29 +3,30 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeBatch, rangeIndices, disposeBatch, type Batch } from '../src/engine/data/batch';
 import { initParams } from '../src/engine/model/init';
 import { createModel } from '../src/engine/model/registry';
-import { disposeParams, mapParams, type Params, type ParamSpec } from '../src/engine/model/params';
+import { type Params, type ParamSpec } from '../src/engine/model/params';
+import { disposeParams, mapParams } from '../src/engine/model/paramTensors';
 import type { Model } from '../src/engine/model/model';
 import { dataLoss } from '../src/engine/model/loss';
-import { Objective, type Evaluation } from '../src/engine/optim/objective';
-import type { GradientOracle } from '../src/engine/optim/method';
-import { drawNoise, noiseLike, nsoMethod, type NoiseKind } from '../src/engine/optim/nso';
-import { famKappa } from '../src/engine/optim/fam';
-import { optimumShift } from '../src/engine/optim/sos';
+import { Objective } from '../src/engine/optim/objective';
+import type { GradientEvaluation, GradientOracle } from '../src/engine/optim/methodDescriptor';
+import { drawNoise, noiseGradient, noiseLike, type NoiseKind } from '../src/engine/optim/methods/nso';
+import { famKappa } from '../src/engine/optim/methods/fam';
+import { optimumShift } from '../src/engine/optim/optimumShift';
 import {
   DEFORMATION_PRESETS,
   MAX_SLOPE,
   deformSlope,
   deformSlopeRaw,
-  deformSlopeTensor,
+  deformSlopeOnDevice,
   deformValue,
   type Deformation,
 } from '../src/engine/optim/deformation';
-import { METHODS, defaultMethod, methodParts, type MethodConfig } from '../src/engine/optim/methods';
-import { Sgd } from '../src/engine/optim/sgd';
-import { describeZodError } from '../src/engine/optim/controls';
+import { defaultMethod, methodGradEvals, methodOf, type MethodConfig } from '../src/engine/optim/methods';
+import { methodParts } from '../src/engine/train/lane';
+import { describeZodError } from '../src/engine/validation';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison, laneConfigSchema, makeLane, type ComparisonConfig, type LaneConfig } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { createOptimizer, defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { createRng } from '../src/engine/rng';
 import { syntheticDataset, useCpu } from './helpers';
 
@@ -59,7 +60,7 @@ const quadLoss = (v: number[]) => 0.5 * dot(v, mv(v));
 
 class QuadraticOracle implements GradientOracle {
   evaluations = 0;
-  evaluate(params: Params): Evaluation {
+  evaluate(params: Params): GradientEvaluation {
     this.evaluations++;
     const v = flat(params);
     return { loss: tf.keep(tf.scalar(quadLoss(v))), correct: tf.keep(tf.scalar(0)), grads: toParams(mv(v)), metrics: {} };
@@ -73,7 +74,7 @@ function runMethod(method: MethodConfig, seed = 3) {
   const oracle = new QuadraticOracle();
   const params = toParams(THETA);
   const parts = methodParts(method, 'cross-entropy');
-  const result = parts.gradient.gradient({
+  const result = parts.gradient({
     params,
     specs: SPECS,
     batch: undefined as unknown as Batch,
@@ -108,7 +109,7 @@ describe('SAM and ASAM on a quadratic', () => {
     expect(r.evaluations).toBe(2);
     expect(r.loss).toBeCloseTo(quadLoss(THETA), 5);
     // and through the base optimizer
-    const sgd = new Sgd({ kind: 'sgd', lr: 0.1, weightDecay: 0 });
+    const sgd = createOptimizer({ kind: 'sgd', lr: 0.1, weightDecay: 0 }, tf);
     const params = toParams(THETA);
     const grads = toParams(r.grads);
     const next = sgd.apply(params, grads, 0.1);
@@ -147,7 +148,7 @@ describe('NSO on a quadratic', () => {
       const rng = createRng(11);
       let gap = 0;
       for (let i = 0; i < k; i++) {
-        const u = noiseLike(SPECS, noise, sigma, rng);
+        const u = noiseLike(tf, SPECS, noise, sigma, rng);
         const uv = flat(u);
         gap += 0.5 * dot(uv, mv(uv));
         disposeParams(u);
@@ -165,7 +166,7 @@ describe('NSO on a quadratic', () => {
     expect(wp.evaluations).toBe(2);
     const rng = createRng(5);
     const us = [0, 1].map(() => {
-      const u = noiseLike(SPECS, 'normal', sigma, rng);
+      const u = noiseLike(tf, SPECS, 'normal', sigma, rng);
       const v = flat(u);
       disposeParams(u);
       return v;
@@ -177,7 +178,7 @@ describe('NSO on a quadratic', () => {
   it('noise distributions are zero-mean with variance σ²', () => {
     for (const kind of ['normal', 'uniform', 'laplace'] as NoiseKind[]) {
       const rng = createRng(1);
-      const drawn = noiseLike([{ name: 'x', shape: [200, 201], init: 'zeros', fanIn: 1 }], kind, 0.5, rng);
+      const drawn = noiseLike(tf, [{ name: 'x', shape: [200, 201], init: 'zeros', fanIn: 1 }], kind, 0.5, rng);
       const xs = Array.from(drawn.x.dataSync());
       disposeParams(drawn);
       expect(Number.isFinite(drawNoise(kind, 0.5, rng))).toBe(true);
@@ -204,7 +205,7 @@ async function trainedTinyMlp(hidden: number[], steps: number): Promise<Tiny> {
   let params = initParams(model.params, 5);
   const batch = makeBatch(dataset.train, dataset.info, rangeIndices(0, 60));
   const objective = new Objective(model, 'cross-entropy');
-  const sgd = new Sgd({ kind: 'sgd', lr: 0.2, weightDecay: 0 });
+  const sgd = createOptimizer({ kind: 'sgd', lr: 0.2, weightDecay: 0 }, tf);
   for (let i = 0; i < steps; i++) {
     const e = objective.evaluate(params, batch);
     const next = sgd.apply(params, e.grads, 0.2);
@@ -256,10 +257,10 @@ describe("NSO on a small trained MLP: the perturbation gap is σ²/2 · Tr(H) (t
     }
     expect(trace).toBeGreaterThan(0);
     const sigma = 0.02;
-    const method = nsoMethod({ kind: 'nso', sigma, k: 200, lambda: 0, noise: 'normal' });
+    const method = noiseGradient(tf, { kind: 'nso', sigma, k: 200, lambda: 0, noise: 'normal' });
     const gaps: number[] = [];
     for (let round = 0; round < 3; round++) {
-      const r = method.gradient({ params, specs: model.params, batch, objective, rng: createRng(100 + round) });
+      const r = method({ params, specs: model.params, batch, objective, rng: createRng(100 + round) });
       gaps.push(r.metrics.nso_gap.dataSync()[0]);
       tf.dispose([r.loss, r.correct, ...Object.values(r.metrics)]);
       disposeParams(r.grads);
@@ -341,7 +342,7 @@ describe('FAM', () => {
         ['simplified', exact.simplified],
       ] as const) {
         for (const detach of [false, true]) {
-          const k = famKappa(params['head/kernel'] as tf.Tensor2D, forward.features, forward.logits, loss, measure, detach);
+          const k = famKappa(tf, params['head/kernel'] as tf.Tensor2D, forward.features, forward.logits, loss, measure, detach);
           const value = k.dataSync()[0];
           k.dispose();
           expect(
@@ -370,7 +371,7 @@ describe('FAM', () => {
     const total = (p: Params) =>
       tf.tidy(() => {
         const f = model.forward(p, batch.x);
-        const kappa = famKappa(p['head/kernel'] as tf.Tensor2D, f.features, f.logits, 'cross-entropy', 'full', false);
+        const kappa = famKappa(tf, p['head/kernel'] as tf.Tensor2D, f.features, f.logits, 'cross-entropy', 'full', false);
         return tf.add(dataLoss('cross-entropy', f.logits, batch.y), tf.mul(kappa, 0.5)).dataSync()[0];
       });
     const grad = gradientVector(objective, params, batch, names);
@@ -473,14 +474,14 @@ describe('deformation', () => {
   it('the device computes the same δ′, and the guard clamps the pole instead of returning NaN', () => {
     for (const { deformation } of DEFORMATION_PRESETS) {
       for (const l of losses) {
-        const { slope, clamped } = deformSlopeTensor(deformation, tf.scalar(l));
+        const { slope, clamped } = deformSlopeOnDevice(tf, deformation, tf.scalar(l));
         expect(slope.dataSync()[0]).toBeCloseTo(deformSlopeRaw(deformation, l), 3);
         expect(clamped.dataSync()[0]).toBe(0);
         tf.dispose([slope, clamped]);
       }
     }
     const pole: Deformation = { kind: 'le', e1: 1, e2: 1 };
-    const { slope, clamped } = deformSlopeTensor(pole, tf.scalar(0));
+    const { slope, clamped } = deformSlopeOnDevice(tf, pole, tf.scalar(0));
     expect(slope.dataSync()[0]).toBe(MAX_SLOPE);
     expect(clamped.dataSync()[0]).toBe(1);
     tf.dispose([slope, clamped]);
@@ -497,7 +498,7 @@ describe('deformation', () => {
     const l = plain.loss.dataSync()[0];
     const factor = deformSlopeRaw(deformation, l);
     expect(factor).toBeGreaterThan(1);
-    const sgd = new Sgd({ kind: 'sgd', lr: 0.1, weightDecay: 0 });
+    const sgd = createOptimizer({ kind: 'sgd', lr: 0.1, weightDecay: 0 }, tf);
     const a = sgd.apply(params, plain.grads, 0.1);
     const b = sgd.apply(params, deformed.grads, 0.1);
     for (const name of Object.keys(params)) {
@@ -544,8 +545,8 @@ describe('every method in a lane', () => {
     const first = await comparison.trainWindow(10);
     first.forEach((w, i) => {
       const config = ALL_LANES[i];
-      expect(w.gradEvals, config.method.kind).toBe(10 * METHODS[config.method.kind].gradEvals(config.method));
-      const metric = METHODS[config.method.kind].metric;
+      expect(w.gradEvals, config.method.kind).toBe(10 * methodGradEvals(config.method));
+      const metric = methodOf(config.method.kind).metric?.name;
       if (metric) expect(Number.isFinite(w.records[0].metrics[metric]), `${config.method.kind} logs ${metric}`).toBe(true);
       if (config.deformation.kind !== 'none') expect(w.records[0].metrics.deform_scale).toBeGreaterThan(0);
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricAggregator, windowLength } from '../src/engine/train/metrics';
+import { MetricAggregator, windowLength } from '../src/engine/train/aggregator';
 
 describe('metric logging', () => {
   it('averages training loss and accuracy over each logging interval', () => {

@@ -6,17 +6,18 @@ import {
   reconfigureOptimizer,
   changeOptimizerKind,
   OPTIMIZERS,
-} from '../src/engine/optim/registry';
-import type { OptimizerConfig } from '../src/engine/optim/config';
+} from '../src/engine/optim/optimizers';
+import type { OptimizerConfig } from '../src/engine/optim/optimizers';
 import { learningRateAt } from '../src/engine/optim/schedule';
-import { disposeParams, type Params } from '../src/engine/model/params';
+import { type Params } from '../src/engine/model/params';
+import { disposeParams } from '../src/engine/model/paramTensors';
 import { useCpu } from './helpers';
 
 beforeAll(useCpu);
 
 /** Runs an optimizer on one parameter with a sequence of given gradients; returns θ after each step. */
 function run(config: OptimizerConfig, theta0: number[], gradients: number[][], lr = config.lr): number[][] {
-  const optimizer = createOptimizer(config);
+  const optimizer = createOptimizer(config, tf);
   let params: Params = { w: tf.keep(tf.tensor1d(theta0)) };
   const out: number[][] = [];
   for (const g of gradients) {
@@ -86,10 +87,10 @@ describe('base optimizers against hand computations', () => {
   });
 
   it('keeps state when settings change, starts fresh when the kind changes', () => {
-    const momentum = createOptimizer({ kind: 'momentum', lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 });
-    const same = reconfigureOptimizer(momentum, { kind: 'momentum', lr: 0.2, momentum: 0.5, nesterov: false, weightDecay: 0 });
+    const momentum = createOptimizer({ kind: 'momentum', lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 }, tf);
+    const same = reconfigureOptimizer(momentum, { kind: 'momentum', lr: 0.2, momentum: 0.5, nesterov: false, weightDecay: 0 }, tf);
     expect(same).toBe(momentum);
-    const other = reconfigureOptimizer(momentum, defaultOptimizerConfig('adam'));
+    const other = reconfigureOptimizer(momentum, defaultOptimizerConfig('adam'), tf);
     expect(other).not.toBe(momentum);
     other.dispose();
     expect(changeOptimizerKind({ kind: 'sgd', lr: 0.3, weightDecay: 0.01 }, 'momentum')).toMatchObject({
@@ -101,7 +102,7 @@ describe('base optimizers against hand computations', () => {
 
   it('every registered optimizer has valid defaults within its control ranges', () => {
     for (const entry of Object.values(OPTIMIZERS)) {
-      const config = defaultOptimizerConfig(entry.kind) as Record<string, unknown>;
+      const config = defaultOptimizerConfig(entry.kind as OptimizerConfig['kind']) as Record<string, unknown>;
       for (const control of entry.controls) {
         if (!('min' in control)) continue;
         expect(config[control.key]).toBeGreaterThanOrEqual(control.min);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { experimentFromJson } from '../src/engine/io/experiment';
 import { runHeadless } from '../src/engine/headless/run';
 import { DIRECT_CONTROL } from '../src/engine/control';
 import { defaultComparison, makeLane } from '../src/engine/train/config';
-import { defaultOptimizerConfig } from '../src/engine/optim/registry';
+import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { defaultMethod } from '../src/engine/optim/methods';
 import {
   ABLATION_CONFIGS,
@@ -21,7 +21,6 @@ import {
 } from '../scripts/study';
 import { meanStd, studyReport } from '../scripts/study-report';
 import { syntheticDataset, useCpu } from './helpers';
-import { writeFileSync, mkdirSync } from 'node:fs';
 
 describe('the reproduction study', () => {
   it('commits one valid config per dataset, model and seed, equal to what the generator writes', () => {

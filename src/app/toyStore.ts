@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { describeZodError } from '../engine/optim/controls';
+import { describeZodError } from '../engine/validation';
 import type { Deformation } from '../engine/optim/deformation';
 import { ExpressionError, expressionSurface } from '../engine/toy/expression';
 import { runToy, toyRunSchema, type ToyResult, type ToyRunConfig } from '../engine/toy/optimizers';

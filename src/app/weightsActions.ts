@@ -1,6 +1,6 @@
 import type { InputFile } from '../engine/data/files';
 import { makeLane } from '../engine/train/config';
-import { defaultOptimizerConfig } from '../engine/optim/registry';
+import { defaultOptimizerConfig } from '../engine/optim/optimizers';
 import type { WeightsFormat } from '../worker/api';
 import { download } from './download';
 import { notify, useApp } from './store';

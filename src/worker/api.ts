@@ -11,7 +11,7 @@ import type { Normalization } from '../engine/data/dataset';
 import type { ComparisonConfig, LaneConfig } from '../engine/train/config';
 import type { MetricPoint } from '../engine/train/metrics';
 import type { ShiftReport } from '../engine/train/comparison';
-import type { Divergence } from '../engine/train/divergence';
+import type { Divergence } from '../engine/train/records';
 import type { LandscapeRequest } from '../engine/landscape/config';
 import type { LandscapeUpdate } from '../engine/landscape/job';
 import type { HessianRequest, HessianResult, HessianSettings, HessianTracking } from '../engine/hessian/config';

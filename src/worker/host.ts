@@ -9,11 +9,12 @@ import { loadDataset, storeEncodedDataset, type ByteCache } from '../engine/data
 import { builtinEntries, datasetIndexSchema, type DatasetEntry } from '../engine/data/registry';
 import { encodeDataset, validateDataset } from '../engine/data/shards';
 import { comparisonConfigSchema, laneConfigSchema, structureKey, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
-import { Comparison, type ComparisonCheckpoint } from '../engine/train/comparison';
+import { Comparison } from '../engine/train/comparison';
 import { dropLostBackend, loseDevice, watchDevice } from './device';
 import { checkEvaluationFits, checkLanczosFits, checkTrainingFits } from '../engine/memory';
 import { landscapeChunkSize } from '../engine/landscape/evaluate';
-import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../engine/train/metrics';
+import { type MetricPoint } from '../engine/train/metrics';
+import { MetricAggregator, testPoints, windowLength } from '../engine/train/aggregator';
 import type {
   ComparisonSummary,
   DatasetSummary,
@@ -22,13 +23,12 @@ import type {
   EngineListener,
   InitOptions,
   RunStatus,
-  UserDatasetKind,
+  UserDatasetKind, CurvatureSummary, LandscapeOutcome, ShiftReportWithHessian, WeightsFormat, WeightsImportSummary, WeightsTarget
 } from './api';
 import { Mutex, sleep, yieldToEventLoop } from './mutex';
-import { describeZodError } from '../engine/optim/controls';
+import { describeZodError } from '../engine/validation';
 import { landscapeRequestSchema, type LandscapeRequest } from '../engine/landscape/config';
 import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
-import type { CurvatureSummary, LandscapeOutcome, ShiftReportWithHessian, WeightsFormat, WeightsImportSummary, WeightsTarget } from './api';
 import {
   architectureDifferences,
   weightsFromSafetensors,
@@ -37,7 +37,7 @@ import {
   weightsToTfjs,
   type ImportedWeights,
 } from '../engine/io/weights';
-import { readParams } from '../engine/landscape/directions';
+import { readParams } from '../engine/model/paramTensors';
 import {
   hessianRequestSchema,
   hessianSettingsSchema,
@@ -48,7 +48,7 @@ import {
 } from '../engine/hessian/config';
 import { analyseHessian, hessianBudget, trackedCurvature, type HessianSubject } from '../engine/hessian/analysis';
 import { DIRECT_CONTROL } from '../engine/control';
-import type { Comparison as ComparisonType } from '../engine/train/comparison';
+import type { Comparison as ComparisonType, ComparisonCheckpoint } from '../engine/train/comparison';
 
 /** What the host needs from its environment: the network and a persistent byte cache. */
 export interface DataServices {

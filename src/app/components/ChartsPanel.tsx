@@ -1,5 +1,6 @@
 import type { MetricName } from '../../engine/train/metrics';
 import type { LaneConfig } from '../../engine/train/config';
+import { methodMetrics } from '../../engine/optim/methods';
 import { useMemo } from 'react';
 import { useApp, type XAxis } from '../store';
 import { useHessian } from '../hessianStore';
@@ -15,20 +16,24 @@ interface MethodChart {
   shown(lane: LaneConfig): boolean;
 }
 
-/** Charts of method-specific metrics, shown when some lane uses the method. */
-const METHOD_CHARTS: MethodChart[] = [
-  { metrics: ['fam_kappa'], shown: (l) => l.method.kind === 'fam' },
-  { metrics: ['sam_e_norm'], shown: (l) => l.method.kind === 'sam' || l.method.kind === 'asam' },
-  { metrics: ['nso_gap'], shown: (l) => l.method.kind === 'nso' || l.method.kind === 'wpsgd' },
-  {
-    metrics: ['sos_head_before', 'sos_head_after'],
-    title: 'SOS head ‖W‖ before (solid) and after (dashed) each shift',
-    help: 'Frobenius norm of the head just before and just after each optimum shift: a shift never increases it.',
-    shown: (l) => l.sos.enabled,
-  },
-  { metrics: ['deform_scale'], shown: (l) => l.deformation.kind !== 'none' },
-  { metrics: ['deform_clamps'], shown: (l) => l.deformation.kind !== 'none' },
-];
+/** Charts of method-specific metrics, shown when some lane uses the method: one per method metric, then SOS and deformations. */
+function methodCharts(): MethodChart[] {
+  const fromMethods: MethodChart[] = methodMetrics().map((m) => ({
+    metrics: [m.name as MetricName],
+    shown: (l) => m.kinds.includes(l.method.kind),
+  }));
+  return [
+    ...fromMethods,
+    {
+      metrics: ['sos_head_before', 'sos_head_after'],
+      title: 'SOS head ‖W‖ before (solid) and after (dashed) each shift',
+      help: 'Frobenius norm of the head just before and just after each optimum shift: a shift never increases it.',
+      shown: (l) => l.sos.enabled,
+    },
+    { metrics: ['deform_scale'], shown: (l) => l.deformation.kind !== 'none' },
+    { metrics: ['deform_clamps'], shown: (l) => l.deformation.kind !== 'none' },
+  ];
+}
 
 function TrackingCharts() {
   const on = useHessian((s) => s.trackingOn);
@@ -67,7 +72,7 @@ export function ChartsPanel() {
   const smoothing = useApp((s) => s.smoothing);
   const xAxis = useApp((s) => s.xAxis);
   const lanes = useApp((s) => s.config.lanes);
-  const methodCharts = METHOD_CHARTS.filter((c) => lanes.some(c.shown));
+  const charts = methodCharts().filter((c) => lanes.some(c.shown));
   return (
     <Panel
       title="Metrics"
@@ -106,11 +111,11 @@ export function ChartsPanel() {
         ))}
       </div>
       <TrackingCharts />
-      {methodCharts.length > 0 && (
+      {charts.length > 0 && (
         <>
           <h3>Method metrics</h3>
           <div className="charts">
-            {methodCharts.map((c) => (
+            {charts.map((c) => (
               <MetricChart key={c.metrics.join()} metrics={c.metrics} title={c.title} help={c.help} laneFilter={c.shown} />
             ))}
           </div>

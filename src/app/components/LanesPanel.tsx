@@ -7,9 +7,9 @@ import {
   type Deformation,
   type DeformationKind,
 } from '../../engine/optim/deformation';
-import { METHODS, defaultMethod, type MethodConfig, type MethodKind } from '../../engine/optim/methods';
-import { OPTIMIZERS, changeOptimizerKind, type OptimizerKind } from '../../engine/optim/registry';
-import type { OptimizerConfig } from '../../engine/optim/config';
+import { allMethods, defaultMethod, methodGradEvals, methodOf, type MethodConfig, type MethodKind } from '../../engine/optim/methods';
+import { OPTIMIZERS, changeOptimizerKind } from '../../engine/optim/optimizers';
+import type { OptimizerConfig, OptimizerKind } from '../../engine/optim/optimizers';
 import type { Schedule } from '../../engine/optim/schedule';
 import { SOS_EVERY, SOS_SAMPLES } from '../../engine/optim/sos';
 import { MAX_LANES, type LaneConfig } from '../../engine/train/config';
@@ -19,7 +19,7 @@ import { CheckboxField, NumberField, Panel, SelectField, TextField } from './con
 import { DeformationPlot } from './DeformationPlot';
 import { CloseIcon, CopyIcon } from './icons';
 import { ParamControls } from './ParamControls';
-import { describeLane } from '../describe';
+import { describeLane } from '../../engine/train/describeLane';
 
 const PAUSE = 'Pause to edit the lanes';
 
@@ -42,9 +42,7 @@ function LaneReadout({ laneId, method }: { laneId: string; method: MethodConfig 
       <span title="Training loss (mean over the last logging interval)">loss {fmt(loss, 3)}</span>
       <span title="Test accuracy at the last evaluation">test {testAcc === undefined ? '–' : `${(testAcc * 100).toFixed(1)}%`}</span>
       <span title="This lane's steps per second">{fmt(speed, 1)} st/s</span>
-      <span title={`Gradient evaluations used so far (${METHODS[method.kind].gradEvals(method)} per step for this method)`}>
-        {evals ?? 0} grads
-      </span>
+      <span title={`Gradient evaluations used so far (${methodGradEvals(method)} per step for this method)`}>{evals ?? 0} grads</span>
       <span title="Wall-clock seconds this lane has trained">{fmt(wall, 1)} s</span>
     </div>
   );
@@ -69,11 +67,11 @@ function BaseOptimizer({ lane, disabled }: { lane: LaneConfig; disabled: boolean
     <>
       <SelectField<OptimizerKind>
         label="base optimizer"
-        help={entry.description}
+        help={entry.help}
         value={lane.optimizer.kind}
         disabled={disabled}
         disabledReason={PAUSE}
-        options={Object.values(OPTIMIZERS).map((o) => ({ value: o.kind, label: o.label, title: o.description }))}
+        options={Object.values(OPTIMIZERS).map((o) => ({ value: o.kind as OptimizerKind, label: o.label, title: o.help }))}
         onChange={(kind) => void updateLane(lane.id, { optimizer: changeOptimizerKind(lane.optimizer, kind) })}
       />
       <ParamControls
@@ -168,19 +166,19 @@ function ScheduleControls({ lane, disabled }: { lane: LaneConfig; disabled: bool
 }
 
 function MethodControls({ lane, disabled }: { lane: LaneConfig; disabled: boolean }) {
-  const entry = METHODS[lane.method.kind];
+  const entry = methodOf(lane.method.kind);
   return (
     <div className="lane-section">
       <SelectField<MethodKind>
         label="flat-minima method"
-        help={`${entry.description} At most one method per lane; SOS and a deformation combine with any.`}
+        help={`${entry.help} At most one method per lane; SOS and a deformation combine with any.`}
         value={lane.method.kind}
         disabled={disabled}
         disabledReason={PAUSE}
-        options={(Object.keys(METHODS) as MethodKind[]).map((kind) => ({
-          value: kind,
-          label: `${METHODS[kind].label}${kind === 'none' ? '' : ` (${METHODS[kind].gradEvals(defaultMethod(kind))}× grads)`}`,
-          title: METHODS[kind].description,
+        options={allMethods().map((m) => ({
+          value: m.kind as MethodKind,
+          label: `${m.label}${m.kind === 'none' ? '' : ` (${m.gradEvals(defaultMethod(m.kind))}× grads)`}`,
+          title: m.help,
         }))}
         onChange={(kind) => void updateLane(lane.id, { method: defaultMethod(kind) })}
         testId={`method-${lane.id}`}
@@ -277,7 +275,7 @@ function DeformationControls({ lane, disabled }: { lane: LaneConfig; disabled: b
           options={(Object.keys(DEFORMATIONS) as DeformationKind[]).map((kind) => ({
             value: kind,
             label: DEFORMATIONS[kind].label,
-            title: DEFORMATIONS[kind].description,
+            title: DEFORMATIONS[kind].help,
           }))}
           onChange={(kind) => void updateLane(lane.id, { deformation: defaultDeformation(kind) })}
         />

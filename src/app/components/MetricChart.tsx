@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { METRICS, type MetricName } from '../../engine/train/metrics';
+import { metricInfo, type MetricName } from '../../engine/train/metrics';
 import { alignSeries, smooth } from '../smoothing';
 import { PngButton } from './PngButton';
 import { useApp, type XAxis } from '../store';
@@ -129,7 +129,7 @@ export function MetricChart({
   }, [data]);
 
   const points = data[0].length;
-  const info = METRICS[primary];
+  const info = metricInfo(primary) ?? { label: primary, help: '' };
   return (
     <figure className="chart" ref={figure} data-testid={`chart-${primary}`} data-points={points}>
       <PngButton target={figure} name={title ?? info.label} />

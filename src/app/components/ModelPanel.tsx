@@ -1,5 +1,4 @@
-import { DEFAULT_CNN, DEFAULT_MLP, type ModelSpec } from '../../engine/model/spec';
-import { LOSSES, type LossKind } from '../../engine/model/loss';
+import { DEFAULT_CNN, DEFAULT_MLP, type ModelSpec, LOSSES, type LossKind } from '../../engine/model/spec';
 import { setCheckpointEvery, updateConfig, useApp } from '../store';
 import { NumberField, Panel, SelectField, TextField } from './controls';
 

@@ -9,11 +9,12 @@ import { curvesCsv, hessianJson, metricsCsv, surfaceCsv, surfaceVtp } from '../i
 import { weightsToSafetensors } from '../io/weights';
 import { writeSafetensors } from '../io/safetensors';
 import type { CurveResult, SurfaceResult } from '../landscape/config';
-import { readParams } from '../landscape/directions';
+import { readParams } from '../model/paramTensors';
 import { runLandscape } from '../landscape/job';
 import { Comparison } from '../train/comparison';
 import { evaluate, evaluateSplit } from '../train/evaluate';
-import { MetricAggregator, testPoints, windowLength, type MetricPoint } from '../train/metrics';
+import { type MetricPoint } from '../train/metrics';
+import { MetricAggregator, testPoints, windowLength } from '../train/aggregator';
 
 /** Which analyses a headless run does after training. */
 export interface Analyses {

@@ -1,8 +1,8 @@
 import type { JobControl } from '../control';
 import { disposeEvalSet, makeEvalSet } from '../data/batch';
 import type { Dataset } from '../data/dataset';
-import type { HostParams } from '../landscape/directions';
-import type { LossKind } from '../model/loss';
+import type { HostParams } from '../model/params';
+import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
 import type { HessianResult, HessianSettings, HessianTracking } from './config';
 import { spectralDensity } from './density';

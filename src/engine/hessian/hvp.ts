@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { EvalSet } from '../data/batch';
-import { dataLoss, type LossKind } from '../model/loss';
+import { dataLoss } from '../model/loss';
+import { type LossKind } from '../model/spec';
 import { FrozenActivations } from '../model/activations';
 import type { Model } from '../model/model';
 import { paramSize, paramsFromList } from '../model/params';
-import type { HostParams } from '../landscape/directions';
+import type { HostParams } from '../model/params';
 import { norm, type SymmetricOperator } from './operator';
 
 /**

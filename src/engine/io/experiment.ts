@@ -2,7 +2,7 @@ import { Inflate, deflateSync, strToU8 } from 'fflate';
 import { z } from 'zod';
 import { DEFAULT_HESSIAN, DEFAULT_TRACKING, hessianSettingsSchema, hessianTrackingSchema } from '../hessian/config';
 import { DEFAULT_LANDSCAPE, landscapeSettingsSchema } from '../landscape/config';
-import { describeZodError } from '../optim/controls';
+import { describeZodError } from '../validation';
 import { toyRunSchema } from '../toy/optimizers';
 import { TOY_PRESETS } from '../toy/presets';
 import { SURFACE_IDS } from '../toy/surfaces';

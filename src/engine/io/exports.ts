@@ -9,7 +9,7 @@
  *   with "\n" line ends and a final "\n"; the parsers also accept "\r\n" and a leading BOM.
  */
 import { z } from 'zod';
-import { METRICS, type MetricName, type MetricPoint } from '../train/metrics';
+import { isMetricName, type MetricName, type MetricPoint } from '../train/metrics';
 import type { CurveResult, CurveValues, SurfaceResult } from '../landscape/config';
 import { hessianSettingsSchema, type HessianResult } from '../hessian/config';
 import type { ToyResult } from '../toy/optimizers';
@@ -136,10 +136,6 @@ function readNumber(text: string, what: string): number {
   const x = Number(text);
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) || !Number.isFinite(x)) throw new Error(`${what}: "${text}" is not a number`);
   return x;
-}
-
-function isMetricName(key: string): key is MetricName {
-  return Object.prototype.hasOwnProperty.call(METRICS, key);
 }
 
 function readMetric(text: string, what: string): MetricName {

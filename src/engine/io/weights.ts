@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Normalization } from '../data/dataset';
-import type { HostParams } from '../landscape/directions';
-import type { LossKind } from '../model/loss';
-import { paramSize, type ParamSpec } from '../model/params';
-import type { ModelSpec } from '../model/spec';
+import type { HostParams, ParamSpec } from '../model/params';
+import type { LossKind, ModelSpec } from '../model/spec';
+import { paramSize } from '../model/params';
 import { readSafetensors, writeSafetensors } from './safetensors';
 
 /** What travels with exported weights: enough to rebuild the model and say where they came from. */

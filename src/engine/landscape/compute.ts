@@ -1,8 +1,8 @@
 import type { EvalSet } from '../data/batch';
-import type { LossKind } from '../model/loss';
+import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
 import type { CurveResult, CurveValues, SurfaceResult } from './config';
-import type { HostParams } from './directions';
+import type { HostParams } from '../model/params';
 import { evaluatePointsFast, evaluatePointsNaive, firstLayerWidth, type PointValues } from './evaluate';
 import { AffineFamily } from './family';
 import { gridLevels, levelIndices, linspace } from './grid';

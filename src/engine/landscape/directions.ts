@@ -1,8 +1,6 @@
 import { createRng, deriveSeed } from '../rng';
 import { paramSize, type HostParams, type ParamSpec } from '../model/params';
 
-export { readParams, uploadParams, type HostParams } from '../model/params';
-
 /** 'filter': Li et al.'s filter normalization; 'none': the raw Gaussian direction (for comparison). */
 export type DirectionNormalization = 'filter' | 'none';
 

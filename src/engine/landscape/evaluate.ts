@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalSet } from '../data/batch';
-import { rowLosses, type LossKind } from '../model/loss';
+import { rowLosses } from '../model/loss';
+import { type LossKind } from '../model/spec';
 import type { Model } from '../model/model';
-import { disposeParams } from '../model/params';
+import { disposeParams } from '../model/paramTensors';
 import { evaluate } from '../train/evaluate';
 import type { AffineFamily } from './family';
 

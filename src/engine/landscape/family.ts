@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeParams, paramSize, type Params, type ParamSpec } from '../model/params';
-import { uploadParams, type HostParams } from './directions';
+import { paramSize, type Params, type ParamSpec, type HostParams } from '../model/params';
+import { disposeParams, uploadParams } from '../model/paramTensors';
 
 /**
  * The weights θ(c) = θ0 + Σ_j c_j D_j for coordinates c (J = 1 for a curve or an interpolation,

@@ -1,10 +1,11 @@
 import { disposeEvalSet, makeEvalSet, type EvalSet } from '../data/batch';
 import type { Dataset } from '../data/dataset';
-import type { LossKind } from '../model/loss';
+import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
 import { computeCurve, computeSurface, type JobControl, type LandscapeContext } from './compute';
 import type { CurveResult, Endpoint, LandscapeRequest, SurfaceResult } from './config';
-import { difference, directionSeeds, randomDirection, type HostParams } from './directions';
+import { difference, directionSeeds, randomDirection } from './directions';
+import { type HostParams } from '../model/params';
 import { landscapeChunkSize } from './evaluate';
 import { linspace } from './grid';
 

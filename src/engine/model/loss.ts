@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-export const LOSSES = {
-  'cross-entropy': { label: 'cross-entropy', help: 'Mean softmax cross-entropy of the logits against the labels.' },
-  mse: { label: 'squared error', help: 'Mean over samples of ½‖z − y‖², z the logits and y the one-hot label.' },
-} as const;
-
-export type LossKind = keyof typeof LOSSES;
+import type { LossKind } from './spec';
 
 /** The loss of every row of logits [..., d] against one-hot targets broadcastable to them: shape [...]. */
 export function rowLosses(kind: LossKind, logits: tf.Tensor, oneHot: tf.Tensor): tf.Tensor {

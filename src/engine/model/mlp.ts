@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FREE_ACTIVATIONS, type Activations } from './activations';
-import { batchedDense, denseParams, HEAD_BIAS, HEAD_KERNEL, type Model } from './model';
+import { batchedDense, denseParams, type Model } from './model';
+import { HEAD_BIAS, HEAD_KERNEL } from './params';
 import type { Params } from './params';
 import type { MlpSpec } from './spec';
 

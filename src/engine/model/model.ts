@@ -34,9 +34,6 @@ export interface Model {
   logitsFromFirst(params: Params, pre: tf.Tensor): tf.Tensor3D;
 }
 
-export const HEAD_KERNEL = 'head/kernel';
-export const HEAD_BIAS = 'head/bias';
-
 export function denseParams(name: string, fanIn: number, fanOut: number, init: ParamSpec['init']): ParamSpec[] {
   return [
     { name: `${name}/kernel`, shape: [fanIn, fanOut], init, fanIn },

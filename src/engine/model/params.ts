@@ -1,7 +1,15 @@
-import * as tf from '@tensorflow/tfjs-core';
+/**
+ * Parameters by name. Dense kernels are [in, out], conv kernels [kh, kw, in, out]; the head is
+ * always "head/kernel" [m, classes] and "head/bias" [classes]. No tfjs at run time here (the
+ * tensor helpers are in paramTensors.ts), so descriptors the UI reads can use these names.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
 
-/** Named parameter tensors, e.g. "dense1/kernel" -> [784, 64]. Dense kernels are [in, out]; conv kernels [kh, kw, in, out]. */
-export type Params = Record<string, tf.Tensor>;
+/** Named parameter tensors, e.g. "dense1/kernel" -> [784, 64]. */
+export type Params = Record<string, Tensor>;
+
+/** Parameters held in JavaScript memory, by name (same layouts as the tensors). */
+export type HostParams = Record<string, Float32Array>;
 
 export type InitKind = 'he-normal' | 'lecun-normal' | 'zeros';
 
@@ -12,6 +20,9 @@ export interface ParamSpec {
   fanIn: number;
 }
 
+export const HEAD_KERNEL = 'head/kernel';
+export const HEAD_BIAS = 'head/bias';
+
 export function paramSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -20,7 +31,7 @@ export function countParams(specs: readonly ParamSpec[]): number {
   return specs.reduce((acc, s) => acc + paramSize(s.shape), 0);
 }
 
-export function paramList(params: Params, names: readonly string[]): tf.Tensor[] {
+export function paramList(params: Params, names: readonly string[]): Tensor[] {
   return names.map((name) => {
     const t = params[name];
     if (!t) throw new Error(`parameter "${name}" is missing`);
@@ -28,45 +39,11 @@ export function paramList(params: Params, names: readonly string[]): tf.Tensor[]
   });
 }
 
-export function paramsFromList(names: readonly string[], tensors: readonly tf.Tensor[]): Params {
-  const out: Params = {};
-  names.forEach((name, i) => {
-    out[name] = tensors[i];
-  });
-  return out;
+export function paramsFromList(names: readonly string[], tensors: readonly Tensor[]): Params {
+  return Object.fromEntries(names.map((name, i) => [name, tensors[i]]));
 }
 
-export function cloneParams(params: Params): Params {
-  const out: Params = {};
-  for (const [name, t] of Object.entries(params)) out[name] = tf.keep(t.clone());
-  return out;
-}
-
-export function disposeParams(params: Params): void {
-  tf.dispose(Object.values(params));
-}
-
-/** Applies `fn` to every named tensor inside one tidy and keeps the results. */
-export function mapParams(params: Params, fn: (t: tf.Tensor, name: string) => tf.Tensor): Params {
-  return tf.tidy(() => {
-    const out: Params = {};
-    for (const [name, t] of Object.entries(params)) out[name] = fn(t, name);
-    return out;
-  });
-}
-
-/** Parameters held in JavaScript memory, by name (same layouts as the tensors). */
-export type HostParams = Record<string, Float32Array>;
-
-export async function readParams(params: Params): Promise<HostParams> {
-  const out: HostParams = {};
-  for (const [name, t] of Object.entries(params)) out[name] = new Float32Array(await t.data());
-  return out;
-}
-
-/** Uploads host parameters as kept tensors with the specs' shapes. */
-export function uploadParams(specs: readonly ParamSpec[], values: HostParams): Params {
-  const out: Params = {};
-  for (const spec of specs) out[spec.name] = tf.keep(tf.tensor(values[spec.name], spec.shape, 'float32'));
-  return out;
+/** `fn` applied to every entry of a record of tensors (or anything else), keeping the names. */
+export function mapEntries<T, U>(record: Record<string, T>, fn: (value: T, name: string) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, fn(value, name)]));
 }

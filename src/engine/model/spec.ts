@@ -20,6 +20,14 @@ export type MlpSpec = z.infer<typeof mlpSpecSchema>;
 export type CnnSpec = z.infer<typeof cnnSpecSchema>;
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
+/** The training losses (FAM has a closed form for both). */
+export const LOSSES = {
+  'cross-entropy': { label: 'cross-entropy', help: 'Mean softmax cross-entropy of the logits against the labels.' },
+  mse: { label: 'squared error', help: 'Mean over samples of ½‖z − y‖², z the logits and y the one-hot label.' },
+} as const;
+
+export type LossKind = keyof typeof LOSSES;
+
 export const DEFAULT_MLP: MlpSpec = { kind: 'mlp', hidden: [128, 64] };
 export const DEFAULT_CNN: CnnSpec = { kind: 'cnn', channels: [16, 32], kernelSize: 3, dense: 128 };
 

@@ -1,89 +1,85 @@
+/**
+ * Every flat-minima method, one file each in methods/. Adding a method is a new file that exports a
+ * descriptor (see methodDescriptor.ts) and a line in BUILT_IN; the schema, the lane, the metrics,
+ * the charts and the lane descriptions read it from here. No tfjs at run time.
+ */
 import { z } from 'zod';
-import type { LossKind } from '../model/loss';
-import type { ParamControl } from './controls';
-import { FAM_DETACH, FAM_LAMBDA, FAM_MEASURE, famRegularizer, famSchema } from './fam';
-import { plainGradient, type GradientMethod } from './method';
-import { NSO_K, NSO_LAMBDA, NSO_NOISE, NSO_SIGMA, nsoMethod, nsoSchema, wpsgdSchema } from './nso';
-import type { Regularizer } from './objective';
-import { ASAM_ETA, ASAM_RHO, SAM_RHO, asamSchema, samMethod, samSchema } from './sam';
+import { controlDefaults, unionOfKinds } from './controls';
+import type { MethodDescriptor, MethodMetric } from './methodDescriptor';
+import { fam } from './methods/fam';
+import { none } from './methods/none';
+import { nso, wpsgd } from './methods/nso';
+import { asam, sam } from './methods/sam';
 
-export const methodSchema = z.discriminatedUnion(
-  'kind',
-  [z.object({ kind: z.literal('none') }), samSchema, asamSchema, nsoSchema, wpsgdSchema, famSchema],
-  { error: 'method must be one of none, sam, asam, nso, wpsgd, fam' },
+const BUILT_IN = [none, sam, asam, nso, wpsgd, fam] as const;
+
+type BuiltIn = (typeof BUILT_IN)[number];
+export type MethodConfig = BuiltIn extends infer M ? (M extends MethodDescriptor<infer C> ? C : never) : never;
+export type MethodKind = MethodConfig['kind'];
+/** The names of the built-in methods' metrics, e.g. "sam_e_norm". */
+export type MethodMetricName = BuiltIn extends infer M ? (M extends { metric?: MethodMetric<infer N> } ? N : never) : never;
+
+/** A descriptor of any method (settings typed loosely: the registry checks them with its schema). */
+export type AnyMethod = MethodDescriptor<{ kind: string }>;
+
+const registry = new Map<string, AnyMethod>(BUILT_IN.map((m) => [m.kind, m as AnyMethod]));
+let union: z.ZodType<MethodConfig> | null = null;
+
+/**
+ * Adds a method at run time, as a line in BUILT_IN does at build time (tests use it for a
+ * throw-away method); returns the function that removes it again.
+ */
+export function registerMethod(method: AnyMethod): () => void {
+  if (registry.has(method.kind)) throw new Error(`a method "${method.kind}" is already registered`);
+  registry.set(method.kind, method);
+  union = null;
+  return () => {
+    registry.delete(method.kind);
+    union = null;
+  };
+}
+
+/** Every registered method, in menu order. */
+export function allMethods(): AnyMethod[] {
+  return [...registry.values()];
+}
+
+export function methodOf(kind: string): AnyMethod {
+  const method = registry.get(kind);
+  if (!method) throw new Error(`unknown method "${kind}": one of ${[...registry.keys()].join(', ')}`);
+  return method;
+}
+
+/** `{ kind, ...settings }` of any registered method. */
+export const methodSchema = z.lazy(
+  () =>
+    (union ??= unionOfKinds<MethodConfig>(
+      allMethods().map((m) => m.schema),
+      `method must be one of ${[...registry.keys()].join(', ')}`,
+    )),
 );
 
-export type MethodConfig = z.infer<typeof methodSchema>;
-export type MethodKind = MethodConfig['kind'];
-
-interface MethodEntry {
-  label: string;
-  description: string;
-  controls: ParamControl[];
-  /** Gradient evaluations per step (what the cost comparison at equal compute counts). */
-  gradEvals(config: MethodConfig): number;
-  /** The lane metric this method adds, if any. */
-  metric?: string;
+/** A method's settings at their defaults. */
+export function defaultMethod<K extends MethodKind>(kind: K): Extract<MethodConfig, { kind: K }>;
+export function defaultMethod(kind: string): { kind: string };
+export function defaultMethod(kind: string): { kind: string } {
+  const method = methodOf(kind);
+  return method.schema.parse({ kind, ...controlDefaults(method.controls) });
 }
 
-/** Every method by name: one file each (sam.ts, nso.ts, fam.ts); adding one is a change here and a file. */
-export const METHODS: Record<MethodKind, MethodEntry> = {
-  none: { label: 'none', description: 'The plain gradient ∇L(θ).', controls: [], gradEvals: () => 1 },
-  sam: {
-    label: 'SAM',
-    description: 'Sharpness-aware minimization: the gradient at θ + ρ g/‖g‖ (2 gradients per step).',
-    controls: [SAM_RHO],
-    gradEvals: () => 2,
-    metric: 'sam_e_norm',
-  },
-  asam: {
-    label: 'ASAM',
-    description: 'Adaptive SAM: the ascent step scaled by T = |θ| + η per weight (2 gradients per step).',
-    controls: [ASAM_RHO, ASAM_ETA],
-    gradEvals: () => 2,
-    metric: 'sam_e_norm',
-  },
-  nso: {
-    label: 'NSO',
-    description: 'Noise stability optimization: average ∇L(θ + U) and ∇L(θ − U) over k noise draws (2k gradients per step).',
-    controls: [NSO_SIGMA, NSO_K, NSO_LAMBDA, NSO_NOISE],
-    gradEvals: (c) => (c.kind === 'nso' ? 2 * c.k + (c.lambda > 0 ? 1 : 0) : 1),
-    metric: 'nso_gap',
-  },
-  wpsgd: {
-    label: 'WP-SGD',
-    description: 'Randomized smoothing, the one-sided ablation of NSO: average ∇L(θ + U) (k gradients per step).',
-    controls: [NSO_SIGMA, NSO_K, NSO_NOISE],
-    gradEvals: (c) => (c.kind === 'wpsgd' ? c.k : 1),
-    metric: 'nso_gap',
-  },
-  fam: {
-    label: 'FAM',
-    description: 'Relative flatness of the head added to the loss: L + λκ (1 gradient per step, through the closed form).',
-    controls: [FAM_LAMBDA, FAM_MEASURE, FAM_DETACH],
-    gradEvals: () => 1,
-    metric: 'fam_kappa',
-  },
-};
-
-export function defaultMethod(kind: MethodKind): MethodConfig {
-  const values: Record<string, unknown> = { kind };
-  for (const control of METHODS[kind].controls) values[control.key] = control.default;
-  return methodSchema.parse(values);
+/** Gradient evaluations per step of a method's settings. */
+export function methodGradEvals(config: { kind: string }): number {
+  return methodOf(config.kind).gradEvals(config);
 }
 
-/** How a method changes the step: the gradient rule, and a regularizer for the objective (FAM). */
-export function methodParts(config: MethodConfig, loss: LossKind): { gradient: GradientMethod; regularizer?: Regularizer } {
-  switch (config.kind) {
-    case 'none':
-      return { gradient: plainGradient };
-    case 'sam':
-    case 'asam':
-      return { gradient: samMethod(config) };
-    case 'nso':
-    case 'wpsgd':
-      return { gradient: nsoMethod(config) };
-    case 'fam':
-      return { gradient: plainGradient, regularizer: famRegularizer(config, loss) };
+/** Every metric some method logs, once each, with the kinds that log it. */
+export function methodMetrics(): Array<MethodMetric & { kinds: string[] }> {
+  const byName = new Map<string, MethodMetric & { kinds: string[] }>();
+  for (const method of allMethods()) {
+    if (!method.metric) continue;
+    const entry = byName.get(method.metric.name) ?? { ...method.metric, kinds: [] };
+    entry.kinds.push(method.kind);
+    byName.set(method.metric.name, entry);
   }
+  return [...byName.values()];
 }

@@ -1,22 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { Batch } from '../data/batch';
-import { correctCount, dataLoss, type LossKind } from '../model/loss';
-import type { ForwardResult, Model } from '../model/model';
+import { correctCount, dataLoss } from '../model/loss';
+import type { Model } from '../model/model';
 import { paramList, paramsFromList, type Params } from '../model/params';
-import { deformedLoss, deformSlopeTensor, type Deformation } from './deformation';
+import type { LossKind } from '../model/spec';
+import { deformSlopeOnDevice, type Deformation } from './deformation';
+import type { GradientEvaluation, GradientOracle, Regularizer } from './methodDescriptor';
 
-/** A term added to the (deformed) loss, e.g. FAM's λκ; its metrics are logged per step. */
-export type Regularizer = (forward: ForwardResult, params: Params) => { penalty: tf.Scalar; metrics: Record<string, tf.Scalar> };
+type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 
-/** One gradient evaluation. All tensors are kept: the caller disposes them. */
-export interface Evaluation {
-  /** The plain data loss ℓ at these parameters (undeformed, without regularizer). */
-  loss: tf.Scalar;
-  correct: tf.Scalar;
-  /** Gradient of the objective δ(ℓ) + penalty, i.e. δ'(ℓ)·∇ℓ + ∇penalty. */
-  grads: Params;
-  metrics: Record<string, tf.Scalar>;
+/**
+ * A scalar whose value is ℓ and whose gradient is δ′(ℓ)·∇ℓ (guarded δ′ held constant). The slope is
+ * computed inside the custom gradient, so its comparisons never enter the tape.
+ */
+function deformedLoss(d: Deformation, loss: tf.Scalar): tf.Scalar {
+  const op = tf.customGrad(((l: tf.Scalar, save: (tensors: tf.Tensor[]) => void) => {
+    const { slope, clamped } = deformSlopeOnDevice(tf, d, l);
+    clamped.dispose();
+    save([slope]);
+    return { value: tf.clone(l), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+  }) as unknown as CustomGradientFunc);
+  return op(loss) as tf.Scalar;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface Evaluation {
  * of ℓ is scaled by δ'(ℓ), held constant) and optionally regularized. Counts gradient evaluations;
  * collects the deformation guard's clamp flags until drained.
  */
-export class Objective {
+export class Objective implements GradientOracle {
   evaluations = 0;
   private clampFlags: tf.Scalar[] = [];
   private readonly names: string[];
@@ -38,7 +43,7 @@ export class Objective {
     this.names = model.params.map((p) => p.name);
   }
 
-  evaluate(params: Params, batch: Batch): Evaluation {
+  evaluate(params: Params, batch: Batch): GradientEvaluation {
     this.evaluations++;
     let loss: tf.Scalar | undefined;
     let correct: tf.Scalar | undefined;
@@ -51,7 +56,7 @@ export class Objective {
       correct = tf.keep(correctCount(forward.logits, batch.labels));
       let total: tf.Scalar = l;
       if (this.deformation.kind !== 'none') {
-        const { slope, clamped } = deformSlopeTensor(this.deformation, l);
+        const { slope, clamped } = deformSlopeOnDevice(tf, this.deformation, l);
         slope.dispose();
         this.clampFlags.push(tf.keep(clamped));
         total = deformedLoss(this.deformation, l);
@@ -91,9 +96,4 @@ export class Objective {
     tf.dispose(this.clampFlags);
     this.clampFlags = [];
   }
-}
-
-export function disposeEvaluation(e: Evaluation, keepGrads = false): void {
-  tf.dispose([e.loss, e.correct, ...Object.values(e.metrics)]);
-  if (!keepGrads) tf.dispose(Object.values(e.grads));
 }

@@ -5,17 +5,16 @@ import { BatchSampler } from '../data/sampler';
 import { createRng, deriveSeed } from '../rng';
 import { initParams } from '../model/init';
 import type { Model } from '../model/model';
-import { countParams, disposeParams, type Params } from '../model/params';
+import { countParams, type Params, type HostParams } from '../model/params';
+import { disposeParams, readParams, uploadParams } from '../model/paramTensors';
 import { createModel } from '../model/registry';
 import { structureKey, type ComparisonConfig, type LaneConfig } from './config';
 import { evaluate, evaluateSplit, type Evaluation } from './evaluate';
-import type { Divergence } from './divergence';
-import { Lane, type LaneCheckpoint, type SosEvent, type StepEnvironment, type StepRecord } from './lane';
+import { Lane, type LaneCheckpoint, type StepEnvironment } from './lane';
+import type { LaneWindow } from './records';
 import { lossAndCorrect } from './gradients';
-import type { ShiftOutcome } from '../optim/sos';
-import { readParams } from '../landscape/directions';
+import type { ShiftOutcome } from '../optim/optimumShift';
 import type { LandscapeInputs } from '../landscape/job';
-import { uploadParams, type HostParams } from '../landscape/directions';
 import type { WeightsMetadata } from '../io/weights';
 
 export interface ShiftReport extends Omit<ShiftOutcome, 'kernel'> {
@@ -27,19 +26,6 @@ export interface ShiftReport extends Omit<ShiftOutcome, 'kernel'> {
   trainLossAfter: number;
   trainAccuracyBefore: number;
   trainAccuracyAfter: number;
-}
-
-export interface LaneWindow {
-  laneId: string;
-  records: StepRecord[];
-  headNorm: number;
-  sosEvents: SosEvent[];
-  /** Wall-clock seconds this lane's steps of the window took, readback included. */
-  seconds: number;
-  gradEvals: number;
-  totalSeconds: number;
-  /** Set in the window where the lane diverged (it trains no more). */
-  diverged?: Divergence;
 }
 
 /** Every lane off the device at one step of the comparison. */

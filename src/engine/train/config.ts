@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { modelSpecSchema, DEFAULT_MLP } from '../model/spec';
-import { optimizerConfigSchema, type OptimizerConfig } from '../optim/config';
+import { optimizerConfigSchema, type OptimizerConfig } from '../optim/optimizers';
 import { deformationSchema } from '../optim/deformation';
 import { methodSchema } from '../optim/methods';
-import { defaultOptimizerConfig } from '../optim/registry';
+import { defaultOptimizerConfig } from '../optim/optimizers';
 import { scheduleSchema } from '../optim/schedule';
 import { DEFAULT_SOS, sosSchema } from '../optim/sos';
 

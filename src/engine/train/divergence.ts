@@ -1,22 +1,7 @@
+import { methodOf } from '../optim/methods';
+import { OPTIMIZERS } from '../optim/optimizers';
 import type { LaneConfig } from './config';
-import type { StepRecord } from './lane';
-
-/** Why and where a lane stopped: its loss or weights stopped being finite numbers. */
-export interface Divergence {
-  /** The first step whose loss (or, failing that, the window's final weights) was not finite. */
-  step: number;
-  /** 'loss' when a step's loss was NaN/±Inf; 'weights' when the losses were finite but the weights were not. */
-  what: 'loss' | 'weights';
-  /** The last finite training loss and its step (null if none was ever finite). */
-  lastFiniteLoss: number | null;
-  lastFiniteStep: number | null;
-  /** The most likely cause, in words a student can act on. */
-  cause: string;
-  /** One sentence for the user: what happened, the likely cause, what to do. */
-  message: string;
-}
-
-const OPTIMIZER_NAMES: Record<LaneConfig['optimizer']['kind'], string> = { sgd: 'SGD', momentum: 'SGD with momentum', adam: 'Adam' };
+import type { Divergence, StepRecord } from './records';
 
 /** The loss history a lane keeps to judge a divergence: its first and recent finite losses. */
 export interface LossHistory {
@@ -40,7 +25,7 @@ export function remember(history: LossHistory, loss: number): void {
  * (the learning rate), a flat-minima method's strength, or the learning rate in general.
  */
 export function likelyCause(config: LaneConfig, history: LossHistory, deformClamps: number, lr: number): string {
-  const optimizer = OPTIMIZER_NAMES[config.optimizer.kind];
+  const optimizer = OPTIMIZERS[config.optimizer.kind].longName;
   if (config.deformation.kind !== 'none' && deformClamps > 0) {
     return `the ${config.deformation.kind.toUpperCase()} deformation's slope δ′ hit its guard ${deformClamps} time(s): lower the learning rate or use a milder deformation`;
   }
@@ -49,8 +34,9 @@ export function likelyCause(config: LaneConfig, history: LossHistory, deformClam
     history.recent.length >= 2 &&
     history.recent[history.recent.length - 1] > Math.max(1.5 * Math.min(...history.recent), history.first);
   if (climbing || config.method.kind === 'none') return `learning rate ${lr} too high for ${optimizer}`;
-  const strength: Partial<Record<LaneConfig['method']['kind'], string>> = { sam: 'ρ', asam: 'ρ', nso: 'σ', wpsgd: 'σ', fam: 'λ' };
-  return `learning rate ${lr} too high for ${optimizer} with ${config.method.kind.toUpperCase()}, or its ${strength[config.method.kind] ?? 'strength'} too large`;
+  const method = methodOf(config.method.kind);
+  const strength = method.controls[0]?.label ?? 'strength';
+  return `learning rate ${lr} too high for ${optimizer} with ${method.label}, or its ${strength} too large`;
 }
 
 /** Looks at a window's records and final weights; returns the divergence, or null if all is finite. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeBatch, makeBatch, rangeIndices, type Batch, type EvalSet } from '../data/batch';
 import type { DatasetInfo, SplitArrays } from '../data/dataset';
-import type { LossKind } from '../model/loss';
+import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
 import type { Params } from '../model/params';
 import { lossAndCorrect } from './gradients';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../data/batch';
-import { correctCount, dataLoss, type LossKind } from '../model/loss';
+import { correctCount, dataLoss } from '../model/loss';
+import { type LossKind } from '../model/spec';
 import type { Model } from '../model/model';
 import type { Params } from '../model/params';
 

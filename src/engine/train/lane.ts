@@ -1,54 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../data/batch';
-import type { LossKind } from '../model/loss';
-import { HEAD_KERNEL, type Model } from '../model/model';
-import { cloneParams, disposeParams, readParams, uploadParams, type HostParams, type Params } from '../model/params';
-import { deformSlopeTensor } from '../optim/deformation';
-import type { GradientMethod } from '../optim/method';
-import { methodParts } from '../optim/methods';
+import type { LossKind } from '../model/spec';
+import { type Model } from '../model/model';
+import { HEAD_KERNEL } from '../model/params';
+import { mapEntries, type HostParams, type Params } from '../model/params';
+import { cloneParams, disposeParams, readParams, uploadParams } from '../model/paramTensors';
+import { deformSlopeOnDevice } from '../optim/deformation';
+import { plainGradient, type GradientRule, type Regularizer } from '../optim/methodDescriptor';
+import { methodOf, type MethodConfig } from '../optim/methods';
 import { Objective } from '../optim/objective';
-import { createOptimizer, reconfigureOptimizer } from '../optim/registry';
+import { createOptimizer, reconfigureOptimizer } from '../optim/optimizers';
 import { learningRateAt, type ScheduleClock } from '../optim/schedule';
-import { optimumShift, type ShiftOutcome } from '../optim/sos';
-import type { BaseOptimizer, OptimizerState } from '../optim/types';
+import { optimumShift, type ShiftOutcome } from '../optim/optimumShift';
+import type { BaseOptimizer } from '../optim/optimizerDescriptor';
 import { createRng, deriveSeed } from '../rng';
 import type { LaneConfig } from './config';
-import { detectDivergence, emptyHistory, type Divergence, type LossHistory } from './divergence';
-
-/** What one training step of one lane measured (read back in batches, never per step). */
-export interface StepRecord {
-  /** Number of updates done after this step (1 for the first step). */
-  step: number;
-  loss: number;
-  accuracy: number;
-  lr: number;
-  /** Method metrics of this step (κ, ‖e‖, perturbation gap, δ′(ℓ), guard clamps). */
-  metrics: Record<string, number>;
-}
-
-export interface SosEvent {
-  step: number;
-  changed: boolean;
-  reason?: string;
-  rank: number;
-  headNormBefore: number;
-  headNormAfter: number;
-}
-
-export interface CollectedWindow {
-  /** The window's steps up to (not including) a divergence: every loss here is finite. */
-  records: StepRecord[];
-  headNorm: number;
-  sosEvents: SosEvent[];
-  /** Set in the window where the lane diverged. */
-  diverged?: Divergence;
-}
+import { detectDivergence, emptyHistory, type LossHistory } from './divergence';
+import type { CollectedWindow, Divergence, SosEvent } from './records';
 
 /** A lane off the device: weights, optimizer state and counters, enough to go on elsewhere. */
 export interface LaneCheckpoint {
   laneId: string;
   params: HostParams;
-  optimizer: OptimizerState;
+  /** The optimizer's buffers (velocity, moments) off the device, and its step count. */
+  optimizer: { buffers: Record<string, HostParams>; step: number };
   steps: number;
   gradEvals: number;
   seconds: number;
@@ -70,6 +45,12 @@ interface PendingStep {
   metrics: Record<string, tf.Scalar>;
 }
 
+/** How a lane's method changes its steps: the method's gradient rule (or the plain gradient) and regularizer. */
+export function methodParts(method: MethodConfig, loss: LossKind): { gradient: GradientRule; regularizer?: Regularizer } {
+  const parts = methodOf(method.kind).parts(method, { tf, loss });
+  return { gradient: parts.gradient ?? plainGradient, regularizer: parts.regularizer };
+}
+
 /**
  * One optimizer run of a comparison: its weights and its optimizer, which is a base optimizer
  * (SGD, momentum, Adam) + at most one method (SAM, ASAM, NSO, WP-SGD, FAM) + optional SOS +
@@ -79,7 +60,7 @@ export class Lane {
   params: Params;
   optimizer: BaseOptimizer;
   objective!: Objective;
-  method!: GradientMethod;
+  gradient!: GradientRule;
   steps = 0;
   gradEvals = 0;
   seconds = 0;
@@ -97,7 +78,7 @@ export class Lane {
     optimizer?: BaseOptimizer,
   ) {
     this.params = cloneParams(initial);
-    this.optimizer = optimizer ?? createOptimizer(config.optimizer);
+    this.optimizer = optimizer ?? createOptimizer(config.optimizer, tf);
     this.buildMethod(config);
   }
 
@@ -105,7 +86,7 @@ export class Lane {
     const parts = methodParts(config.method, this.lossKind);
     this.objective?.dispose();
     this.objective = new Objective(this.model, this.lossKind, config.deformation, parts.regularizer);
-    this.method = parts.gradient;
+    this.gradient = parts.gradient;
   }
 
   /** One step: dispatched on the device; awaits only when an optimum shift is due (it needs the CPU). */
@@ -113,7 +94,7 @@ export class Lane {
     const lr = learningRateAt(this.config.schedule, this.config.optimizer.lr, clock);
     const rng = createRng(deriveSeed(env.seed, `${this.config.id}/step-${this.steps}`));
     const before = this.objective.evaluations;
-    const result = this.method.gradient({ params: this.params, specs: this.model.params, batch, objective: this.objective, rng });
+    const result = this.gradient({ params: this.params, specs: this.model.params, batch, objective: this.objective, rng });
     const next = this.optimizer.apply(this.params, result.grads, lr);
     disposeParams(result.grads);
     disposeParams(this.params);
@@ -122,7 +103,7 @@ export class Lane {
     this.gradEvals += this.objective.evaluations - before;
     const metrics = { ...result.metrics };
     if (this.config.deformation.kind !== 'none') {
-      const { slope, clamped } = deformSlopeTensor(this.config.deformation, result.loss);
+      const { slope, clamped } = deformSlopeOnDevice(tf, this.config.deformation, result.loss);
       clamped.dispose();
       metrics.deform_scale = slope;
       const clamps = this.objective.drainClampCount();
@@ -199,7 +180,7 @@ export class Lane {
   }
 
   reconfigure(config: LaneConfig): void {
-    this.optimizer = reconfigureOptimizer(this.optimizer, config.optimizer);
+    this.optimizer = reconfigureOptimizer(this.optimizer, config.optimizer, tf);
     this.config = config;
     this.buildMethod(config);
   }
@@ -209,15 +190,18 @@ export class Lane {
     disposeParams(this.params);
     this.params = params;
     this.optimizer.dispose();
-    this.optimizer = createOptimizer(this.config.optimizer);
+    this.optimizer = createOptimizer(this.config.optimizer, tf);
   }
 
   /** Weights, optimizer state and counters read into JavaScript memory. */
   async checkpoint(): Promise<LaneCheckpoint> {
+    const state = this.optimizer.state();
+    const buffers: Record<string, HostParams> = {};
+    for (const [name, tensors] of Object.entries(state.buffers)) buffers[name] = await readParams(tensors);
     return {
       laneId: this.config.id,
       params: await readParams(this.params),
-      optimizer: await this.optimizer.saveState(),
+      optimizer: { buffers, step: state.step },
       steps: this.steps,
       gradEvals: this.gradEvals,
       seconds: this.seconds,
@@ -230,7 +214,8 @@ export class Lane {
     const params = uploadParams(model.params, checkpoint.params);
     const lane = new Lane(model, config, params, lossKind);
     disposeParams(params);
-    lane.optimizer.loadState(checkpoint.optimizer, model.params);
+    const { buffers, step } = checkpoint.optimizer;
+    lane.optimizer.restore({ buffers: mapEntries(buffers, (values) => uploadParams(model.params, values)), step });
     lane.steps = checkpoint.steps;
     lane.gradEvals = checkpoint.gradEvals;
     lane.seconds = checkpoint.seconds;
@@ -240,7 +225,13 @@ export class Lane {
 
   /** A copy at the same step with its own weights and optimizer state (for "what if from here"). */
   fork(config: LaneConfig): Lane {
-    const copy = new Lane(this.model, config, this.params, this.lossKind, reconfigureOptimizer(this.optimizer.clone(), config.optimizer));
+    const copy = new Lane(
+      this.model,
+      config,
+      this.params,
+      this.lossKind,
+      reconfigureOptimizer(this.optimizer.clone(), config.optimizer, tf),
+    );
     copy.steps = this.steps;
     copy.gradEvals = this.gradEvals;
     copy.seconds = this.seconds;

@@ -1,4 +1,4 @@
-import type { OptimizerConfig } from '../optim/config';
+import type { OptimizerConfig } from '../optim/optimizers';
 import { defaultMethod, type MethodConfig } from '../optim/methods';
 import { DEFAULT_SOS, type SosConfig } from '../optim/sos';
 import type { Deformation } from '../optim/deformation';

@@ -68,7 +68,7 @@ export function ToyRunEditor({ run }: { run: ToyRunEntry }) {
         options={(Object.keys(DEFORMATIONS) as DeformationKind[]).map((k) => ({
           value: k,
           label: DEFORMATIONS[k].label,
-          title: DEFORMATIONS[k].description,
+          title: DEFORMATIONS[k].help,
         }))}
         onChange={(kind) => updateRun(run.id, { deformation: defaultDeformation(kind) })}
       />
