@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { EngineHost, type DataServices } from '../src/worker/host';
+import { EngineHost } from '../src/worker/host';
+import { type DataServices } from '../src/worker/datasets';
 import type { EngineEvent } from '../src/worker/api';
 import { MemoryByteCache } from '../src/engine/data/loader';
 import { encodeDataset } from '../src/engine/data/shards';

@@ -6,7 +6,7 @@ import {
   type HessianSettings,
   type HessianTracking,
 } from '../engine/hessian/config';
-import type { EngineEvent, LandscapeProgress } from '../worker/api';
+import type { EngineEvent, JobProgress } from '../worker/api';
 import { notify, useApp } from './store';
 
 export interface HessianState {
@@ -14,7 +14,7 @@ export interface HessianState {
   /** Lanes to analyse; empty means every lane. */
   laneIds: string[];
   running: { started: number } | null;
-  progress: LandscapeProgress | null;
+  progress: JobProgress | null;
   /** The latest analysis of each lane. */
   results: Record<string, HessianResult>;
   tracking: HessianTracking;

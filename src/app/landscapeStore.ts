@@ -7,7 +7,7 @@ import {
   type LandscapeSettings,
   type SurfaceResult,
 } from '../engine/landscape/config';
-import type { EngineEvent, LandscapeProgress } from '../worker/api';
+import type { EngineEvent, JobProgress } from '../worker/api';
 import { notify, useApp } from './store';
 
 export type LandscapeKind = LandscapeRequest['kind'];
@@ -21,7 +21,7 @@ export interface LandscapeState {
   from: Endpoint;
   to: Endpoint;
   running: { jobId: number | null; kind: LandscapeKind; started: number } | null;
-  progress: LandscapeProgress | null;
+  progress: JobProgress | null;
   /** 1D curves by lane id, interpolations by their key; the latest computation of each. */
   curves: Record<string, CurveResult>;
   interpolations: Record<string, CurveResult>;

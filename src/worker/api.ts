@@ -10,25 +10,11 @@ import type { InputFile } from '../engine/data/files';
 import type { Normalization } from '../engine/data/dataset';
 import type { ComparisonConfig, LaneConfig } from '../engine/train/config';
 import type { MetricPoint } from '../engine/train/metrics';
-import type { ShiftReport } from '../engine/train/comparison';
+import type { ShiftReportWithHessian, TrainerSummary } from '../engine/train/trainer';
 import type { Divergence } from '../engine/train/records';
 import type { LandscapeRequest } from '../engine/landscape/config';
 import type { LandscapeUpdate } from '../engine/landscape/job';
 import type { HessianRequest, HessianResult, HessianSettings, HessianTracking } from '../engine/hessian/config';
-
-/** Top eigenvalues and trace of a lane's Hessian (before or after an optimum shift). */
-export interface CurvatureSummary {
-  eigenvalues: number[];
-  trace: number;
-  stdError: number;
-  samples: number;
-}
-
-export interface ShiftReportWithHessian extends ShiftReport {
-  hessian?: { before: CurvatureSummary; after: CurvatureSummary };
-}
-
-export type { ShiftReport };
 
 export interface DatasetSummary {
   id: string;
@@ -45,13 +31,7 @@ export interface DatasetSummary {
   fetched: number;
 }
 
-export interface ComparisonSummary {
-  parameterCount: number;
-  featureSize: number;
-  stepsPerEpoch: number;
-  totalSteps: number;
-  step: number;
-  laneIds: string[];
+export interface ComparisonSummary extends TrainerSummary {
   /** True when this configure call rebuilt the lanes from step 0 (charts start over). */
   rebuilt: boolean;
 }
@@ -82,7 +62,8 @@ export interface WeightsImportSummary {
   comparison: ComparisonSummary;
 }
 
-export interface LandscapeProgress {
+/** How far a landscape or Hessian job is. */
+export interface JobProgress {
   jobId: number;
   /** Work done and in all: point-samples for a landscape (grid points times samples), HVPs for a Hessian. */
   done: number;
@@ -90,7 +71,7 @@ export interface LandscapeProgress {
   seconds: number;
 }
 
-export interface LandscapeOutcome {
+export interface JobOutcome {
   jobId: number;
   cancelled: boolean;
   seconds: number;
@@ -109,9 +90,9 @@ export type EngineEvent =
   | { type: 'restored'; step: number }
   /** A lane's loss or weights stopped being finite: it stopped; the others go on. */
   | { type: 'lane-diverged'; laneId: string; divergence: Divergence }
-  | { type: 'landscape-progress'; progress: LandscapeProgress }
+  | { type: 'landscape-progress'; progress: JobProgress }
   | { type: 'landscape-update'; jobId: number; update: LandscapeUpdate }
-  | { type: 'hessian-progress'; progress: LandscapeProgress }
+  | { type: 'hessian-progress'; progress: JobProgress }
   | { type: 'hessian-result'; jobId: number; result: HessianResult };
 
 export type EngineListener = (event: EngineEvent) => void;
@@ -135,7 +116,7 @@ export interface EngineApi {
   /** A one-shot optimum shift of a lane's head (paused), with the before/after report (and Hessian, if settings are given). */
   shiftNow(laneId: string, samples: number, hessian?: HessianSettings): Promise<ShiftReportWithHessian>;
   /** Top eigenvalues, trace and density of each named lane's Hessian; results stream as events. */
-  computeHessian(request: HessianRequest): Promise<LandscapeOutcome>;
+  computeHessian(request: HessianRequest): Promise<JobOutcome>;
   cancelHessian(): Promise<void>;
   /** λmax and Tr(H) of every lane every N steps as lane metrics (null: off). */
   setHessianTracking(tracking: HessianTracking | null): Promise<void>;
@@ -143,7 +124,7 @@ export interface EngineApi {
    * Loss-landscape curves, surfaces or an interpolation from snapshots of the lanes' weights taken
    * now; results stream as events; resolves when done or cancelled. Training may go on meanwhile.
    */
-  computeLandscape(request: LandscapeRequest): Promise<LandscapeOutcome>;
+  computeLandscape(request: LandscapeRequest): Promise<JobOutcome>;
   cancelLandscape(): Promise<void>;
   /** A lane's weights as files (safetensors, or TF.js model.json + weights.bin) with their metadata. */
   exportWeights(laneId: string, format: WeightsFormat): Promise<InputFile[]>;

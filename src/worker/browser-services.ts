@@ -1,5 +1,5 @@
 import type { ByteCache } from '../engine/data/loader';
-import type { DataServices } from './host';
+import type { DataServices } from './datasets';
 
 const CACHE_NAME = 'flat-minima-data-v1';
 const KEY_PREFIX = '/__flat-minima-cache__/';

@@ -1,4 +1,4 @@
-import type { LandscapeProgress } from '../../worker/api';
+import type { JobProgress } from '../../worker/api';
 
 export function formatSeconds(s: number): string {
   return s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(s < 10 ? 1 : 0)} s`;
@@ -12,7 +12,7 @@ export function JobProgress({
   testId,
 }: {
   running: boolean;
-  progress: LandscapeProgress | null;
+  progress: JobProgress | null;
   label: string;
   testId: string;
 }) {

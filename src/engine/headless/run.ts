@@ -11,10 +11,9 @@ import { writeSafetensors } from '../io/safetensors';
 import type { CurveResult, SurfaceResult } from '../landscape/config';
 import { readParams } from '../model/paramTensors';
 import { runLandscape } from '../landscape/job';
-import { Comparison } from '../train/comparison';
+import type { Comparison } from '../train/comparison';
 import { evaluate, evaluateSplit } from '../train/evaluate';
-import { type MetricPoint } from '../train/metrics';
-import { MetricAggregator, testPoints, windowLength } from '../train/aggregator';
+import { Trainer } from '../train/trainer';
 
 /** Which analyses a headless run does after training. */
 export interface Analyses {
@@ -128,33 +127,22 @@ export async function runHeadless(
 ): Promise<HeadlessResults> {
   const started = performance.now();
   const config = experiment.comparison;
-  const comparison = new Comparison(dataset, config);
-  const aggregator = new MetricAggregator(config.logEvery);
-  const points: MetricPoint[] = [];
+  const trainer = new Trainer(dataset, config, { checkpointEvery: null });
+  const { comparison } = trainer;
   const names = Object.fromEntries(config.lanes.map((l) => [l.id, l.name]));
   try {
-    const test0 = await comparison.evaluateTest();
-    for (const [id, evaluation] of test0) points.push(...testPoints(id, 0, 0, 0, evaluation));
-    while (comparison.step < comparison.totalSteps && !options.control.cancelled()) {
-      const steps = windowLength(comparison.step, 50, config.logEvery, config.testEvery, comparison.totalSteps);
-      for (const w of await comparison.trainWindow(steps)) {
-        points.push(...aggregator.addWindow(w));
-        if (w.diverged) options.onPhase(w.diverged.message);
-      }
+    const points = await trainer.start();
+    while (!trainer.finished && !options.control.cancelled()) {
+      const window = await trainer.trainWindow(50);
+      points.push(...window.points);
+      for (const { divergence } of window.diverged) options.onPhase(divergence.message);
       if (comparison.allDiverged) break;
-      if (comparison.step % config.testEvery === 0 || comparison.step === comparison.totalSteps) {
-        const results = await comparison.evaluateTest();
-        for (const lane of comparison.lanes) {
-          const evaluation = results.get(lane.config.id);
-          if (evaluation) points.push(...testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, evaluation));
-        }
-      }
       options.onTrainProgress(comparison.step, comparison.totalSteps);
     }
     out.write('metrics.csv', metricsCsv(points, names));
     const lanes = await finalResults(comparison, comparison.dataset);
     const hessians: HessianResult[] = [];
-    if (!options.control.cancelled()) await analyses(comparison, experiment, options, out, hessians);
+    if (!options.control.cancelled()) await analyses(trainer, experiment, options, out, hessians);
     for (const lane of lanes) {
       const h = hessians.find((r) => r.laneId === lane.laneId);
       if (h)
@@ -194,7 +182,7 @@ export async function runHeadless(
     );
     return results;
   } finally {
-    comparison.dispose();
+    trainer.dispose();
   }
 }
 
@@ -231,12 +219,13 @@ async function finalResults(comparison: Comparison, dataset: Dataset): Promise<L
 }
 
 async function analyses(
-  comparison: Comparison,
+  trainer: Trainer,
   experiment: Experiment,
   options: HeadlessOptions,
   out: OutputSink,
   hessians: HessianResult[],
 ): Promise<void> {
+  const { comparison } = trainer;
   // A diverged lane's weights are not finite: it has no landscape and no Hessian.
   const laneIds = comparison.lanes.filter((l) => !l.diverged).map((l) => l.config.id);
   if (laneIds.length === 0) return;
@@ -259,17 +248,9 @@ async function analyses(
   }
   if (options.analyses.hessian && !options.control.cancelled()) {
     options.onPhase('Hessian');
-    const snap = await comparison.snapshot(laneIds);
-    for (const id of laneIds) {
+    for (const subject of await trainer.hessianSubjects(laneIds)) {
       if (options.control.cancelled()) break;
-      const w = snap.weights.get(id)!;
-      hessians.push(
-        await analyseHessian(
-          { model: snap.model, loss: snap.loss, dataset: snap.dataset, laneId: id, label: w.label, step: snap.step, weights: w.current },
-          experiment.hessian.settings,
-          options.control,
-        ),
-      );
+      hessians.push(await analyseHessian(subject, experiment.hessian.settings, options.control));
     }
     out.write('hessian.json', hessianJson(hessians, names));
   }

@@ -4,12 +4,14 @@ import type { Dataset } from '../data/dataset';
 import type { HostParams } from '../model/params';
 import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
+import type { WeightsSnapshot } from '../train/snapshot';
 import type { HessianResult, HessianSettings, HessianTracking } from './config';
 import { spectralDensity } from './density';
 import { HessianOperator } from './hvp';
 import { topEigenvalues } from './lanczos';
 import { hutchinsonTrace } from './trace';
 
+/** One lane's weights and what they are of: the subject of a Hessian analysis. */
 export interface HessianSubject {
   model: Model;
   loss: LossKind;
@@ -18,6 +20,14 @@ export interface HessianSubject {
   label: string;
   step: number;
   weights: HostParams;
+}
+
+/** A lane of a snapshot as the subject of a Hessian analysis. */
+export function hessianSubject(snapshot: WeightsSnapshot, laneId: string): HessianSubject {
+  const w = snapshot.weights.get(laneId);
+  if (!w) throw new Error(`the snapshot has no lane "${laneId}"`);
+  const { model, loss, dataset, step } = snapshot;
+  return { model, loss, dataset, laneId, label: w.label, step, weights: w.current };
 }
 
 /** Gradient chunks of at most this many samples (memory of one backward pass). */

@@ -1,31 +1,21 @@
 import { disposeEvalSet, makeEvalSet, type EvalSet } from '../data/batch';
-import type { Dataset } from '../data/dataset';
-import type { LossKind } from '../model/spec';
-import type { Model } from '../model/model';
 import { computeCurve, computeSurface, type JobControl, type LandscapeContext } from './compute';
 import type { CurveResult, Endpoint, LandscapeRequest, SurfaceResult } from './config';
 import { difference, directionSeeds, randomDirection } from './directions';
 import { type HostParams } from '../model/params';
 import { landscapeChunkSize } from './evaluate';
 import { linspace } from './grid';
+import type { WeightsSnapshot } from '../train/snapshot';
 
 export type LandscapeUpdate = { kind: 'curve'; result: CurveResult } | { kind: 'surface'; result: SurfaceResult };
 
-/** What a landscape needs from a comparison: the model, the data, and weight snapshots taken when asked. */
-export interface LandscapeInputs {
-  model: Model;
-  loss: LossKind;
-  dataset: Dataset;
-  /** Weights of each lane the request names, read when the request was made (training may go on). */
-  weights: Map<string, { current: HostParams; initial: HostParams; label: string }>;
-}
 
 /** Lanes whose weights a request needs. */
 export function lanesOf(request: LandscapeRequest): string[] {
   return request.kind === 'interpolation' ? [...new Set([request.from.laneId, request.to.laneId])] : request.laneIds;
 }
 
-function subsetSizes(inputs: LandscapeInputs, request: LandscapeRequest): { train: number; test: number } {
+function subsetSizes(inputs: WeightsSnapshot, request: LandscapeRequest): { train: number; test: number } {
   const { settings } = request;
   const train = Math.min(settings.trainSamples, inputs.dataset.train.count);
   const test = Math.min(settings.testSamples, inputs.dataset.test.count);
@@ -34,7 +24,7 @@ function subsetSizes(inputs: LandscapeInputs, request: LandscapeRequest): { trai
 }
 
 /** Total work of a request in point-samples, for the progress bar. */
-export function landscapeWork(inputs: LandscapeInputs, request: LandscapeRequest): number {
+export function landscapeWork(inputs: WeightsSnapshot, request: LandscapeRequest): number {
   const { train, test } = subsetSizes(inputs, request);
   const { settings } = request;
   if (request.kind === 'surface') return request.laneIds.length * settings.surfacePoints ** 2 * (train + test);
@@ -42,12 +32,12 @@ export function landscapeWork(inputs: LandscapeInputs, request: LandscapeRequest
   return lanes * settings.curvePoints * (train + test);
 }
 
-function endpointLabel(inputs: LandscapeInputs, e: Endpoint): string {
+function endpointLabel(inputs: WeightsSnapshot, e: Endpoint): string {
   const label = inputs.weights.get(e.laneId)?.label ?? e.laneId;
   return e.weights === 'initial' ? `${label} (initial)` : label;
 }
 
-function weightsAt(inputs: LandscapeInputs, e: Endpoint): HostParams {
+function weightsAt(inputs: WeightsSnapshot, e: Endpoint): HostParams {
   const w = inputs.weights.get(e.laneId);
   if (!w) throw new Error(`no lane "${e.laneId}"`);
   return w[e.weights];
@@ -59,7 +49,7 @@ function weightsAt(inputs: LandscapeInputs, e: Endpoint): HostParams {
  * Results stream through `onUpdate`; a cancelled request returns what it had.
  */
 export async function runLandscape(
-  inputs: LandscapeInputs,
+  inputs: WeightsSnapshot,
   request: LandscapeRequest,
   control: JobControl,
   onUpdate: (u: LandscapeUpdate) => void,

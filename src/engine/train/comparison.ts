@@ -14,7 +14,7 @@ import { Lane, type LaneCheckpoint, type StepEnvironment } from './lane';
 import type { LaneWindow } from './records';
 import { lossAndCorrect } from './gradients';
 import type { ShiftOutcome } from '../optim/optimumShift';
-import type { LandscapeInputs } from '../landscape/job';
+import type { WeightsSnapshot } from './snapshot';
 import type { WeightsMetadata } from '../io/weights';
 
 export interface ShiftReport extends Omit<ShiftOutcome, 'kernel'> {
@@ -240,9 +240,9 @@ export class Comparison {
   }
 
   /** Copies of the named lanes' current weights and the shared initial weights, read now (landscapes, Hessians). */
-  async snapshot(laneIds: readonly string[]): Promise<LandscapeInputs & { step: number }> {
+  async snapshot(laneIds: readonly string[]): Promise<WeightsSnapshot> {
     const initial = await readParams(this.initial);
-    const weights: LandscapeInputs['weights'] = new Map();
+    const weights: WeightsSnapshot['weights'] = new Map();
     for (const id of laneIds) {
       const lane = this.lanes.find((l) => l.config.id === id);
       if (!lane) throw new Error(`no lane "${id}"`);

@@ -1,0 +1,209 @@
+/**
+ * Drives a comparison: windows of lockstep steps that never cross a logging, test, tracking or
+ * checkpoint step; the metric points of each window; test points; λmax/trace tracking; the
+ * in-memory checkpoints a lost GPU falls back to; and the one-shot optimum shift with its report.
+ * The worker host and the headless runner both train through it; it returns plain values and
+ * leaves events and timing of the play loop to its caller.
+ */
+import type { Dataset } from '../data/dataset';
+import { DIRECT_CONTROL } from '../control';
+import { analyseHessian, hessianSubject, trackedCurvature, type HessianSubject } from '../hessian/analysis';
+import type { HessianSettings, HessianTracking } from '../hessian/config';
+import { MetricAggregator, testPoints, windowLength } from './aggregator';
+import { Comparison, type ComparisonCheckpoint, type ShiftReport } from './comparison';
+import type { ComparisonConfig } from './config';
+import type { MetricPoint } from './metrics';
+import type { Divergence } from './records';
+
+/** Top eigenvalues and trace of a lane's Hessian (before or after an optimum shift). */
+export interface CurvatureSummary {
+  eigenvalues: number[];
+  trace: number;
+  stdError: number;
+  samples: number;
+}
+
+export interface ShiftReportWithHessian extends ShiftReport {
+  hessian?: { before: CurvatureSummary; after: CurvatureSummary };
+}
+
+/** What a window of training gave: its steps, its metric points and the lanes that diverged in it. */
+export interface WindowOutcome {
+  steps: number;
+  points: MetricPoint[];
+  diverged: Array<{ laneId: string; divergence: Divergence }>;
+}
+
+export interface TrainerSummary {
+  parameterCount: number;
+  featureSize: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  step: number;
+  laneIds: string[];
+}
+
+export interface TrainerOptions {
+  /** Steps between in-memory checkpoints (and one at step 0); null: none (headless runs). */
+  checkpointEvery: number | null;
+  /** λmax and Tr(H) of every lane every N steps as metrics; null: off. */
+  tracking?: HessianTracking | null;
+}
+
+/** Steps between in-memory checkpoints of every lane by default (what a lost GPU falls back to). */
+export const DEFAULT_CHECKPOINT_EVERY = 100;
+
+export class Trainer {
+  readonly comparison: Comparison;
+  checkpointEvery: number | null;
+  tracking: HessianTracking | null;
+  /** Every lane off the device, taken every `checkpointEvery` steps (and at step 0). */
+  checkpoint: ComparisonCheckpoint | null = null;
+  private readonly aggregator: MetricAggregator;
+
+  /** Builds the comparison; call `start()` for its step-0 points and checkpoint. */
+  constructor(source: Dataset, config: ComparisonConfig, options: TrainerOptions) {
+    this.comparison = new Comparison(source, config);
+    this.aggregator = new MetricAggregator(config.logEvery);
+    this.checkpointEvery = options.checkpointEvery;
+    this.tracking = options.tracking ?? null;
+  }
+
+  /** Goes on from a checkpoint taken by a trainer of the same structure (e.g. on a new backend). */
+  static fromCheckpoint(source: Dataset, config: ComparisonConfig, checkpoint: ComparisonCheckpoint, options: TrainerOptions): Trainer {
+    const trainer = new Trainer(source, config, options);
+    trainer.comparison.restore(checkpoint);
+    trainer.checkpoint = checkpoint;
+    return trainer;
+  }
+
+  get config(): ComparisonConfig {
+    return this.comparison.config;
+  }
+
+  get finished(): boolean {
+    return this.comparison.step >= this.comparison.totalSteps;
+  }
+
+  /** Step 0: the checkpoint and every lane's test point. */
+  async start(): Promise<MetricPoint[]> {
+    await this.takeCheckpoint();
+    return this.testPoints();
+  }
+
+  /** Back to step 0 with the same settings: fresh weights and optimizers, metrics from scratch. */
+  async reset(): Promise<MetricPoint[]> {
+    this.comparison.reset();
+    this.aggregator.reset();
+    return this.start();
+  }
+
+  /** Settings that keep the weights (see Comparison.applyConfig); lanes added at step 0 get their step-0 test point. */
+  async reconfigure(config: ComparisonConfig): Promise<MetricPoint[]> {
+    const before = new Set(this.comparison.lanes.map((l) => l.config.id));
+    this.comparison.applyConfig(config);
+    this.aggregator.logEvery = config.logEvery;
+    const added = this.comparison.lanes.filter((l) => !before.has(l.config.id)).map((l) => l.config.id);
+    return added.length > 0 ? this.testPoints(new Set(added)) : [];
+  }
+
+  /** Trains up to `wanted` steps, never past a logging, test, tracking or checkpoint step or the end. */
+  async trainWindow(wanted: number): Promise<WindowOutcome> {
+    const { comparison, tracking, checkpointEvery } = this;
+    const { logEvery, testEvery } = comparison.config;
+    const cadences = [checkpointEvery, tracking?.every].filter((n): n is number => n !== null && n !== undefined);
+    const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, ...cadences);
+    if (steps === 0) return { steps: 0, points: [], diverged: [] };
+    const windows = await comparison.trainWindow(steps);
+    const points = windows.flatMap((w) => this.aggregator.addWindow(w));
+    const diverged = windows.flatMap((w) => (w.diverged ? [{ laneId: w.laneId, divergence: w.diverged }] : []));
+    const step = comparison.step;
+    if (step % testEvery === 0 || step === comparison.totalSteps) points.push(...(await this.testPoints()));
+    if (tracking && step % tracking.every === 0) points.push(...(await this.trackedPoints(tracking)));
+    if (checkpointEvery !== null && step % checkpointEvery === 0) await this.takeCheckpoint();
+    return { steps, points, diverged };
+  }
+
+  /** Test loss and accuracy of the lanes (all, or `only`) at the current step. */
+  async testPoints(only?: Set<string>): Promise<MetricPoint[]> {
+    const { comparison } = this;
+    const results = await comparison.evaluateTest(only);
+    return comparison.lanes.flatMap((lane) => {
+      const r = results.get(lane.config.id);
+      return r ? testPoints(lane.config.id, comparison.step, lane.gradEvals, lane.seconds, r) : [];
+    });
+  }
+
+  /** The named lanes' weights now, each as the subject of a Hessian analysis. */
+  async hessianSubjects(laneIds: readonly string[]): Promise<HessianSubject[]> {
+    const snapshot = await this.comparison.snapshot(laneIds);
+    return laneIds.map((id) => hessianSubject(snapshot, id));
+  }
+
+  /**
+   * A one-shot optimum shift of a lane's head on `samples` training samples, with the training loss
+   * before and after and, given Hessian settings, the top eigenvalues and trace before and after.
+   */
+  async shiftNow(
+    laneId: string,
+    samples: number,
+    hessian?: HessianSettings,
+  ): Promise<{ report: ShiftReportWithHessian; points: MetricPoint[] }> {
+    const measure = async (): Promise<CurvatureSummary | null> => {
+      if (!hessian) return null;
+      const [subject] = await this.hessianSubjects([laneId]);
+      const r = await analyseHessian(subject, { ...hessian, density: false }, DIRECT_CONTROL);
+      return { eigenvalues: r.top.eigenvalues, trace: r.trace?.trace ?? NaN, stdError: r.trace?.stdError ?? NaN, samples: r.samples };
+    };
+    const before = await measure();
+    const report: ShiftReportWithHessian = await this.comparison.shiftNow(laneId, samples);
+    const after = await measure();
+    if (before && after) report.hessian = { before, after };
+    const lane = this.comparison.requireLane(laneId);
+    const collected = await lane.collect();
+    const points = this.aggregator.addWindow({
+      laneId,
+      records: [],
+      headNorm: collected.headNorm,
+      sosEvents: collected.sosEvents,
+      seconds: 0,
+      gradEvals: lane.gradEvals,
+      totalSeconds: lane.seconds,
+    });
+    return { report, points };
+  }
+
+  /** The comparison's size and progress in numbers. */
+  summary(): TrainerSummary {
+    const c = this.comparison;
+    return {
+      parameterCount: c.parameterCount,
+      featureSize: c.model.featureSize,
+      stepsPerEpoch: c.sampler.stepsPerEpoch,
+      totalSteps: c.totalSteps,
+      step: c.step,
+      laneIds: c.lanes.map((l) => l.config.id),
+    };
+  }
+
+  dispose(): void {
+    this.comparison.dispose();
+  }
+
+  private async takeCheckpoint(): Promise<void> {
+    if (this.checkpointEvery !== null) this.checkpoint = await this.comparison.checkpoint();
+  }
+
+  /** λmax and Tr(H) of every lane still training, as metric points. */
+  private async trackedPoints(tracking: HessianTracking): Promise<MetricPoint[]> {
+    const { comparison } = this;
+    const points: MetricPoint[] = [];
+    for (const lane of comparison.lanes.filter((l) => !l.diverged)) {
+      const [subject] = await this.hessianSubjects([lane.config.id]);
+      const { lambdaMax, trace } = await trackedCurvature(subject, tracking, DIRECT_CONTROL);
+      const at = { laneId: lane.config.id, step: comparison.step, gradEvals: lane.gradEvals, wallSeconds: lane.seconds };
+      points.push({ ...at, metric: 'hess_lmax', value: lambdaMax }, { ...at, metric: 'hess_trace', value: trace });
+    }
+    return points;
+  }
+}

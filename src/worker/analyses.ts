@@ -1,0 +1,92 @@
+/**
+ * Landscape and Hessian jobs on snapshots of the lanes' weights: checked against the device's
+ * memory first, results streamed as events, one job of each kind at a time, training going on.
+ */
+import { analyseHessian, hessianBudget } from '../engine/hessian/analysis';
+import { hessianRequestSchema } from '../engine/hessian/config';
+import { landscapeRequestSchema } from '../engine/landscape/config';
+import { landscapeChunkSize } from '../engine/landscape/evaluate';
+import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
+import { checkEvaluationFits, checkLanczosFits } from '../engine/memory';
+import type { Trainer } from '../engine/train/trainer';
+import { parse } from '../engine/validation';
+import type { EngineEvent, JobOutcome } from './api';
+import { JobRunner } from './jobs';
+import type { Mutex } from './mutex';
+
+export class Analyses {
+  private readonly landscapes: JobRunner;
+  private readonly hessians: JobRunner;
+
+  constructor(
+    private readonly mutex: Mutex,
+    private readonly trainer: () => Trainer,
+    private readonly emit: (event: EngineEvent) => void,
+  ) {
+    this.landscapes = new JobRunner(
+      mutex,
+      (progress) => emit({ type: 'landscape-progress', progress }),
+      'a landscape is being computed: wait for it or cancel it first',
+    );
+    this.hessians = new JobRunner(
+      mutex,
+      (progress) => emit({ type: 'hessian-progress', progress }),
+      'a Hessian analysis is running: wait for it or cancel it first',
+    );
+  }
+
+  /** Top eigenvalues, trace and density of each named lane's Hessian, one lane after the other. */
+  hessian(raw: unknown): Promise<JobOutcome> {
+    const { laneIds, settings } = parse(hessianRequestSchema, raw, 'Hessian settings');
+    return this.hessians.run(async (job) => {
+      const subjects = await this.mutex.run(async () => {
+        const trainer = this.trainer();
+        const { config, dataset, parameterCount } = trainer.comparison;
+        const samples = Math.min(settings.samples, dataset.train.count);
+        checkEvaluationFits(config.model, dataset.info, samples, 500, 'Hessian analysis', 6);
+        checkLanczosFits(parameterCount, Math.max(settings.maxIterations, settings.density ? settings.densitySteps : 0) + settings.topK);
+        return trainer.hessianSubjects(laneIds);
+      });
+      const each = hessianBudget(settings);
+      job.setTotal(subjects.length * each);
+      let before = 0;
+      for (const subject of subjects) {
+        if (job.control.cancelled()) break;
+        const result = await analyseHessian(subject, settings, { ...job.control, progress: (hvps) => job.control.progress(before + hvps) });
+        before += each;
+        this.emit({ type: 'hessian-result', jobId: job.id, result });
+      }
+      job.control.progress(subjects.length * each);
+    });
+  }
+
+  /** Curves, surfaces or an interpolation from a snapshot of the lanes' weights taken now. */
+  landscape(raw: unknown): Promise<JobOutcome> {
+    const request = parse(landscapeRequestSchema, raw, 'landscape settings');
+    return this.landscapes.run(async (job) => {
+      const snapshot = await this.mutex.run(() => {
+        const { comparison } = this.trainer();
+        const { settings } = request;
+        const { train, test, info } = comparison.dataset;
+        const samples = Math.min(settings.trainSamples, train.count) + Math.min(settings.testSamples, test.count);
+        checkEvaluationFits(comparison.config.model, info, samples, landscapeChunkSize(comparison.model), 'landscape', 4);
+        return comparison.snapshot(lanesOf(request));
+      });
+      job.setTotal(landscapeWork(snapshot, request));
+      await runLandscape(snapshot, request, job.control, (update) => this.emit({ type: 'landscape-update', jobId: job.id, update }));
+    });
+  }
+
+  cancelHessian(): void {
+    this.hessians.cancel();
+  }
+
+  cancelLandscape(): void {
+    this.landscapes.cancel();
+  }
+
+  cancelAll(): void {
+    this.hessians.cancel();
+    this.landscapes.cancel();
+  }
+}
