@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
 import { readSafetensors } from '../src/engine/io/safetensors';
-import { parseMetricsCsv } from '../src/engine/io/exports';
+import { parseMetricsCsv } from '../src/engine/io/exports/metrics';
 import { setField, trainSteps, chooseTinyModel, waitForPhase } from './helpers';
 
 async function downloaded(page: Page, click: () => Promise<void>, count = 1): Promise<Download[]> {

@@ -27,6 +27,7 @@ import { benchHessian, type HessianBench } from './bench-hessian';
 import { runToy, toyRunSchema, TOY_OPTIMIZERS, type ToyOptimizerKind } from '../src/engine/toy/optimizers';
 import { SURFACES } from '../src/engine/toy/surfaces';
 import type { BrowserBench } from '../src/bench/page';
+import { errorMessage } from '../src/engine/errors';
 
 /** The toy lab's engine: 10 runs of 1,000 steps per optimizer on the Figure 1 surface, plain numbers. */
 function benchToy(): Record<string, number> {
@@ -255,9 +256,7 @@ async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods
           try {
             methods.push(...(await browserMethodRows(page, backend, model)));
           } catch (error) {
-            process.stderr.write(
-              `browser: ${backend}: ${model} methods not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
-            );
+            process.stderr.write(`browser: ${backend}: ${model} methods not measured: ${errorMessage(error).split('\n')[0]}\n`);
           }
         }
       }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { fashionFromPackage, mnistFromPackage } from '../src/engine/data/builtin';
 import type { Dataset } from '../src/engine/data/dataset';
 import { DATA_DIR, isUpToDate, writeShards, addToIndex } from './data-files';
+import { errorMessage } from '../src/engine/errors';
 
 const require = createRequire(import.meta.url);
 const BUILDER_VERSION = '1';
@@ -48,6 +49,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`data: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`data: ${errorMessage(error)}`);
   process.exit(1);
 });

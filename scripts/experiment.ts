@@ -14,6 +14,7 @@ import { experimentFromJson } from '../src/engine/io/experiment';
 import { runHeadless, type Analyses } from '../src/engine/headless/run';
 import { Comparison } from '../src/engine/train/comparison';
 import { checkTrainingFits } from '../src/engine/memory';
+import { errorMessage } from '../src/engine/errors';
 
 class UsageError extends Error {}
 
@@ -76,7 +77,7 @@ export async function main(args: string[]): Promise<number> {
     try {
       text = readFileSync(configPath, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${configPath}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(`cannot read ${configPath}: ${errorMessage(error)}`);
     }
     const raw = JSON.parse(text.trim() === '' ? 'null' : text) as unknown;
     const requested = typeof raw === 'object' && raw !== null && 'analyses' in raw ? (raw as { analyses: unknown }).analyses : undefined;
@@ -106,16 +107,14 @@ export async function main(args: string[]): Promise<number> {
       ).dataset;
     } catch (error) {
       throw new UsageError(
-        `dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or "npm run data:cifar -- <path>" for CIFAR-10): ${error instanceof Error ? error.message : String(error)}`,
+        `dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or "npm run data:cifar -- <path>" for CIFAR-10): ${errorMessage(error)}`,
       );
     }
     try {
       Comparison.check(dataset, experiment.comparison);
       checkTrainingFits(experiment.comparison, dataset.info);
     } catch (error) {
-      throw new UsageError(
-        `${configPath} cannot run on ${experiment.comparison.datasetId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new UsageError(`${configPath} cannot run on ${experiment.comparison.datasetId}: ${errorMessage(error)}`);
     }
     const out = path.resolve(option(args, '--out') ?? path.join('experiment-results', path.basename(configPath, '.json')));
     mkdirSync(out, { recursive: true });

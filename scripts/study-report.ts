@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { headlessResultsSchema, type HeadlessResults } from '../src/engine/headless/run';
-import { parseCurvesCsv, parseMetricsCsv, type ParsedCurve } from '../src/engine/io/exports';
+import { parseCurvesCsv, type ParsedCurve } from '../src/engine/io/exports/landscape';
+import { parseMetricsCsv } from '../src/engine/io/exports/metrics';
 import { curveReadout } from '../src/engine/landscape/sharpness';
 import type { MetricPoint } from '../src/engine/train/metrics';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headlessResultsSchema } from '../src/engine/headless/run';
 import { readSafetensors } from '../src/engine/io/safetensors';
-import { parseMetricsCsv } from '../src/engine/io/exports';
+import { parseMetricsCsv } from '../src/engine/io/exports/metrics';
 import { runMain } from './helpers';
 
 const SMOKE = path.join(import.meta.dirname, '..', 'experiments', 'smoke-mnist-mlp.json');

@@ -1,9 +1,7 @@
 import { deflateSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeExperimentParam,
   defaultExperiment,
-  encodeExperimentParam,
   experimentFromJson,
   experimentSchema,
   experimentToJson,
@@ -12,6 +10,7 @@ import {
   type Experiment,
   type LoadedExperiment,
 } from '../src/engine/io/experiment';
+import { decodeExperimentParam, encodeExperimentParam } from '../src/engine/io/shareLink';
 import { createRng, type Rng } from '../src/engine/rng';
 import { defaultComparison } from '../src/engine/train/config';
 

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  curvesCsv,
-  hessianJson,
-  metricsCsv,
-  metricsJson,
-  parseCsv,
-  parseCurvesCsv,
-  parseHessianJson,
-  parseMetricsCsv,
-  parseMetricsJson,
-  parseSurfaceCsv,
-  parseToyCsv,
-  parseVtpPoints,
-  surfaceCsv,
-  surfaceVtp,
-  toyCsv,
-} from '../src/engine/io/exports';
+import { parseToyCsv, toyCsv } from '../src/engine/io/exports/toy';
+import { hessianJson, parseHessianJson } from '../src/engine/io/exports/hessian';
+import { parseVtpPoints, surfaceVtp } from '../src/engine/io/exports/vtp';
+import { curvesCsv, parseCurvesCsv, parseSurfaceCsv, surfaceCsv } from '../src/engine/io/exports/landscape';
+import { metricsCsv, metricsJson, parseMetricsCsv, parseMetricsJson } from '../src/engine/io/exports/metrics';
+import { parseCsv } from '../src/engine/io/csv';
 import type { MetricPoint } from '../src/engine/train/metrics';
 import type { CurveResult, SurfaceResult } from '../src/engine/landscape/config';
 import { DEFAULT_HESSIAN, type HessianResult } from '../src/engine/hessian/config';

@@ -1,11 +1,5 @@
-import {
-  decodeExperimentParam,
-  encodeExperimentParam,
-  experimentFromJson,
-  experimentToJson,
-  type Experiment,
-  type LoadedExperiment,
-} from '../engine/io/experiment';
+import { experimentFromJson, experimentToJson, type Experiment, type LoadedExperiment } from '../engine/io/experiment';
+import { decodeExperimentParam, encodeExperimentParam } from '../engine/io/shareLink';
 import { download } from './download';
 import { applyTracking, useHessian } from './hessianStore';
 import { useLandscape } from './landscapeStore';

@@ -8,6 +8,7 @@ import {
 } from '../engine/hessian/config';
 import type { EngineEvent, JobProgress } from '../worker/api';
 import { notify, useApp } from './store';
+import { errorMessage } from '../engine/errors';
 
 export interface HessianState {
   settings: HessianSettings;
@@ -58,7 +59,7 @@ export async function computeHessian(): Promise<void> {
     const outcome = await engine.api.computeHessian({ laneIds: selectedHessianLanes(), settings: get().settings });
     if (outcome.cancelled) notify('info', `Hessian analysis cancelled after ${outcome.seconds.toFixed(1)} s: finished lanes are kept`);
   } catch (error) {
-    notify('error', error instanceof Error ? error.message : String(error));
+    notify('error', errorMessage(error));
   } finally {
     set({ running: null });
   }
@@ -81,6 +82,6 @@ export async function applyTracking(on: boolean, tracking: HessianTracking = get
     await engine?.api.setHessianTracking(on ? tracking : null);
   } catch (error) {
     set(previous);
-    notify('error', error instanceof Error ? error.message : String(error));
+    notify('error', errorMessage(error));
   }
 }

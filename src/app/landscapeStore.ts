@@ -9,6 +9,7 @@ import {
 } from '../engine/landscape/config';
 import type { EngineEvent, JobProgress } from '../worker/api';
 import { notify, useApp } from './store';
+import { errorMessage } from '../engine/errors';
 
 export type LandscapeKind = LandscapeRequest['kind'];
 export type SurfaceDisplay = '3d' | 'contour';
@@ -94,7 +95,7 @@ export async function computeLandscape(): Promise<void> {
     const outcome = await engine.api.computeLandscape(req);
     if (outcome.cancelled) notify('info', `landscape cancelled after ${outcome.seconds.toFixed(1)} s: what was computed is kept and shown`);
   } catch (error) {
-    notify('error', error instanceof Error ? error.message : String(error));
+    notify('error', errorMessage(error));
   } finally {
     set({ running: null });
   }

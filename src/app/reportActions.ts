@@ -1,5 +1,9 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import { curvesCsv, hessianJson, metricsCsv, metricsJson, surfaceCsv, surfaceVtp, toyCsv } from '../engine/io/exports';
+import { toyCsv } from '../engine/io/exports/toy';
+import { hessianJson } from '../engine/io/exports/hessian';
+import { surfaceVtp } from '../engine/io/exports/vtp';
+import { curvesCsv, surfaceCsv } from '../engine/io/exports/landscape';
+import { metricsCsv, metricsJson } from '../engine/io/exports/metrics';
 import { experimentToJson } from '../engine/io/experiment';
 import type { MetricName, MetricPoint } from '../engine/train/metrics';
 import { collectExperiment } from './experimentActions';
@@ -9,6 +13,7 @@ import { useHessian } from './hessianStore';
 import { useLandscape } from './landscapeStore';
 import { notify, useApp } from './store';
 import { recompute, useToy } from './toyStore';
+import { errorMessage } from '../engine/errors';
 
 /** Every logged point of every lane, in the long format (lane, step, grad_evals, wall_s, metric, value). */
 export function allMetricPoints(): MetricPoint[] {
@@ -105,7 +110,7 @@ export async function downloadReport(): Promise<void> {
       `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} plots, landscapes, Hessian, toy lab, ${config.lanes.length} weight files)`,
     );
   } catch (error) {
-    notify('error', `could not build the report: ${error instanceof Error ? error.message : String(error)}`);
+    notify('error', `could not build the report: ${errorMessage(error)}`);
   }
 }
 

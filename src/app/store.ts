@@ -14,6 +14,7 @@ import { startEngine, type StartedEngine } from '../worker/client';
 import { readUrlOptions, setUrlParam } from './url';
 import { onLandscapeEvent } from './landscapeStore';
 import { onHessianEvent, useHessian } from './hessianStore';
+import { errorMessage } from '../engine/errors';
 
 export interface Series {
   steps: number[];
@@ -101,7 +102,7 @@ export function dismiss(id: number): void {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function requireEngine(): StartedEngine {

@@ -8,6 +8,7 @@ import { DEFAULT_TOY_FORMULA } from '../engine/io/experiment';
 import { SURFACES, type Surface, type Vec2 } from '../engine/toy/surfaces';
 import { LANE_COLORS } from '../engine/train/config';
 import { notify } from './store';
+import { errorMessage } from '../engine/errors';
 
 export interface ToyRunEntry {
   id: string;
@@ -71,7 +72,7 @@ export function recompute(keepPosition = false): void {
   try {
     surface = currentSurface();
   } catch (error) {
-    set({ formulaError: error instanceof Error ? error.message : String(error), results: {} });
+    set({ formulaError: errorMessage(error), results: {} });
     return;
   }
   const { runs, start, steps } = get();
@@ -85,7 +86,7 @@ export function chooseSurface(id: string): void {
       const surface = expressionSurface(get().formula);
       set({ surfaceId: id, start: surface.start, playing: false });
     } catch (error) {
-      set({ surfaceId: id, formulaError: error instanceof Error ? error.message : String(error), playing: false });
+      set({ surfaceId: id, formulaError: errorMessage(error), playing: false });
       return;
     }
   } else {

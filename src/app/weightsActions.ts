@@ -4,6 +4,7 @@ import { defaultOptimizerConfig } from '../engine/optim/optimizers';
 import type { WeightsFormat } from '../worker/api';
 import { download } from './download';
 import { notify, useApp } from './store';
+import { errorMessage } from '../engine/errors';
 
 /** Downloads a lane's weights (one .safetensors file, or TF.js model.json + weights.bin). */
 export async function exportLaneWeights(laneId: string, format: WeightsFormat): Promise<void> {
@@ -13,7 +14,7 @@ export async function exportLaneWeights(laneId: string, format: WeightsFormat): 
     const files = await engine.api.exportWeights(laneId, format);
     for (const f of files) download(f.name, f.bytes, f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
   } catch (error) {
-    notify('error', error instanceof Error ? error.message : String(error));
+    notify('error', errorMessage(error));
   }
 }
 
@@ -43,6 +44,6 @@ export async function importLaneWeights(files: File[], target: string | null): P
       notify('info', `${lane?.name ?? target} now has the imported weights (${summary.origin}); its optimizer state starts afresh`);
     }
   } catch (error) {
-    notify('error', `${error instanceof Error ? error.message : String(error)} (nothing was changed)`);
+    notify('error', `${errorMessage(error)} (nothing was changed)`);
   }
 }

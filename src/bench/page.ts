@@ -13,6 +13,7 @@ import { benchLandscape, type LandscapeBenchRow } from '../../scripts/bench-land
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { errorMessage } from '../engine/errors';
 
 export interface BrowserBench {
   backend: string;
@@ -53,7 +54,7 @@ async function run(): Promise<BrowserBench> {
     try {
       return await work();
     } catch (error) {
-      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`${name}: ${errorMessage(error)}`, { cause: error });
     }
   };
   const hessian = await step('hessian', () => benchHessian(dataset, samples, number(params, 'train-steps', 300)));
@@ -69,7 +70,7 @@ run().then(
     document.getElementById('out')!.textContent = JSON.stringify(result, null, 2);
   },
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     window.__bench = { error: message };
     document.getElementById('out')!.textContent = `failed: ${message}`;
   },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerWasmConv2dFilterGrad } from './kernels/wasmConv2dFilterGrad';
+import { errorMessage } from './errors';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -83,7 +84,7 @@ async function probeWebGpu(): Promise<Probe> {
       ok: false,
       adapter: '',
       software: false,
-      reason: `requestAdapter failed: ${error instanceof Error ? error.message : String(error)}`,
+      reason: `requestAdapter failed: ${errorMessage(error)}`,
     };
   }
   if (!adapter)
@@ -139,7 +140,7 @@ async function activate(name: BackendName, options: BackendOptions): Promise<str
     await tf.ready();
     return null;
   } catch (error) {
-    return `initialization failed: ${error instanceof Error ? error.message : String(error)}`;
+    return `initialization failed: ${errorMessage(error)}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { errorMessage } from '../engine/errors';
 import { probeGpu, type BackendReport, type BackendRequest } from '../engine/backend';
 import type { InputFile } from '../engine/data/files';
 import type { EngineApi, EngineListener, InitOptions } from './api';
@@ -105,7 +106,7 @@ export async function startEngine(backend: BackendRequest, useWorker = true): Pr
     report = await withTimeout(remote.init(initOptions(backend)), INIT_TIMEOUT_MS, 'the engine worker');
   } catch (error) {
     worker.terminate();
-    return startOnPage(backend, `the engine could not start in a Web Worker (${error instanceof Error ? error.message : String(error)})`);
+    return startOnPage(backend, `the engine could not start in a Web Worker (${errorMessage(error)})`);
   }
   // A GPU backend the page has but the worker lacks (e.g. no WebGPU or OffscreenCanvas in workers):
   // if it is the one asked for, or a hardware one auto would prefer, train on the page instead.

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'fflate';
 import { DataError } from './errors';
+import { errorMessage } from '../errors';
 
 /** A file the user gave us (picked, dropped, or read from disk by a script). */
 export interface InputFile {
@@ -15,7 +16,7 @@ export function gunzip(bytes: Uint8Array, file: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    throw new DataError(file, `is not a valid gzip file (${error instanceof Error ? error.message : String(error)})`);
+    throw new DataError(file, `is not a valid gzip file (${errorMessage(error)})`);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Dataset, SplitName } from './dataset';
 import { DataError } from './errors';
 import type { Manifest, ShardEntry } from './manifest';
 import { assembleSplit, infoFromManifest, parseManifest, verifyShard } from './shards';
+import { errorMessage } from '../errors';
 
 /** Byte storage that survives a reload (Cache API in the browser, a Map in tests). */
 export interface ByteCache {
@@ -139,7 +140,7 @@ async function readShard(options: LoadOptions, manifest: Manifest, shard: ShardE
   try {
     bytes = await options.fetchFile(shard.file);
   } catch (error) {
-    throw new DataError(shard.file, `could not be fetched (${error instanceof Error ? error.message : String(error)})`);
+    throw new DataError(shard.file, `could not be fetched (${errorMessage(error)})`);
   }
   await verifyShard(bytes, shard, manifest);
   progress.fetched++;

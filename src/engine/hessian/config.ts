@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import type { DensityResult } from './density';
-import type { TopEigenResult } from './lanczos';
-import type { TraceResult } from './trace';
 
 const laneId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 
@@ -46,18 +43,40 @@ export const hessianTrackingSchema = z.object({
 export type HessianTracking = z.infer<typeof hessianTrackingSchema>;
 export const DEFAULT_TRACKING: HessianTracking = hessianTrackingSchema.parse({});
 
-export interface HessianResult {
-  laneId: string;
-  label: string;
-  /** The training step of the weights analysed. */
-  step: number;
-  samples: number;
-  settings: HessianSettings;
-  top: TopEigenResult;
-  trace: TraceResult | null;
-  density: DensityResult | null;
-  hvps: number;
-  gradients: number;
-  seconds: number;
-  cancelled: boolean;
-}
+/** A number of a result; null (how JSON writes a non-finite number) reads back as NaN. */
+const jsonNumber = z
+  .number()
+  .nullable()
+  .transform((x) => x ?? NaN);
+const jsonNumbers = z.array(jsonNumber);
+
+/**
+ * One lane's analysis: the top eigenvalues, trace and density with the step, samples, settings and
+ * cost they came from. Numbers written as JSON null (not finite) read back as NaN.
+ */
+export const hessianResultSchema = z.object({
+  laneId: z.string(),
+  label: z.string(),
+  step: jsonNumber,
+  samples: jsonNumber,
+  settings: hessianSettingsSchema,
+  top: z.object({ eigenvalues: jsonNumbers, residuals: jsonNumbers, iterations: jsonNumber, converged: z.boolean() }),
+  trace: z.object({ trace: jsonNumber, stdError: jsonNumber, samples: jsonNumber, converged: z.boolean() }).nullable(),
+  density: z
+    .object({
+      nodes: jsonNumbers,
+      weights: jsonNumbers,
+      grid: jsonNumbers,
+      density: jsonNumbers,
+      sigma: jsonNumber,
+      runs: jsonNumber,
+      steps: jsonNumber,
+    })
+    .nullable(),
+  hvps: jsonNumber,
+  gradients: jsonNumber,
+  seconds: jsonNumber,
+  cancelled: z.boolean(),
+});
+
+export type HessianResult = z.output<typeof hessianResultSchema>;

@@ -4,6 +4,7 @@
  * {string: string}}` padded with spaces so the data starts 8-byte aligned, then the tensors' bytes,
  * contiguous, offsets relative to the end of the header. We write and read float32 ("F32") only.
  */
+import { errorMessage } from '../errors';
 
 export interface NamedTensor {
   name: string;
@@ -80,7 +81,7 @@ export function readSafetensors(bytes: Uint8Array, file = 'weights.safetensors')
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd)));
   } catch (error) {
-    fail(`the header is not valid UTF-8 JSON (${error instanceof Error ? error.message : String(error)})`);
+    fail(`the header is not valid UTF-8 JSON (${errorMessage(error)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header is not a JSON object');
   const data = bytes.subarray(headerEnd);

@@ -5,6 +5,7 @@ import type { HostParams, ParamSpec } from '../model/params';
 import type { LossKind, ModelSpec } from '../model/spec';
 import { paramSize } from '../model/params';
 import { readSafetensors, writeSafetensors } from './safetensors';
+import { errorMessage } from '../errors';
 
 /** What travels with exported weights: enough to rebuild the model and say where they came from. */
 export interface WeightsMetadata {
@@ -101,7 +102,7 @@ export async function weightsFromTfjs(modelJson: Uint8Array, weightsBin: Uint8Ar
   try {
     json = JSON.parse(new TextDecoder().decode(modelJson));
   } catch (error) {
-    throw new Error(`model.json: not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new Error(`model.json: not JSON (${errorMessage(error)})`, { cause: error });
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) throw new Error('model.json: no weightsManifest with paths and weights (is it a TF.js weights file?)');

@@ -9,7 +9,6 @@ import type { WeightsSnapshot } from '../train/snapshot';
 
 export type LandscapeUpdate = { kind: 'curve'; result: CurveResult } | { kind: 'surface'; result: SurfaceResult };
 
-
 /** Lanes whose weights a request needs. */
 export function lanesOf(request: LandscapeRequest): string[] {
   return request.kind === 'interpolation' ? [...new Set([request.from.laneId, request.to.laneId])] : request.laneIds;

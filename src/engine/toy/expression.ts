@@ -1,5 +1,6 @@
 import { all, create, type MathNode } from 'mathjs';
 import type { Surface, Vec2 } from './surfaces';
+import { errorMessage } from '../errors';
 
 /**
  * A user's formula in p1 and p2, parsed with mathjs (no eval, no Function), restricted to numbers,
@@ -84,10 +85,7 @@ export function expressionSurface(text: string, view: [number, number, number, n
     node = math.parse(text);
   } catch (error) {
     const char = (error as { char?: number }).char;
-    throw new ExpressionError(
-      error instanceof Error ? error.message.replace(/ \(char \d+\)$/, '') : String(error),
-      typeof char === 'number' ? Math.max(0, char - 1) : null,
-    );
+    throw new ExpressionError(errorMessage(error).replace(/ \(char \d+\)$/, ''), typeof char === 'number' ? Math.max(0, char - 1) : null);
   }
   check(node, text);
   const value = compiled(node);
