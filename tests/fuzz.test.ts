@@ -14,7 +14,7 @@ import { decodeExperimentParam, encodeExperimentParam } from '../src/engine/io/s
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
 import { defaultOptimizerConfig } from '../src/engine/optim/optimizers';
 import { createRng, type Rng } from '../src/engine/rng';
-import { readUrlOptions } from '../src/app/url';
+import { readUrlOptions } from '../src/app/shell/url';
 import { syntheticDataset, useCpu } from './helpers';
 
 beforeAll(useCpu);

@@ -1,19 +1,20 @@
 import { useEffect, useState } from 'react';
-import { ToyLab } from './components/toy/ToyLab';
-import { toyStep, toyTogglePlay } from './toyStore';
-import { setUrlParam } from './url';
-import { ChartsPanel } from './components/ChartsPanel';
-import { DataPanel } from './components/DataPanel';
-import { Header } from './components/Header';
-import { LanesPanel } from './components/LanesPanel';
-import { LandscapePanel } from './components/LandscapePanel';
-import { HessianPanel } from './components/HessianPanel';
-import { Messages } from './components/Messages';
-import { ModelPanel } from './components/ModelPanel';
-import { ExportPanel } from './components/ExportPanel';
-import { ShiftReportPanel } from './components/ShiftReportPanel';
-import { DeviceLostPanel } from './components/DeviceLostPanel';
-import { stepOnce, togglePlay, useApp } from './store';
+import { ToyLab } from './toy/ToyLab';
+import { toyStep, toyTogglePlay } from './toy/store';
+import { setUrlParam } from './shell/url';
+import { ChartsPanel } from './training/ChartsPanel';
+import { DataPanel } from './training/DataPanel';
+import { Header } from './shell/Header';
+import { LanesPanel } from './training/LanesPanel';
+import { LandscapePanel } from './landscape/LandscapePanel';
+import { HessianPanel } from './hessian/HessianPanel';
+import { Messages } from './shell/Messages';
+import { ModelPanel } from './training/ModelPanel';
+import { ExportPanel } from './share/ExportPanel';
+import { ShiftReportPanel } from './training/ShiftReportPanel';
+import { DeviceLostPanel } from './shell/DeviceLostPanel';
+import { useApp } from './training/store';
+import { stepOnce, togglePlay } from './training/actions';
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName));

@@ -2,10 +2,11 @@ import '../engine/noEval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { boot, useApp } from './store';
-import { useLandscape } from './landscapeStore';
-import { useHessian } from './hessianStore';
-import { applyExperimentFromUrl } from './experimentActions';
+import { useApp } from './training/store';
+import { boot } from './shell/session';
+import { useLandscape } from './landscape/store';
+import { useHessian } from './hessian/store';
+import { applyExperimentFromUrl } from './share/experimentActions';
 import './styles.css';
 
 declare global {

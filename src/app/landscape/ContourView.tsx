@@ -1,0 +1,124 @@
+import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { drawAxes } from '../shared/plot/axes';
+import { drawContourMap } from '../shared/plot/contours';
+import { hiDpiContext, useHostWidth } from '../shared/plot/hidpi';
+import { fromPx, layoutPlot, toPx, type Plot } from '../shared/plot/layout';
+import { nearestIndex, readoutText, sampleGrid, scaledContourBands, type ColorScale } from '../shared/plot/colors';
+import { LaneTitle } from './SurfaceView';
+import { type SurfaceGrid } from '../shared/plot/surfaceGrid';
+
+export interface ContourViewProps {
+  title: string;
+  color: string;
+  grid: SurfaceGrid;
+  scale: ColorScale;
+  height?: number;
+}
+
+const DEFAULT_HEIGHT = 260;
+/** Iso-lines; the filled bands are the CONTOUR_LEVELS + 1 intervals between them. */
+const CONTOUR_LEVELS = 10;
+const MARGIN = { left: 40, right: 10, top: 8, bottom: 30 };
+const TICK_COUNT = 5;
+const TICK_DIGITS = 1;
+
+/** Tick labels on both axes, then the names α (below) and β (left). */
+function drawAxesWithNames(ctx: CanvasRenderingContext2D, p: Plot): void {
+  drawAxes(ctx, p, TICK_COUNT, () => TICK_DIGITS);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  ctx.fillText('α', p.left + p.width / 2, p.top + p.height + 30);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  ctx.fillText('β', 4, p.top + p.height / 2);
+}
+
+function drawOrigin(ctx: CanvasRenderingContext2D, p: Plot, grid: SurfaceGrid, laneColor: string): void {
+  if (sampleGrid(grid, grid.loss, 0, 0) === null) return;
+  const [x, y] = toPx(p, 0, 0);
+  ctx.beginPath();
+  ctx.arc(x, y, 5, 0, Math.PI * 2);
+  ctx.fillStyle = laneColor;
+  ctx.fill();
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = '#ffffff';
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.arc(x, y, 6.5, 0, Math.PI * 2);
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = 'rgba(0, 0, 0, 0.6)';
+  ctx.stroke();
+}
+
+function draw(
+  canvas: HTMLCanvasElement,
+  grid: SurfaceGrid,
+  scale: ColorScale,
+  laneColor: string,
+  cssWidth: number,
+  cssHeight: number,
+): Plot | null {
+  const ctx = hiDpiContext(canvas, cssWidth, cssHeight);
+  if (!ctx) return null;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, cssWidth, cssHeight);
+  const p = layoutPlot(grid.xs, grid.ys, cssWidth, cssHeight, MARGIN);
+  if (!p || grid.loss.length !== grid.xs.length * grid.ys.length) return null;
+  drawContourMap(ctx, p, grid, scale, scaledContourBands(grid, scale, CONTOUR_LEVELS));
+  drawAxesWithNames(ctx, p);
+  drawOrigin(ctx, p, grid, laneColor);
+  return p;
+}
+
+/** 2D filled contour map of one lane's loss surface on the shared colour scale. */
+export function ContourView(props: ContourViewProps) {
+  const { title, color, grid, scale, height = DEFAULT_HEIGHT } = props;
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const plotRef = useRef<Plot | null>(null);
+  const width = useHostWidth(canvasRef);
+  const [readout, setReadout] = useState<string | null>(null);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || width <= 0) return;
+    plotRef.current = draw(canvas, grid, scale, color, width, height);
+  }, [grid, scale, color, width, height]);
+
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    const p = plotRef.current;
+    if (!p) return;
+    const rect = e.currentTarget.getBoundingClientRect();
+    const at = fromPx(p, e.clientX - rect.left, e.clientY - rect.top);
+    setReadout(at ? readoutText(grid, nearestIndex(grid.xs, at[0]), nearestIndex(grid.ys, at[1])) : null);
+  };
+
+  return (
+    <div
+      className="contour-view"
+      data-testid="contour-view"
+      title="Filled contours of the loss (shared colour scale); hover for values at the nearest grid point"
+    >
+      <LaneTitle
+        prefix="contour"
+        title={title}
+        color={color}
+        tooltip={`${title}: loss around this lane's weights along two filter-normalized random directions (α, β); the dot marks the lane's own weights (α = β = 0).`}
+      />
+      <div className="contour-stage" style={{ height }}>
+        <canvas
+          ref={canvasRef}
+          role="img"
+          aria-label={`Contour map of the loss surface of ${title}`}
+          style={{ width: '100%', height: '100%', display: 'block' }}
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setReadout(null)}
+        />
+        {readout !== null && (
+          <div className="contour-readout" role="status" title="Values at the grid point nearest the pointer">
+            {readout}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { useRef, type ReactNode, type RefObject } from 'react';
+import { download } from '../../share/download';
+import { pngBytes } from '../../share/pngExport';
+import { notify } from '../../shell/messages';
+
+/** Downloads the chart or view in `target` as a PNG at 2x. */
+export function PngButton({ target, name }: { target: RefObject<HTMLElement | null>; name: string }) {
+  return (
+    <button
+      type="button"
+      className="png-button"
+      title={`Download "${name}" as a PNG at twice its size`}
+      aria-label={`Download ${name} as PNG`}
+      onClick={async () => {
+        const el = target.current;
+        const bytes = el ? await pngBytes(el) : null;
+        if (bytes) download(`${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'plot'}.png`, bytes, 'image/png');
+        else notify('error', `${name}: nothing is drawn yet`);
+      }}
+    >
+      PNG
+    </button>
+  );
+}
+
+/** Wraps a view (three.js or canvas) with a PNG download button in its corner. */
+export function WithPng({ name, children }: { name: string; children: ReactNode }) {
+  const host = useRef<HTMLDivElement>(null);
+  return (
+    <div className="png-host" ref={host}>
+      <PngButton target={host} name={name} />
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { useRef, useState } from 'react';
+import { importLaneWeights } from '../share/weightsActions';
+import { MAX_LANES, type LaneConfig } from '../../engine/train/config';
+import { PRESETS } from '../../engine/train/presets';
+import { useApp } from './store';
+import { addLane, applyPreset } from './actions';
+import { Panel, SelectField } from '../shared/ui/controls';
+
+import { LaneCard } from './LaneCard';
+import { PAUSE } from './laneSettings';
+
+function Presets() {
+  const playing = useApp((s) => s.status.playing);
+  const ready = useApp((s) => s.phase === 'ready');
+  return (
+    <div className="presets" role="group" aria-label="Presets">
+      <span
+        className="label"
+        title="Set up the lanes of a paper's comparison in one click (restarts from step 0; the dataset and model stay)"
+      >
+        presets
+      </span>
+      {PRESETS.map((preset) => (
+        <button
+          key={preset.id}
+          type="button"
+          className="preset"
+          disabled={playing || !ready}
+          title={playing ? PAUSE : preset.description}
+          onClick={() => void applyPreset(preset.id)}
+          data-testid={`preset-${preset.id}`}
+        >
+          {preset.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Restores weights from a .safetensors file or a TF.js pair into a new lane or over a lane. */
+function ImportWeights({ lanes, disabled }: { lanes: LaneConfig[]; disabled: boolean }) {
+  const [target, setTarget] = useState('new');
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <div className="import-weights">
+      <SelectField<string>
+        label="import weights into"
+        help="Where imported weights go: a new lane that joins at the current step, or over an existing lane (its optimizer starts afresh)"
+        value={target}
+        options={[{ value: 'new', label: 'a new lane' }, ...lanes.map((l) => ({ value: l.id, label: `${l.name} (replace)` }))]}
+        onChange={setTarget}
+      />
+      <button
+        type="button"
+        className="small-button"
+        disabled={disabled || (target === 'new' && lanes.length >= MAX_LANES)}
+        title={disabled ? PAUSE : 'Choose a .safetensors file, or model.json together with weights.bin'}
+        onClick={() => input.current?.click()}
+        data-testid="import-weights"
+      >
+        weights file…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        multiple
+        accept=".safetensors,.json,.bin"
+        data-testid="import-weights-input"
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          void importLaneWeights(files, target === 'new' ? null : target);
+        }}
+      />
+    </div>
+  );
+}
+
+export function LanesPanel() {
+  const lanes = useApp((s) => s.config.lanes);
+  const step = useApp((s) => s.status.step);
+  const playing = useApp((s) => s.status.playing);
+  const canAdd = !playing && step === 0 && lanes.length < MAX_LANES;
+  const addReason = playing
+    ? PAUSE
+    : step > 0
+      ? 'A new lane starts from the shared initial weights: reset to add one, or duplicate a lane to fork it at this step'
+      : lanes.length >= MAX_LANES
+        ? `At most ${MAX_LANES} lanes`
+        : 'Add a lane that starts from the shared initial weights';
+  return (
+    <Panel
+      title={`Lanes (${lanes.length})`}
+      help="Each lane trains the same model from the same initial weights on the same batches, with its own optimizer: base optimizer + at most one method + optional SOS + optional deformation"
+      className="lanes-panel"
+    >
+      <Presets />
+      <div className="lanes">
+        {lanes.map((lane) => (
+          <LaneCard
+            key={lane.id}
+            lane={lane}
+            canRemove={lanes.length > 1}
+            canDuplicate={lanes.length < MAX_LANES}
+            startOpen={lanes.length <= 3}
+          />
+        ))}
+      </div>
+      <button type="button" className="add-lane" onClick={() => void addLane()} disabled={!canAdd} title={addReason}>
+        + add lane
+      </button>
+      <ImportWeights lanes={lanes} disabled={playing} />
+    </Panel>
+  );
+}

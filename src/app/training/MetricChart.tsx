@@ -1,0 +1,131 @@
+import { useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import { useUPlot } from '../shared/plot/useUPlot';
+import { metricInfo, type MetricName } from '../../engine/train/metrics';
+import { alignSeries, smooth } from '../shared/plot/smoothing';
+import { PngButton } from '../shared/ui/PngButton';
+import { useApp, type XAxis } from './store';
+import type { LaneConfig } from '../../engine/train/config';
+
+const SIZE = { height: 170, minWidth: 200 };
+const LOG_METRICS: MetricName[] = ['train_loss', 'test_loss'];
+const UNSMOOTHED: MetricName[] = ['lr', 'head_norm', 'deform_clamps', 'sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
+const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
+/** Metrics whose y axis starts at zero (a constant ‖e‖ = ρ would otherwise show rounding noise). */
+const ZERO_BASED: MetricName[] = ['sam_e_norm', 'deform_clamps', 'deform_scale', 'steps_per_s', 'head_norm', 'sos_head_before'];
+export const X_LABELS: Record<XAxis, string> = { step: 'step', gradEvals: 'gradient evaluations', wallSeconds: 'wall time (s)' };
+
+function formatTick(metric: MetricName, v: number): string {
+  if (metric === 'train_acc' || metric === 'test_acc') return `${Number((v * 100).toPrecision(3))}%`;
+  return String(Number(v.toPrecision(3)));
+}
+
+function formatValue(metric: MetricName, v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (metric === 'train_acc' || metric === 'test_acc') return `${(v * 100).toFixed(2)}%`;
+  return Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4);
+}
+
+/**
+ * One chart: a metric (or a pair, the second dashed) for every lane, against steps, gradient
+ * evaluations or wall time; hover shows each lane's value.
+ */
+export function MetricChart({
+  metrics,
+  title,
+  help,
+  laneFilter,
+}: {
+  metrics: MetricName[];
+  title?: string;
+  help?: string;
+  laneFilter?: (lane: LaneConfig) => boolean;
+}) {
+  const figure = useRef<HTMLElement>(null);
+  const allLanes = useApp((s) => s.config.lanes);
+  const lanes = useMemo(() => (laneFilter ? allLanes.filter(laneFilter) : allLanes), [allLanes, laneFilter]);
+  const primary = metrics[0];
+  const logScale = useApp((s) => s.logScale) && LOG_METRICS.includes(primary);
+  const smoothing = useApp((s) => s.smoothing);
+  const xAxis = useApp((s) => s.xAxis);
+  const version = useApp((s) => s.seriesVersion);
+  const series = useApp((s) => s.series);
+  const laneKey = lanes.map((l) => `${l.id}:${l.name}:${l.color}`).join('|');
+  const metricKey = metrics.join(',');
+
+  const data = useMemo(() => {
+    const columns = lanes.flatMap((lane) =>
+      metrics.map((metric) => {
+        const s = series[lane.id]?.[metric];
+        const weight = UNSMOOTHED.includes(metric) ? 0 : smoothing;
+        return { xs: s ? s[xAxis === 'step' ? 'steps' : xAxis] : [], ys: smooth(s?.values ?? [], weight) };
+      }),
+    );
+    return alignSeries(columns);
+    // seriesVersion tells when the (mutated in place) series grew.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [version, laneKey, smoothing, metricKey, xAxis]);
+
+  const options = (width: number): uPlot.Options => {
+    const events = EVENT_METRICS.includes(primary);
+    return {
+      width,
+      height: SIZE.height,
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+      scales: {
+        x: { time: false },
+        y: logScale
+          ? { distr: 3, log: 10 }
+          : ZERO_BASED.includes(primary)
+            ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
+            : { auto: true },
+      },
+      axes: [
+        { label: X_LABELS[xAxis], labelSize: 14, size: 30, stroke: '#555', grid: { stroke: '#eee' } },
+        {
+          size: 56,
+          stroke: '#555',
+          grid: { stroke: '#eee' },
+          ...(primary === 'train_acc' || primary === 'test_acc'
+            ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTick(primary, t)) }
+            : {}),
+        },
+      ],
+      series: [
+        { label: X_LABELS[xAxis] },
+        ...lanes.flatMap((lane) =>
+          metrics.map((metric, i) => ({
+            label: metrics.length > 1 ? `${lane.name} ${i === 0 ? 'before' : 'after'}` : lane.name,
+            stroke: lane.color,
+            width: 2,
+            dash: i > 0 ? [5, 4] : undefined,
+            spanGaps: true,
+            points: { show: events, size: 6 },
+            value: (_u: uPlot, v: number | null) => formatValue(metric, v),
+          })),
+        ),
+      ],
+    };
+  };
+  // Rebuilt only when the lanes, metrics, axis or scale change; data updates go through setData.
+  const container = useUPlot(options, data as uPlot.AlignedData, `${laneKey}/${logScale}/${metricKey}/${xAxis}`, SIZE);
+
+  const points = data[0].length;
+  const info = metricInfo(primary) ?? { label: primary, help: '' };
+  return (
+    <figure className="chart" ref={figure} data-testid={`chart-${primary}`} data-points={points}>
+      <PngButton target={figure} name={title ?? info.label} />
+      <figcaption title={help ?? info.help}>
+        {title ?? info.label}
+        {logScale ? ' (log)' : ''}
+      </figcaption>
+      <div ref={container} className="chart-canvas" />
+      {points === 0 && (
+        <div className="chart-empty">
+          {primary.startsWith('hess_') ? 'no measurement yet' : EVENT_METRICS.includes(primary) ? 'no shift yet' : 'press play to train'}
+        </div>
+      )}
+    </figure>
+  );
+}
