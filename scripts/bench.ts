@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendName } from '../src/engine/backend';
+import { initBackend } from '../src/engine/backend';
+import { type BackendName } from '../src/engine/gpuProbe';
 import { loadDataset } from '../src/engine/data/loader';
 import { Comparison } from '../src/engine/train/comparison';
 import { defaultComparison } from '../src/engine/train/config';
@@ -22,12 +23,13 @@ import { DEFAULT_CNN, DEFAULT_MLP } from '../src/engine/model/spec';
 import { PRESETS } from '../src/engine/train/presets';
 import { methodGradEvals } from '../src/engine/optim/methods';
 import type { Dataset } from '../src/engine/data/dataset';
-import { landscapeBenchmarks, type LandscapeBenchRow } from './bench-landscape';
-import { benchHessian, type HessianBench } from './bench-hessian';
+import { landscapeBenchmarks, type LandscapeBenchRow } from '../src/bench/landscape';
+import { benchHessian, type HessianBench } from '../src/bench/hessian';
 import { runToy, toyRunSchema, TOY_OPTIMIZERS, type ToyOptimizerKind } from '../src/engine/toy/optimizers';
 import { SURFACES } from '../src/engine/toy/surfaces';
 import type { BrowserBench } from '../src/bench/page';
 import { errorMessage } from '../src/engine/errors';
+import { parseOptions } from './args';
 
 /** The toy lab's engine: 10 runs of 1,000 steps per optimizer on the Figure 1 surface, plain numbers. */
 function benchToy(): Record<string, number> {
@@ -291,10 +293,11 @@ async function browserAnalyses(): Promise<BrowserBench[]> {
 }
 
 export async function main(args: string[]): Promise<number> {
-  json = args.includes('--json');
-  seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  const withMethods = !args.includes('--no-methods');
+  const options = parseOptions(args, { values: ['seconds', 'only', 'mlp-grid', 'cnn-grid', 'samples'], flags: ['json', 'no-methods'] });
+  json = options.has('json');
+  seconds = options.number('seconds') ?? 10;
+  const only = options.get('only');
+  const withMethods = !options.has('no-methods');
   const rows: Row[] = [];
   const methods: MethodRow[] = [];
   const machine = {
@@ -328,13 +331,12 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (only === undefined || only === 'landscape') {
-    const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
     const report = await initBackend('wasm');
     log(`landscape on ${report.name}: naive per-point loop vs fast path…`);
     landscape = await landscapeBenchmarks(await loadFashion(), {
-      mlpGrid: option('--mlp-grid', 51),
-      cnnGrid: option('--cnn-grid', 7),
-      samples: option('--samples', 2000),
+      mlpGrid: options.number('mlp-grid') ?? 51,
+      cnnGrid: options.number('cnn-grid') ?? 7,
+      samples: options.number('samples') ?? 2000,
     });
     if (only === 'landscape') {
       if (json) console.log(JSON.stringify({ machine, landscape }, null, 2));

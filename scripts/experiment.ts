@@ -8,25 +8,17 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { initBackend, type BackendName } from '../src/engine/backend';
+import { initBackend } from '../src/engine/backend';
+import { type BackendName } from '../src/engine/gpuProbe';
 import { loadDataset } from '../src/engine/data/loader';
 import { experimentFromJson } from '../src/engine/io/experiment';
 import { runHeadless, type Analyses } from '../src/engine/headless/run';
 import { Comparison } from '../src/engine/train/comparison';
 import { checkTrainingFits } from '../src/engine/memory';
 import { errorMessage } from '../src/engine/errors';
-
-class UsageError extends Error {}
+import { parseOptions, UsageError } from './args';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
-  return value;
-}
 
 function parseAnalyses(text: string | undefined): Analyses {
   if (text === undefined) return { curve: true, surface: false, hessian: true };
@@ -68,10 +60,8 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)…\n');
   };
   try {
-    const known = new Set(['--config', '--out', '--backend', '--save-eval-data', '--analyses']);
-    const unknown = args.filter((a) => a.startsWith('--') && !known.has(a));
-    if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}; options: ${[...known].join(' ')}`);
-    const configPath = option(args, '--config');
+    const options = parseOptions(args, { values: ['config', 'out', 'backend', 'analyses'], flags: ['save-eval-data'] });
+    const configPath = options.get('config');
     if (!configPath) throw new UsageError('--config <file.json> is required (a setup saved by the app, or one under experiments/)');
     let text: string;
     try {
@@ -86,9 +76,9 @@ export async function main(args: string[]): Promise<number> {
     // Sections or fields left out take their defaults; anything unknown or invalid is an error here.
     const problems = loaded.ignored.filter((m) => !/: missing — using the default/.test(m));
     if (problems.length > 0) throw new UsageError(`${configPath} is not a valid setup:\n  - ${problems.join('\n  - ')}`);
-    const analyses = parseAnalyses(option(args, '--analyses') ?? (Array.isArray(requested) ? requested.join(',') : undefined));
+    const analyses = parseAnalyses(options.get('analyses') ?? (Array.isArray(requested) ? requested.join(',') : undefined));
     const experiment = loaded.experiment;
-    const forced = option(args, '--backend');
+    const forced = options.get('backend');
     if (forced !== undefined && forced !== 'wasm' && forced !== 'cpu')
       throw new UsageError(`--backend must be wasm or cpu, got "${forced}"`);
     const backend: BackendName = (forced as BackendName | undefined) ?? 'wasm';
@@ -116,7 +106,7 @@ export async function main(args: string[]): Promise<number> {
     } catch (error) {
       throw new UsageError(`${configPath} cannot run on ${experiment.comparison.datasetId}: ${errorMessage(error)}`);
     }
-    const out = path.resolve(option(args, '--out') ?? path.join('experiment-results', path.basename(configPath, '.json')));
+    const out = path.resolve(options.get('out') ?? path.join('experiment-results', path.basename(configPath, '.json')));
     mkdirSync(out, { recursive: true });
     process.on('SIGINT', onSigint);
     const started = performance.now();
@@ -133,7 +123,7 @@ export async function main(args: string[]): Promise<number> {
         analyses,
         backend: report.name,
         backendReason: reason,
-        saveEvalData: args.includes('--save-eval-data'),
+        saveEvalData: options.has('save-eval-data'),
         control: { cancelled: () => cancelled, exclusive: (work) => work(), progress: () => undefined },
         onTrainProgress: (done, total) => progressBar('training', done, total, started),
         onPhase: (phase) => process.stderr.write(process.stderr.isTTY ? `\n${phase}…` : `${phase}…\n`),

@@ -10,6 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseOptions } from './args';
 import { defaultExperiment, experimentToJson, type Experiment } from '../src/engine/io/experiment';
 import { DEFAULT_CNN, DEFAULT_MLP } from '../src/engine/model/spec';
 import { defaultMethod } from '../src/engine/optim/methods';
@@ -167,12 +168,13 @@ async function runAll(configs: string, results: string, only: string | undefined
 }
 
 export async function main(args: string[]): Promise<number> {
-  const [command] = args;
+  const options = parseOptions(args, { values: ['only'], positional: 1 });
+  const [command] = options.positional;
   if (command === 'configs') {
     writeConfigs();
     return 0;
   }
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const only = options.get('only');
   if (command === 'run') return runAll(STUDY_CONFIGS, STUDY_RESULTS, only);
   if (command === 'run-ablations') return runAll(ABLATION_CONFIGS, ABLATION_RESULTS, only);
   if (command === 'report') {

@@ -5,11 +5,10 @@
  * Runs one optimizer on a toy surface and prints one JSON object; bad arguments exit with code 2.
  */
 import { describeZodError } from '../src/engine/validation';
+import { parseOptions, UsageError } from './args';
 import { deformationSchema } from '../src/engine/optim/deformation';
 import { runToy, toyRunSchema } from '../src/engine/toy/optimizers';
 import { SURFACE_IDS, SURFACES, type Vec2 } from '../src/engine/toy/surfaces';
-
-class UsageError extends Error {}
 
 const VALUED = [
   'surface',
@@ -28,33 +27,6 @@ const VALUED = [
   'beta2',
 ];
 const FLAGS = ['nesterov', 'path'];
-
-function parseArgs(args: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const [key, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (FLAGS.includes(key)) {
-      out.set(key, 'true');
-    } else if (VALUED.includes(key)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`--${key} needs a value`);
-      out.set(key, value);
-    } else {
-      throw new UsageError(`unknown option --${key}; options: ${[...VALUED, ...FLAGS].map((o) => `--${o}`).join(' ')}`);
-    }
-  }
-  return out;
-}
-
-function number(options: Map<string, string>, key: string): number | undefined {
-  const text = options.get(key);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${key} must be a number, got "${text}"`);
-  return value;
-}
 
 function deformation(text: string | undefined) {
   if (!text) return { kind: 'none' as const };
@@ -75,7 +47,7 @@ function deformation(text: string | undefined) {
 
 export async function main(args: string[]): Promise<number> {
   try {
-    const options = parseArgs(args);
+    const options = parseOptions(args, { values: VALUED, flags: FLAGS });
     const surfaceId = options.get('surface');
     if (!surfaceId || !SURFACES[surfaceId])
       throw new UsageError(`--surface must be one of ${SURFACE_IDS.join(', ')}${surfaceId ? `, got "${surfaceId}"` : ''}`);
@@ -87,21 +59,21 @@ export async function main(args: string[]): Promise<number> {
         throw new UsageError(`--start must be <x>,<y>, got "${options.get('start')}"`);
       start = [parts[0], parts[1]];
     }
-    const steps = number(options, 'steps') ?? 100;
+    const steps = options.number('steps') ?? 100;
     if (!Number.isInteger(steps) || steps < 0 || steps > 1_000_000)
       throw new UsageError(`--steps must be a whole number in [0, 1000000], got ${steps}`);
     const parsed = toyRunSchema.safeParse({
       optimizer: options.get('optimizer'),
-      lr: number(options, 'lr'),
-      momentum: number(options, 'momentum') ?? (options.get('optimizer') === 'sgdm' ? 0.9 : undefined),
+      lr: options.number('lr'),
+      momentum: options.number('momentum') ?? (options.get('optimizer') === 'sgdm' ? 0.9 : undefined),
       nesterov: options.has('nesterov'),
-      rho: number(options, 'rho'),
-      sigma: number(options, 'sigma'),
-      k: number(options, 'k'),
-      noise: number(options, 'noise'),
-      seed: number(options, 'seed'),
-      beta1: number(options, 'beta1'),
-      beta2: number(options, 'beta2'),
+      rho: options.number('rho'),
+      sigma: options.number('sigma'),
+      k: options.number('k'),
+      noise: options.number('noise'),
+      seed: options.number('seed'),
+      beta1: options.number('beta1'),
+      beta2: options.number('beta2'),
       deformation: deformation(options.get('deform')),
     });
     if (!parsed.success) throw new UsageError(describeZodError(parsed.error));

@@ -5,11 +5,12 @@
  */
 import '../engine/noEval';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendName } from '../engine/backend';
+import { initBackend } from '../engine/backend';
+import { type BackendName } from '../engine/gpuProbe';
 import { loadDataset } from '../engine/data/loader';
 import { DEFAULT_CNN, DEFAULT_MLP } from '../engine/model/spec';
-import { benchHessian, type HessianBench } from '../../scripts/bench-hessian';
-import { benchLandscape, type LandscapeBenchRow } from '../../scripts/bench-landscape';
+import { benchHessian, type HessianBench } from './hessian';
+import { benchLandscape, type LandscapeBenchRow } from './landscape';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';

@@ -3,7 +3,7 @@
  * plain configs and receives plain numbers. Implemented by EngineHost, which runs in a Web Worker
  * (through Comlink) or, when the chosen backend cannot run in a worker, on the page itself.
  */
-import type { BackendOptions, BackendReport, BackendRequest } from '../engine/backend';
+import type { BackendOptions, BackendReport, BackendRequest } from '../engine/gpuProbe';
 import type { DatasetEntry } from '../engine/data/registry';
 import type { LoadProgress } from '../engine/data/loader';
 import type { InputFile } from '../engine/data/files';

@@ -1,10 +1,9 @@
 import * as Comlink from 'comlink';
 import { errorMessage } from '../engine/errors';
-import { probeGpu, type BackendReport, type BackendRequest } from '../engine/backend';
+import { probeGpu, type BackendReport, type BackendRequest } from '../engine/gpuProbe';
 import type { InputFile } from '../engine/data/files';
 import type { EngineApi, EngineListener, InitOptions } from './api';
 import { browserServices } from './browser-services';
-import { EngineHost } from './host';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -86,6 +85,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 async function startOnPage(backend: BackendRequest, whereNote: string): Promise<StartedEngine> {
+  // Loaded only when needed: the page itself never loads tfjs when training runs in the worker.
+  const { EngineHost } = await import('./host');
   const host = new EngineHost(browserServices());
   const report = await host.init(initOptions(backend));
   return { api: host, report, where: 'page', whereNote, terminate: () => void host.dispose() };

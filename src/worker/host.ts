@@ -5,7 +5,8 @@
  * weight files to weights.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendOptions, type BackendReport, type BackendRequest } from '../engine/backend';
+import { initBackend } from '../engine/backend';
+import { type BackendOptions, type BackendReport, type BackendRequest } from '../engine/gpuProbe';
 import type { DatasetEntry } from '../engine/data/registry';
 import type { InputFile } from '../engine/data/files';
 import {
@@ -18,14 +19,8 @@ import {
 import type { LandscapeRequest } from '../engine/landscape/config';
 import { checkTrainingFits } from '../engine/memory';
 import { Comparison } from '../engine/train/comparison';
-import {
-  comparisonConfigSchema,
-  laneConfigSchema,
-  MAX_LANES,
-  structureKey,
-  type ComparisonConfig,
-  type LaneConfig,
-} from '../engine/train/config';
+import { comparisonConfigSchema, laneConfigSchema, structureKey, type ComparisonConfig, type LaneConfig } from '../engine/train/config';
+import { MAX_LANES } from '../engine/train/lanes';
 import type { MetricPoint } from '../engine/train/metrics';
 import { DEFAULT_CHECKPOINT_EVERY, Trainer, type ShiftReportWithHessian } from '../engine/train/trainer';
 import { parse } from '../engine/validation';

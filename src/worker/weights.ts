@@ -10,7 +10,8 @@ import {
 } from '../engine/io/weights';
 import { readParams } from '../engine/model/paramTensors';
 import type { Comparison } from '../engine/train/comparison';
-import { laneConfigSchema, MAX_LANES } from '../engine/train/config';
+import { laneConfigSchema } from '../engine/train/config';
+import { MAX_LANES } from '../engine/train/lanes';
 import { parse } from '../engine/validation';
 import type { WeightsFormat, WeightsTarget } from './api';
 

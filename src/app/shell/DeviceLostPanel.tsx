@@ -1,4 +1,4 @@
-import type { BackendName } from '../../engine/backend';
+import type { BackendName } from '../../engine/gpuProbe';
 import { useApp } from '../training/store';
 import { continueOn } from './session';
 

@@ -1,4 +1,4 @@
-import { BACKENDS, type BackendRequest } from '../../engine/backend';
+import { BACKENDS, type BackendRequest } from '../../engine/gpuProbe';
 import { useApp } from '../training/store';
 import { switchBackend } from './session';
 import { pause, play, reset, setSpeed, stepOnce } from '../training/actions';

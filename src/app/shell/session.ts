@@ -1,5 +1,5 @@
 /** The engine's life: start-up, a backend switch, the way on after a lost GPU, the checkpoint cadence. */
-import type { BackendRequest } from '../../engine/backend';
+import type { BackendRequest } from '../../engine/gpuProbe';
 import { errorMessage } from '../../engine/errors';
 import { startEngine } from '../../worker/client';
 import { selectDataset } from '../training/actions';

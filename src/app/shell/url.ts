@@ -1,4 +1,4 @@
-import { parseBackendRequest, type BackendRequest } from '../../engine/backend';
+import { parseBackendRequest, type BackendRequest } from '../../engine/gpuProbe';
 
 export interface UrlOptions {
   backend: BackendRequest;

@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { MAX_TOY_RUNS } from '../../engine/io/experiment';
 import { deformValue, type Deformation } from '../../engine/optim/deformation';
 import { TOY_PRESETS } from '../../engine/toy/presets';
 import { hessianEigenvalues, SURFACE_IDS, SURFACES, type Surface } from '../../engine/toy/surfaces';
@@ -18,7 +19,7 @@ import {
   useToy,
 } from './store';
 import { CheckboxField, NumberField, Panel, SelectField, TextField } from '../shared/ui/controls';
-import { DeformationPlot } from '../training/DeformationPlot';
+import { DeformationPlot } from '../shared/plot/DeformationPlot';
 import { ToyContour2D, type ToyGrid, type ToyTrajectory } from './ToyContour2D';
 import { ToySurface3D } from './ToySurface3D';
 import { ToyRunEditor } from './ToyRunEditor';
@@ -333,7 +334,13 @@ export function ToyLab() {
                 <ToyRunEditor key={run.id} run={run} />
               ))}
             </div>
-            <button type="button" className="add-lane" onClick={addRun} disabled={runs.length >= 8} title="Add a run (up to 8)">
+            <button
+              type="button"
+              className="add-lane"
+              onClick={addRun}
+              disabled={runs.length >= MAX_TOY_RUNS}
+              title={`Add a run (up to ${MAX_TOY_RUNS})`}
+            >
               + add run
             </button>
           </Panel>

@@ -4,7 +4,7 @@ import type { Deformation } from '../../engine/optim/deformation';
 import { ExpressionError, expressionSurface } from '../../engine/toy/expression';
 import { runToy, toyRunSchema, type ToyResult, type ToyRunConfig } from '../../engine/toy/optimizers';
 import { TOY_PRESETS } from '../../engine/toy/presets';
-import { DEFAULT_TOY_FORMULA } from '../../engine/io/experiment';
+import { DEFAULT_TOY_FORMULA, MAX_TOY_RUNS } from '../../engine/io/experiment';
 import { SURFACES, type Surface, type Vec2 } from '../../engine/toy/surfaces';
 import { LANE_COLORS } from '../../engine/train/config';
 import { notify } from '../shell/messages';
@@ -154,8 +154,8 @@ export function updateRun(
 
 export function addRun(): void {
   const { runs } = get();
-  if (runs.length >= 8) {
-    notify('error', 'the lab runs at most 8 optimizers at once');
+  if (runs.length >= MAX_TOY_RUNS) {
+    notify('error', `the lab runs at most ${MAX_TOY_RUNS} optimizers at once`);
     return;
   }
   let n = 1;

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { exportLaneWeights } from '../share/weightsActions';
 import { methodGradEvals, type MethodConfig } from '../../engine/optim/methods';
-import { MAX_LANES, type LaneConfig } from '../../engine/train/config';
+import { type LaneConfig } from '../../engine/train/config';
+import { MAX_LANES } from '../../engine/train/lanes';
 import { useApp, type LaneSeries } from './store';
 import { duplicateLane, removeLane, updateLane } from './actions';
 import { TextField } from '../shared/ui/controls';

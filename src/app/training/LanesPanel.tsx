@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { importLaneWeights } from '../share/weightsActions';
-import { MAX_LANES, type LaneConfig } from '../../engine/train/config';
+import { type LaneConfig } from '../../engine/train/config';
+import { MAX_LANES } from '../../engine/train/lanes';
 import { PRESETS } from '../../engine/train/presets';
 import { useApp } from './store';
 import { addLane, applyPreset } from './actions';

@@ -2,7 +2,8 @@
 import type { InputFile } from '../../engine/data/files';
 import { errorMessage } from '../../engine/errors';
 import { defaultOptimizerConfig } from '../../engine/optim/optimizers';
-import { LANE_COLORS, makeLane, MAX_LANES, type ComparisonConfig, type LaneConfig } from '../../engine/train/config';
+import { LANE_COLORS, makeLane, type ComparisonConfig, type LaneConfig } from '../../engine/train/config';
+import { MAX_LANES } from '../../engine/train/lanes';
 import { PRESETS } from '../../engine/train/presets';
 import type { UserDatasetKind } from '../../worker/api';
 import type { StartedEngine } from '../../worker/client';

@@ -15,7 +15,7 @@ import { SOS_EVERY, SOS_SAMPLES } from '../../engine/optim/sos';
 import { type LaneConfig } from '../../engine/train/config';
 import { shiftNow, updateLane } from './actions';
 import { CheckboxField, NumberField, SelectField, TextField } from '../shared/ui/controls';
-import { DeformationPlot } from './DeformationPlot';
+import { DeformationPlot } from '../shared/plot/DeformationPlot';
 import { ParamControls } from '../shared/ui/ParamControls';
 
 export const PAUSE = 'Pause to edit the lanes';

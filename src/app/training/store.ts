@@ -1,6 +1,6 @@
 /** The comparison as the UI sees it: the engine connection, the settings, the charted series, the run status. */
 import { create } from 'zustand';
-import type { BackendReport, BackendRequest } from '../../engine/backend';
+import type { BackendReport, BackendRequest } from '../../engine/gpuProbe';
 import type { LoadProgress } from '../../engine/data/loader';
 import type { DatasetEntry } from '../../engine/data/registry';
 import { defaultComparison, type ComparisonConfig } from '../../engine/train/config';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const laneId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+import { laneIdsSchema } from '../train/lanes';
 
 /** What a Hessian analysis computes and how precisely (defaults follow ALGORITHMS.md). */
 export const hessianSettingsSchema = z.object({
@@ -28,7 +27,7 @@ export const hessianSettingsSchema = z.object({
 export type HessianSettings = z.infer<typeof hessianSettingsSchema>;
 export const DEFAULT_HESSIAN: HessianSettings = hessianSettingsSchema.parse({});
 
-export const hessianRequestSchema = z.object({ laneIds: z.array(laneId).min(1).max(8), settings: hessianSettingsSchema });
+export const hessianRequestSchema = z.object({ laneIds: laneIdsSchema, settings: hessianSettingsSchema });
 export type HessianRequest = z.infer<typeof hessianRequestSchema>;
 
 /** λmax and Tr(H) of every lane every N steps, with cheap settings stated on the charts. */

@@ -19,7 +19,8 @@ import {
 import { toyRunSchema } from '../toy/optimizers';
 import { TOY_PRESETS } from '../toy/presets';
 import { SURFACE_IDS } from '../toy/surfaces';
-import { comparisonConfigSchema, defaultComparison, laneConfigSchema, MAX_LANES, type ComparisonConfig } from '../train/config';
+import { comparisonConfigSchema, defaultComparison, laneConfigSchema, type ComparisonConfig } from '../train/config';
+import { MAX_LANES } from '../train/lanes';
 import { errorMessage } from '../errors';
 
 /**

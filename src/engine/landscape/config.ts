@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { laneIdSchema, laneIdsSchema } from '../train/lanes';
 
 const coordinate = z.number().min(-10).max(10);
 const range = z
   .tuple([coordinate, coordinate])
   .refine(([a, b]) => a < b, { message: 'the range must go from a smaller to a larger number' });
-const laneId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 
 /** Settings of the landscape views, shared by curves, surfaces and interpolations. */
 export const landscapeSettingsSchema = z.object({
@@ -32,12 +32,12 @@ export type LandscapeSettings = z.infer<typeof landscapeSettingsSchema>;
 
 export const DEFAULT_LANDSCAPE: LandscapeSettings = landscapeSettingsSchema.parse({});
 
-export const endpointSchema = z.object({ laneId, weights: z.enum(['current', 'initial']) });
+export const endpointSchema = z.object({ laneId: laneIdSchema, weights: z.enum(['current', 'initial']) });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
 export const landscapeRequestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('curve'), laneIds: z.array(laneId).min(1).max(8), settings: landscapeSettingsSchema }),
-  z.object({ kind: z.literal('surface'), laneIds: z.array(laneId).min(1).max(8), settings: landscapeSettingsSchema }),
+  z.object({ kind: z.literal('curve'), laneIds: laneIdsSchema, settings: landscapeSettingsSchema }),
+  z.object({ kind: z.literal('surface'), laneIds: laneIdsSchema, settings: landscapeSettingsSchema }),
   z.object({ kind: z.literal('interpolation'), from: endpointSchema, to: endpointSchema, settings: landscapeSettingsSchema }),
 ]);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { laneIdSchema, MAX_LANES } from './lanes';
 import { modelSpecSchema, DEFAULT_MLP } from '../model/spec';
 import { optimizerConfigSchema, type OptimizerConfig } from '../optim/optimizers';
 import { deformationSchema } from '../optim/deformation';
@@ -7,12 +8,10 @@ import { defaultOptimizerConfig } from '../optim/optimizers';
 import { scheduleSchema } from '../optim/schedule';
 import { DEFAULT_SOS, sosSchema } from '../optim/sos';
 
-export const MAX_LANES = 8;
-
 export const LANE_COLORS = ['#e8710a', '#1a73e8', '#12a150', '#d93025', '#9334e6', '#00897b', '#c5221f', '#5f6368'];
 
 export const laneConfigSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  id: laneIdSchema,
   name: z.string().min(1).max(40),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
   optimizer: optimizerConfigSchema,

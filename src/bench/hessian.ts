@@ -4,13 +4,13 @@
  * training run (the spectrum of trained weights, not of the initialization).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../src/engine/data/dataset';
-import { disposeEvalSet, makeEvalSet } from '../src/engine/data/batch';
-import { Comparison } from '../src/engine/train/comparison';
-import { defaultComparison } from '../src/engine/train/config';
-import { describeModel, DEFAULT_MLP } from '../src/engine/model/spec';
-import { HessianOperator } from '../src/engine/hessian/hvp';
-import { gaussian, topEigenvalues } from '../src/engine/hessian/lanczos';
+import type { Dataset } from '../engine/data/dataset';
+import { disposeEvalSet, makeEvalSet } from '../engine/data/batch';
+import { Comparison } from '../engine/train/comparison';
+import { defaultComparison } from '../engine/train/config';
+import { describeModel, DEFAULT_MLP } from '../engine/model/spec';
+import { HessianOperator } from '../engine/hessian/hvp';
+import { gaussian, topEigenvalues } from '../engine/hessian/lanczos';
 
 export interface HessianBench {
   model: string;

@@ -4,16 +4,16 @@
  * the largest relative difference between the two over every point.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeEvalSet, makeEvalSet } from '../src/engine/data/batch';
-import type { Dataset } from '../src/engine/data/dataset';
-import { initParams } from '../src/engine/model/init';
-import { disposeParams, readParams } from '../src/engine/model/paramTensors';
-import { createModel } from '../src/engine/model/registry';
-import { DEFAULT_CNN, DEFAULT_MLP, describeModel, type ModelSpec } from '../src/engine/model/spec';
-import { randomDirection } from '../src/engine/landscape/directions';
-import { evaluatePointsFast, evaluatePointsNaive, landscapeChunkSize } from '../src/engine/landscape/evaluate';
-import { AffineFamily } from '../src/engine/landscape/family';
-import { linspace } from '../src/engine/landscape/grid';
+import { disposeEvalSet, makeEvalSet } from '../engine/data/batch';
+import type { Dataset } from '../engine/data/dataset';
+import { initParams } from '../engine/model/init';
+import { disposeParams, readParams } from '../engine/model/paramTensors';
+import { createModel } from '../engine/model/registry';
+import { DEFAULT_CNN, DEFAULT_MLP, describeModel, type ModelSpec } from '../engine/model/spec';
+import { randomDirection } from '../engine/landscape/directions';
+import { evaluatePointsFast, evaluatePointsNaive, landscapeChunkSize } from '../engine/landscape/evaluate';
+import { AffineFamily } from '../engine/landscape/family';
+import { linspace } from '../engine/landscape/grid';
 
 export interface LandscapeBenchRow {
   model: string;

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { deformSlope, deformValue, type Deformation } from '../../engine/optim/deformation';
-import { useUPlot } from '../shared/plot/useUPlot';
+import { deformSlope, deformValue, type Deformation } from '../../../engine/optim/deformation';
+import { useUPlot } from './useUPlot';
 
 const POINTS = 121;
 const MAX_LOSS = 3;
