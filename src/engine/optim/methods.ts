@@ -23,20 +23,17 @@ export type MethodMetricName = BuiltIn extends infer M ? (M extends { metric?: M
 export type AnyMethod = MethodDescriptor<{ kind: string }>;
 
 const registry = new Map<string, AnyMethod>(BUILT_IN.map((m) => [m.kind, m as AnyMethod]));
-let union: z.ZodType<MethodConfig> | null = null;
+/** Set once the schema was first used: zod builds the union once, so the list is fixed from then on. */
+let sealed = false;
 
 /**
  * Adds a method at run time, as a line in BUILT_IN does at build time (tests use it for a
- * throw-away method); returns the function that removes it again.
+ * throw-away method). It must come before the first validation of a method's settings.
  */
-export function registerMethod(method: AnyMethod): () => void {
+export function registerMethod(method: AnyMethod): void {
   if (registry.has(method.kind)) throw new Error(`a method "${method.kind}" is already registered`);
+  if (sealed) throw new Error(`register "${method.kind}" before settings are first validated: the method list is fixed from then on`);
   registry.set(method.kind, method);
-  union = null;
-  return () => {
-    registry.delete(method.kind);
-    union = null;
-  };
 }
 
 /** Every registered method, in menu order. */
@@ -51,13 +48,13 @@ export function methodOf(kind: string): AnyMethod {
 }
 
 /** `{ kind, ...settings }` of any registered method. */
-export const methodSchema = z.lazy(
-  () =>
-    (union ??= unionOfKinds<MethodConfig>(
-      allMethods().map((m) => m.schema),
-      `method must be one of ${[...registry.keys()].join(', ')}`,
-    )),
-);
+export const methodSchema = z.lazy(() => {
+  sealed = true;
+  return unionOfKinds<MethodConfig>(
+    allMethods().map((m) => m.schema),
+    `method must be one of ${[...registry.keys()].join(', ')}`,
+  );
+});
 
 /** A method's settings at their defaults. */
 export function defaultMethod<K extends MethodKind>(kind: K): Extract<MethodConfig, { kind: K }>;
