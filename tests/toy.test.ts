@@ -32,7 +32,7 @@ describe('toy surfaces', () => {
     }
   });
 
-  it('match ALGORITHMS.md at hand-evaluated points', () => {
+  it('match docs/ALGORITHMS.md at hand-evaluated points', () => {
     const f1 = (p1: number, p2: number) =>
       (0.2 * (0.01 * (p1 + 0.5) ** 2 + 1.32 * Math.atan(0.5 * p1 - 2) ** 2 + Math.atan(10 * (p1 + 5)) ** 2) - 0.5232) *
       (0.02 * (p2 + 0.5) ** 2 + 2.64 * Math.atan(0.5 * p2 - 2) ** 2 + 2 * Math.atan(10 * (p2 + 5)) ** 2 - 5.232);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { laneIdsSchema } from '../train/lanes';
 
-/** What a Hessian analysis computes and how precisely (defaults follow ALGORITHMS.md). */
+/** What a Hessian analysis computes and how precisely (defaults: docs/ALGORITHMS.md, "Hessian analysis"). */
 export const hessianSettingsSchema = z.object({
   /** The Hessian is of the mean training loss on the first N training samples. */
   samples: z.number().int().min(1).max(100_000).default(1000),

@@ -26,7 +26,7 @@ export interface DensityResult {
 }
 
 /**
- * Stochastic Lanczos quadrature (ALGORITHMS.md): for each run, Lanczos from a normalized Rademacher
+ * Stochastic Lanczos quadrature (docs/ALGORITHMS.md, "Hessian analysis"): for each run, Lanczos from a normalized Rademacher
  * vector; the eigenvalues of T are the nodes and the squared first components of its eigenvectors
  * the weights; the spectral density is their Gaussian-broadened mixture, normalized to 1.
  */

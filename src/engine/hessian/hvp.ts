@@ -19,7 +19,7 @@ export const RELATIVE_STEP = 1e-3;
 
 /**
  * The Hessian of the mean training loss on a fixed evaluation subset, as an operator:
- * Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε (ALGORITHMS.md: nested tf.grad is silently wrong through
+ * Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε (docs/ALGORITHMS.md, "Hessian-vector products": nested tf.grad is silently wrong through
  * tanh, exp and softmax, so no second-order autodiff). Both gradients use the ReLU and max-pool
  * pattern recorded at θ: otherwise every kink crossed between θ ± εv adds a jump of order 1/ε,
  * which on small subsets made the result neither linear nor symmetric. Vectors are flattened in

@@ -24,7 +24,7 @@ export function filterNormalize(shape: readonly number[], d: Float32Array, w: Fl
 /**
  * A seeded Gaussian direction in weight space, drawn in JavaScript (the same numbers on every
  * backend), each tensor from its own stream. Tensors of rank ≥ 2 are filter-normalized to `weights`;
- * rank-1 tensors (biases) get a zero direction (ALGORITHMS.md, "Loss landscapes").
+ * rank-1 tensors (biases) get a zero direction (docs/ALGORITHMS.md, "Loss landscapes").
  */
 export function randomDirection(
   specs: readonly ParamSpec[],

@@ -1,6 +1,6 @@
 /**
  * 2D test surfaces ℓ(p1, p2) with analytic gradients (plain numbers, no tensors). The two of the
- * deformation paper's appendix C follow ALGORITHMS.md ("Toy surfaces"; atan(u)² means (atan u)²).
+ * deformation paper's appendix C follow docs/ALGORITHMS.md ("Toy surfaces"; atan(u)² means (atan u)²).
  */
 export type Vec2 = [number, number];
 

@@ -54,7 +54,7 @@ export function methodParts(method: MethodConfig, loss: LossKind): { gradient: G
 /**
  * One optimizer run of a comparison: its weights and its optimizer, which is a base optimizer
  * (SGD, momentum, Adam) + at most one method (SAM, ASAM, NSO, WP-SGD, FAM) + optional SOS +
- * optional deformation (ALGORITHMS.md).
+ * optional deformation (docs/ALGORITHMS.md).
  */
 export class Lane {
   params: Params;

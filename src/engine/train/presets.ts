@@ -33,7 +33,10 @@ const SGDM: OptimizerConfig = { kind: 'momentum', lr: 0.05, momentum: 0.9, neste
 const SGD_NESTEROV: OptimizerConfig = { kind: 'momentum', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 };
 const SOS_ON: SosConfig = { ...DEFAULT_SOS, enabled: true };
 
-/** One-click comparisons from the papers (seeds 000, 002, 003, 004), on the same base optimizer. */
+/**
+ * One-click comparisons from the papers (optimum shifting, noise stability optimization, FAM, loss
+ * deformation), each on one base optimizer.
+ */
 export const PRESETS: Preset[] = [
   {
     id: 'sgd-sam-nso',
