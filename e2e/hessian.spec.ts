@@ -1,64 +1,65 @@
 import { expect, test } from '@playwright/test';
 import { canvasColours, coloredPixels, computeHessianWith, expandLane, setField, tinyTrainedPage, trainSteps } from './helpers';
 
-test('Hessian on WebGPU: top-3 eigenvalues, trace and density of two lanes side by side, tracking during training, before/after a shift', async ({
-  page,
-}, testInfo) => {
-  const errors = await tinyTrainedPage(page, 10);
-  const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
+test(
+  'Hessian on WebGPU: top-3 eigenvalues, trace and density of two lanes side by side, tracking ' + 'during training, before/after a shift',
+  async ({ page }, testInfo) => {
+    const errors = await tinyTrainedPage(page, 10);
+    const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
 
-  const panel = page.getByRole('region', { name: 'Hessian spectrum' });
-  await panel.getByTitle('Include Adam').locator('input').uncheck();
-  await computeHessianWith(
-    page,
-    { 'Hessian samples': '200', 'top k': '3', 'max iterations': '30', 'trace samples': '10', 'density runs': '2', 'density steps': '12' },
-    200_000,
-  );
-  const results = await page.evaluate(() => Object.values(window.__fmp!.hessian().results));
-  expect(results.map((r) => r.laneId).sort()).toEqual(['lane1', 'lane2']);
-  for (const r of results) {
-    expect(r.top.eigenvalues.length).toBe(3);
-    expect(r.top.eigenvalues.every(Number.isFinite)).toBe(true);
-    expect(r.top.eigenvalues[0]).toBeGreaterThan(0);
-    expect(Number.isFinite(r.trace!.trace)).toBe(true);
-    expect(r.samples).toBe(200);
-  }
-  await expect(page.getByTestId('hessian-table').locator('tbody tr')).toHaveCount(2);
-  await expect(page.getByTestId('density-chart')).toHaveAttribute('data-lines', '2');
-  await page.waitForTimeout(300);
-  const shot = testInfo.outputPath('hessian-webgpu.png');
-  await panel.screenshot({ path: shot });
-  await testInfo.attach('Hessian of two lanes on WebGPU', { path: shot, contentType: 'image/png' });
-  expect(await coloredPixels(page, 'density-chart', '#e8710a')).toBeGreaterThan(20);
-  expect((await canvasColours(page, 'eigen-bars'))[0]).toBeGreaterThan(30);
+    const panel = page.getByRole('region', { name: 'Hessian spectrum' });
+    await panel.getByTitle('Include Adam').locator('input').uncheck();
+    await computeHessianWith(
+      page,
+      { 'Hessian samples': '200', 'top k': '3', 'max iterations': '30', 'trace samples': '10', 'density runs': '2', 'density steps': '12' },
+      200_000,
+    );
+    const results = await page.evaluate(() => Object.values(window.__fmp!.hessian().results));
+    expect(results.map((r) => r.laneId).sort()).toEqual(['lane1', 'lane2']);
+    for (const r of results) {
+      expect(r.top.eigenvalues.length).toBe(3);
+      expect(r.top.eigenvalues.every(Number.isFinite)).toBe(true);
+      expect(r.top.eigenvalues[0]).toBeGreaterThan(0);
+      expect(Number.isFinite(r.trace!.trace)).toBe(true);
+      expect(r.samples).toBe(200);
+    }
+    await expect(page.getByTestId('hessian-table').locator('tbody tr')).toHaveCount(2);
+    await expect(page.getByTestId('density-chart')).toHaveAttribute('data-lines', '2');
+    await page.waitForTimeout(300);
+    const shot = testInfo.outputPath('hessian-webgpu.png');
+    await panel.screenshot({ path: shot });
+    await testInfo.attach('Hessian of two lanes on WebGPU', { path: shot, contentType: 'image/png' });
+    expect(await coloredPixels(page, 'density-chart', '#e8710a')).toBeGreaterThan(20);
+    expect((await canvasColours(page, 'eigen-bars'))[0]).toBeGreaterThan(30);
 
-  // λmax and the trace every 5 steps become lane metrics.
-  await setField(page, 'every N steps', '5');
-  await setField(page, 'tracking samples', '100');
-  await setField(page, 'Lanczos steps', '5');
-  await setField(page, 'Hutchinson samples', '3');
-  await panel.getByLabel('track during training').check();
-  await page.waitForFunction(() => window.__fmp?.hessian().trackingOn === true);
-  await trainSteps(page, 20);
-  const tracked = await page.evaluate(() => Object.values(window.__fmp!.state().series).map((lane) => lane.hess_lmax?.values ?? []));
-  for (const values of tracked) {
-    expect(values.length).toBeGreaterThanOrEqual(2);
-    expect(values.every(Number.isFinite)).toBe(true);
-  }
-  await expect(page.getByTestId('chart-hess_lmax')).toBeVisible();
-  await panel.getByLabel('track during training').uncheck();
+    // λmax and the trace every 5 steps become lane metrics.
+    await setField(page, 'every N steps', '5');
+    await setField(page, 'tracking samples', '100');
+    await setField(page, 'Lanczos steps', '5');
+    await setField(page, 'Hutchinson samples', '3');
+    await panel.getByLabel('track during training').check();
+    await page.waitForFunction(() => window.__fmp?.hessian().trackingOn === true);
+    await trainSteps(page, 20);
+    const tracked = await page.evaluate(() => Object.values(window.__fmp!.state().series).map((lane) => lane.hess_lmax?.values ?? []));
+    for (const values of tracked) {
+      expect(values.length).toBeGreaterThanOrEqual(2);
+      expect(values.every(Number.isFinite)).toBe(true);
+    }
+    await expect(page.getByTestId('chart-hess_lmax')).toBeVisible();
+    await panel.getByLabel('track during training').uncheck();
 
-  // Before/after an optimum shift (the OS paper's Figure 3).
-  await panel.getByLabel('measure SOS shifts').check();
-  await expandLane(page, 'lane1');
-  const lane = page.getByTestId('lane-lane1');
-  await lane.getByLabel('SOS every s steps').check();
-  await lane.getByLabel('b2 samples').fill('8');
-  await lane.getByLabel('b2 samples').press('Enter');
-  await page.waitForFunction(() => window.__fmp?.state().config.lanes[0].sos.samples === 8);
-  await lane.getByRole('button', { name: 'shift now' }).click();
-  await expect(page.getByTestId('shift-eigenvalues')).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByTestId('shift-trace')).toBeVisible();
-  expect((await page.evaluate(() => window.__fmp!.memory())).numTensors).toBe(tensorsBefore);
-  expect(errors).toEqual([]);
-});
+    // Before/after an optimum shift (the OS paper's Figure 3).
+    await panel.getByLabel('measure SOS shifts').check();
+    await expandLane(page, 'lane1');
+    const lane = page.getByTestId('lane-lane1');
+    await lane.getByLabel('SOS every s steps').check();
+    await lane.getByLabel('b2 samples').fill('8');
+    await lane.getByLabel('b2 samples').press('Enter');
+    await page.waitForFunction(() => window.__fmp?.state().config.lanes[0].sos.samples === 8);
+    await lane.getByRole('button', { name: 'shift now' }).click();
+    await expect(page.getByTestId('shift-eigenvalues')).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId('shift-trace')).toBeVisible();
+    expect((await page.evaluate(() => window.__fmp!.memory())).numTensors).toBe(tensorsBefore);
+    expect(errors).toEqual([]);
+  },
+);

@@ -400,17 +400,20 @@ export async function main(args: string[]): Promise<number> {
   console.log('where    backend  comparison steps/s  lane steps/s  adapter');
   for (const r of rows) {
     console.log(
-      `${r.where.padEnd(8)} ${r.backend.padEnd(8)} ${r.comparisonStepsPerSecond.toFixed(2).padStart(18)} ${r.laneStepsPerSecond.toFixed(2).padStart(13)}  ${r.adapter}`,
+      `${r.where.padEnd(8)} ${r.backend.padEnd(8)} ${r.comparisonStepsPerSecond.toFixed(2).padStart(18)} ` +
+        `${r.laneStepsPerSecond.toFixed(2).padStart(13)}  ${r.adapter}`,
     );
   }
   if (methods.length > 0) {
     console.log(
-      `\ncost per step by method (${EVERY_METHOD.label} preset, default MLP (and the default CNN on cpu), batch 64; each lane timed on its own)`,
+      `\ncost per step by method (${EVERY_METHOD.label} preset, default MLP (and the default CNN ` +
+        `on cpu), batch 64; each lane timed on its own)`,
     );
     console.log('where    model backend  lane          grads/step  steps/s  time per step vs SGD');
     for (const m of methods) {
       console.log(
-        `${m.where.padEnd(8)} ${m.model.padEnd(5)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toPrecision(3).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`,
+        `${m.where.padEnd(8)} ${m.model.padEnd(5)} ${m.backend.padEnd(8)} ${m.lane.padEnd(13)} ` +
+          `${String(m.gradEvalsPerStep).padStart(10)} ${m.stepsPerSecond.toPrecision(3).padStart(8)}  ${(1 / m.relativeToSgd).toFixed(2)}x`,
       );
     }
   }
@@ -443,21 +446,26 @@ function printHessian(h: HessianBench, where = 'node'): void {
     `\nHessian of the ${h.model} after ${h.trainedSteps} SGD steps, ${h.samples} training samples, ${where.split('/')[0]} ${h.backend}`,
   );
   console.log(
-    `one gradient ${(h.gradientSeconds * 1000).toFixed(1)} ms, one HVP ${(h.hvpSeconds * 1000).toFixed(1)} ms: HVP / gradient = ${h.hvpOverGradient.toFixed(2)}`,
+    `one gradient ${(h.gradientSeconds * 1000).toFixed(1)} ms, one HVP ${(h.hvpSeconds * 1000).toFixed(1)} ` +
+      `ms: HVP / gradient = ${h.hvpOverGradient.toFixed(2)}`,
   );
   console.log(
-    `top-5 eigenvalues ${h.top5.map((v) => v.toPrecision(4)).join(', ')} in ${h.top5Seconds.toFixed(1)} s (${h.top5Iterations} HVPs${h.top5Converged ? ', converged to 1e-3' : ', not converged'})`,
+    `top-5 eigenvalues ${h.top5.map((v) => v.toPrecision(4)).join(', ')} in ${h.top5Seconds.toFixed(1)} ` +
+      `s (${h.top5Iterations} HVPs${h.top5Converged ? ', converged to 1e-3' : ', not converged'})`,
   );
 }
 
 function printLandscape(landscape: { mlp: LandscapeBenchRow; cnn: LandscapeBenchRow }, where = 'node'): void {
   console.log(
-    `\nloss landscape (${where.split('/')[0]}), filter-normalized 2D surface on Fashion-MNIST training samples: the per-point loop vs the fast path`,
+    `\nloss landscape (${where.split('/')[0]}), filter-normalized 2D surface on Fashion-MNIST training ` +
+      `samples: the per-point loop vs the fast path`,
   );
   console.log('model                            backend  grid     points  samples  naive s  fast s   ratio  max rel diff');
   for (const r of [landscape.mlp, landscape.cnn]) {
     console.log(
-      `${r.model.padEnd(32)} ${r.backend.padEnd(8)} ${r.grid.padEnd(8)} ${String(r.points).padStart(6)} ${String(r.samples).padStart(8)} ${r.naiveSeconds.toFixed(2).padStart(8)} ${r.fastSeconds.toFixed(2).padStart(7)} ${r.ratio.toFixed(2).padStart(7)}  ${r.maxRelDiff.toExponential(2)}`,
+      `${r.model.padEnd(32)} ${r.backend.padEnd(8)} ${r.grid.padEnd(8)} ${String(r.points).padStart(6)} ` +
+        `${String(r.samples).padStart(8)} ${r.naiveSeconds.toFixed(2).padStart(8)} ${r.fastSeconds.toFixed(2).padStart(7)} ` +
+        `${r.ratio.toFixed(2).padStart(7)}  ${r.maxRelDiff.toExponential(2)}`,
     );
   }
 }

@@ -32,7 +32,8 @@ async function build(id: string, pkg: string, load: () => Promise<Dataset>): Pro
   const dataset = await load();
   const { files, bytes } = await writeShards(dataset, stamp);
   console.log(
-    `data: ${id}: ${dataset.train.count} train / ${dataset.test.count} test in ${files} shards (${(bytes / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `data: ${id}: ${dataset.train.count} train / ${dataset.test.count} test in ${files} shards ` +
+      `(${(bytes / 1e6).toFixed(1)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 

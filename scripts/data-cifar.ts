@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   const dataset = cifarFromFiles(files);
   const { files: count, bytes } = await writeShards(dataset, `cifar from ${files.map((f) => f.name).join(',')}`);
   console.log(
-    `data: cifar10: ${dataset.train.count} train / ${dataset.test.count} test in ${count} shards (${(bytes / 1e6).toFixed(1)} MB) under public/data/cifar10/`,
+    `data: cifar10: ${dataset.train.count} train / ${dataset.test.count} test in ${count} shards ` +
+      `(${(bytes / 1e6).toFixed(1)} MB) under public/data/cifar10/`,
   );
 }
 

@@ -38,10 +38,9 @@ function progressBar(label: string, done: number, total: number, started: number
   if (!process.stderr.isTTY) {
     // In a log file: one line per tenth of the way, not a redrawn bar.
     const tenth = Math.floor(fraction * 10);
+    const etaText = Number.isFinite(eta) ? `, ETA ${eta.toFixed(0)} s` : '';
     if (tenth !== lastLoggedTenth)
-      process.stderr.write(
-        `${label} ${(fraction * 100).toFixed(0)}% ${done}/${total}, ${elapsed.toFixed(0)} s${Number.isFinite(eta) ? `, ETA ${eta.toFixed(0)} s` : ''}\n`,
-      );
+      process.stderr.write(`${label} ${(fraction * 100).toFixed(0)}% ${done}/${total}, ${elapsed.toFixed(0)} s${etaText}\n`);
     lastLoggedTenth = tenth;
     return;
   }
@@ -97,7 +96,8 @@ export async function main(args: string[]): Promise<number> {
       ).dataset;
     } catch (error) {
       throw new UsageError(
-        `dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or "npm run data:cifar -- <path>" for CIFAR-10): ${errorMessage(error)}`,
+        `dataset "${experiment.comparison.datasetId}" is not in public/data (run "npm run data", or ` +
+          `"npm run data:cifar -- <path>" for CIFAR-10): ${errorMessage(error)}`,
       );
     }
     try {
@@ -131,12 +131,16 @@ export async function main(args: string[]): Promise<number> {
     );
     if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(
-      `${results.cancelled ? 'stopped' : 'done'}: ${results.completedSteps}/${results.totalSteps} steps on ${results.backend} in ${results.seconds.toFixed(1)} s; results in ${out}`,
+      `${results.cancelled ? 'stopped' : 'done'}: ${results.completedSteps}/${results.totalSteps} ` +
+        `steps on ${results.backend} in ${results.seconds.toFixed(1)} s; results in ${out}`,
     );
-    for (const l of results.lanes)
+    for (const l of results.lanes) {
+      const curvature = l.lambdaMax !== null ? `, λmax ${l.lambdaMax.toPrecision(4)}, trace ${l.trace?.toPrecision(4)}` : '';
       console.log(
-        `  ${l.name}: test accuracy ${(l.test.accuracy * 100).toFixed(2)}%, gap ${l.generalizationGap.toFixed(4)}, head ‖W‖ ${l.headNorm.toFixed(3)}${l.lambdaMax !== null ? `, λmax ${l.lambdaMax.toPrecision(4)}, trace ${l.trace?.toPrecision(4)}` : ''}`,
+        `  ${l.name}: test accuracy ${(l.test.accuracy * 100).toFixed(2)}%, gap ${l.generalizationGap.toFixed(4)}, ` +
+          `head ‖W‖ ${l.headNorm.toFixed(3)}${curvature}`,
       );
+    }
     return results.cancelled ? 130 : 0;
   } catch (error) {
     if (error instanceof SyntaxError) {

@@ -142,7 +142,8 @@ function writeConfigs(): void {
   for (const s of SEEDS)
     writeFileSync(path.join(ABLATION_CONFIGS, `${studyName('fashion-mnist', 'cnn', s)}.json`), configText(cnnFamAblation(s)));
   console.log(
-    `wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)} and ${2 * SEEDS.length} to ${path.relative(root, ABLATION_CONFIGS)}`,
+    `wrote ${DATASETS.length * MODELS.length * SEEDS.length} configs to ${path.relative(root, STUDY_CONFIGS)} ` +
+      `and ${2 * SEEDS.length} to ${path.relative(root, ABLATION_CONFIGS)}`,
   );
 }
 

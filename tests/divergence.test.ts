@@ -28,7 +28,8 @@ describe('divergence detection', () => {
     expect(d).toMatchObject({ step: 5, what: 'loss', lastFiniteLoss: 80, lastFiniteStep: 4 });
     expect(d.cause).toBe('learning rate 1 too high for SGD');
     expect(d.message).toBe(
-      '"hot SGD" stopped at step 5: its training loss became NaN (last finite loss 80.00). Likely cause: learning rate 1 too high for SGD. The other lanes go on; reset to try again.',
+      '"hot SGD" stopped at step 5: its training loss became NaN (last finite loss 80.00). Likely ' +
+        'cause: learning rate 1 too high for SGD. The other lanes go on; reset to try again.',
     );
   });
 

@@ -59,37 +59,41 @@ describe('npm run experiment', () => {
     }
   });
 
-  it('runs the smoke config end to end: results.json matches the schema, with weights, metrics, curves, Hessian and eval data; the same seed gives the same numbers', async () => {
-    const runs: Array<ReturnType<typeof headlessResultsSchema.parse>> = [];
-    for (let i = 0; i < 2; i++) {
-      const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));
-      const r = await experiment(['--config', SMOKE, '--out', out, '--save-eval-data']);
-      expect(r.status, r.err).toBe(0);
-      const results = headlessResultsSchema.parse(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')));
-      expect(results.backend).toBe('wasm');
-      expect(results.completedSteps).toBe(results.totalSteps);
-      expect(results.lanes.map((l) => l.laneId)).toEqual(['sgd', 'sam']);
-      expect(results.lanes[1].gradEvals).toBe(2 * results.lanes[0].gradEvals);
-      for (const lane of results.lanes) {
-        expect(lane.test.accuracy).toBeGreaterThan(0.5);
-        expect(lane.eigenvalues).toHaveLength(3);
-        expect(lane.trace).not.toBeNull();
+  it(
+    'runs the smoke config end to end: results.json matches the schema, with weights, metrics, ' +
+      'curves, Hessian and eval data; the same seed gives the same numbers',
+    async () => {
+      const runs: Array<ReturnType<typeof headlessResultsSchema.parse>> = [];
+      for (let i = 0; i < 2; i++) {
+        const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));
+        const r = await experiment(['--config', SMOKE, '--out', out, '--save-eval-data']);
+        expect(r.status, r.err).toBe(0);
+        const results = headlessResultsSchema.parse(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')));
+        expect(results.backend).toBe('wasm');
+        expect(results.completedSteps).toBe(results.totalSteps);
+        expect(results.lanes.map((l) => l.laneId)).toEqual(['sgd', 'sam']);
+        expect(results.lanes[1].gradEvals).toBe(2 * results.lanes[0].gradEvals);
+        for (const lane of results.lanes) {
+          expect(lane.test.accuracy).toBeGreaterThan(0.5);
+          expect(lane.eigenvalues).toHaveLength(3);
+          expect(lane.trace).not.toBeNull();
+        }
+        for (const file of [
+          'metrics.csv',
+          'landscape/curves.csv',
+          'hessian.json',
+          'weights/sgd.safetensors',
+          'eval-data/hessian-train.safetensors',
+        ])
+          expect(existsSync(path.join(out, file)), file).toBe(true);
+        const evalData = readSafetensors(new Uint8Array(readFileSync(path.join(out, 'eval-data/hessian-train.safetensors'))));
+        expect(evalData.tensors.map((t) => t.shape)).toEqual([[300, 28, 28, 1], [300]]);
+        runs.push(results);
       }
-      for (const file of [
-        'metrics.csv',
-        'landscape/curves.csv',
-        'hessian.json',
-        'weights/sgd.safetensors',
-        'eval-data/hessian-train.safetensors',
-      ])
-        expect(existsSync(path.join(out, file)), file).toBe(true);
-      const evalData = readSafetensors(new Uint8Array(readFileSync(path.join(out, 'eval-data/hessian-train.safetensors'))));
-      expect(evalData.tensors.map((t) => t.shape)).toEqual([[300, 28, 28, 1], [300]]);
-      runs.push(results);
-    }
-    const strip = (r: (typeof runs)[number]) => r.lanes.map(({ seconds: _seconds, ...rest }) => rest);
-    expect(strip(runs[1])).toEqual(strip(runs[0]));
-  });
+      const strip = (r: (typeof runs)[number]) => r.lanes.map(({ seconds: _seconds, ...rest }) => rest);
+      expect(strip(runs[1])).toEqual(strip(runs[0]));
+    },
+  );
 
   it('trains a CNN on WASM on a subset of the training split', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));

@@ -126,22 +126,26 @@ describe('the Hessian-vector product by central differences of gradients', () =>
     dispose();
   });
 
-  it('on a tiny MLP: the Hessian built column by column is symmetric; Lanczos top-3 within 1% of a dense eigensolver; Hutchinson within 3 standard errors of its trace', async () => {
-    const { op, dispose } = await hessianOf({ kind: 'mlp', hidden: [12] }, 'cross-entropy');
-    expect(op.dimension).toBe(16 * 12 + 12 + 12 * 3 + 3);
-    const h = await denseHessian(op);
-    const a = new Matrix(h);
-    const asym = a.clone().sub(a.transpose()).norm('frobenius') / a.norm('frobenius');
-    expect(asym).toBeLessThan(1e-3);
-    const sym = a.clone().add(a.transpose()).mul(0.5);
-    const exact = new EigenvalueDecomposition(sym, { assumeSymmetric: true }).realEigenvalues.sort((p, q) => q - p);
-    const r = await topEigenvalues(op, { k: 3, tol: 1e-4, maxIterations: 100, seed: 4 });
-    r.eigenvalues.forEach((v, i) => expect(rel(v, exact[i])).toBeLessThan(0.01));
-    const trace = exact.reduce((s, v) => s + v, 0);
-    const t = await hutchinsonTrace(op, { tol: 1e-3, minSamples: 30, maxSamples: 300, seed: 6 });
-    expect(Math.abs(t.trace - trace)).toBeLessThan(3 * t.stdError);
-    dispose();
-  });
+  it(
+    'on a tiny MLP: the Hessian built column by column is symmetric; Lanczos top-3 within 1% of ' +
+      'a dense eigensolver; Hutchinson within 3 standard errors of its trace',
+    async () => {
+      const { op, dispose } = await hessianOf({ kind: 'mlp', hidden: [12] }, 'cross-entropy');
+      expect(op.dimension).toBe(16 * 12 + 12 + 12 * 3 + 3);
+      const h = await denseHessian(op);
+      const a = new Matrix(h);
+      const asym = a.clone().sub(a.transpose()).norm('frobenius') / a.norm('frobenius');
+      expect(asym).toBeLessThan(1e-3);
+      const sym = a.clone().add(a.transpose()).mul(0.5);
+      const exact = new EigenvalueDecomposition(sym, { assumeSymmetric: true }).realEigenvalues.sort((p, q) => q - p);
+      const r = await topEigenvalues(op, { k: 3, tol: 1e-4, maxIterations: 100, seed: 4 });
+      r.eigenvalues.forEach((v, i) => expect(rel(v, exact[i])).toBeLessThan(0.01));
+      const trace = exact.reduce((s, v) => s + v, 0);
+      const t = await hutchinsonTrace(op, { tol: 1e-3, minSamples: 30, maxSamples: 300, seed: 6 });
+      expect(Math.abs(t.trace - trace)).toBeLessThan(3 * t.stdError);
+      dispose();
+    },
+  );
 
   it('is linear in v and symmetric (uᵀHv = vᵀHu) on a small CNN', async () => {
     const { op, dispose } = await hessianOf({ kind: 'cnn', channels: [2, 3], kernelSize: 3, dense: 6 }, 'cross-entropy', 40);

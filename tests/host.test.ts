@@ -405,116 +405,132 @@ describe('landscapes in the host', () => {
 });
 
 describe('Hessians in the host', () => {
-  it('analyses lanes with progress, tracks λmax and the trace during training, measures before/after a shift, and leaks nothing', async () => {
-    const { host, events } = await servedHost();
-    await host.loadDataset('synthetic');
-    await host.configure({ ...config, epochs: 200 });
-    for (let i = 0; i < 3; i++) await host.stepOnce();
-    const before = tf.memory().numTensors;
-    const settings = { ...DEFAULT_HESSIAN, samples: 60, topK: 3, maxIterations: 30, traceMaxSamples: 20, densityRuns: 2, densitySteps: 10 };
-    const job = await host.computeHessian({ laneIds: ['lane1', 'lane2'], settings });
-    const results = events.flatMap((e) => (e.type === 'hessian-result' && e.jobId === job.jobId ? [e.result] : []));
-    expect(results.map((r) => r.laneId)).toEqual(['lane1', 'lane2']);
-    for (const r of results) {
-      expect(r.top.eigenvalues.length).toBe(3);
-      expect(r.top.eigenvalues[0]).toBeGreaterThanOrEqual(r.top.eigenvalues[2]);
-      expect(r.trace!.samples).toBeGreaterThan(1);
-      expect(r.density!.grid.length).toBe(400);
-      expect(r.samples).toBe(60);
-      expect(r.step).toBe(3);
-      expect(r.hvps).toBe(r.top.iterations + r.trace!.samples + 2 * 10);
-    }
-    const progress = events.flatMap((e) => (e.type === 'hessian-progress' && e.progress.jobId === job.jobId ? [e.progress] : []));
-    expect(progress[progress.length - 1].done).toBe(progress[0].total);
+  it(
+    'analyses lanes with progress, tracks λmax and the trace during training, measures before/after ' + 'a shift, and leaks nothing',
+    async () => {
+      const { host, events } = await servedHost();
+      await host.loadDataset('synthetic');
+      await host.configure({ ...config, epochs: 200 });
+      for (let i = 0; i < 3; i++) await host.stepOnce();
+      const before = tf.memory().numTensors;
+      const settings = {
+        ...DEFAULT_HESSIAN,
+        samples: 60,
+        topK: 3,
+        maxIterations: 30,
+        traceMaxSamples: 20,
+        densityRuns: 2,
+        densitySteps: 10,
+      };
+      const job = await host.computeHessian({ laneIds: ['lane1', 'lane2'], settings });
+      const results = events.flatMap((e) => (e.type === 'hessian-result' && e.jobId === job.jobId ? [e.result] : []));
+      expect(results.map((r) => r.laneId)).toEqual(['lane1', 'lane2']);
+      for (const r of results) {
+        expect(r.top.eigenvalues.length).toBe(3);
+        expect(r.top.eigenvalues[0]).toBeGreaterThanOrEqual(r.top.eigenvalues[2]);
+        expect(r.trace!.samples).toBeGreaterThan(1);
+        expect(r.density!.grid.length).toBe(400);
+        expect(r.samples).toBe(60);
+        expect(r.step).toBe(3);
+        expect(r.hvps).toBe(r.top.iterations + r.trace!.samples + 2 * 10);
+      }
+      const progress = events.flatMap((e) => (e.type === 'hessian-progress' && e.progress.jobId === job.jobId ? [e.progress] : []));
+      expect(progress[progress.length - 1].done).toBe(progress[0].total);
 
-    await host.setHessianTracking({ every: 2, samples: 40, iterations: 4, traceSamples: 3 });
-    await expect(host.setHessianTracking({ every: 0, samples: 40, iterations: 4, traceSamples: 3 })).rejects.toThrow(/every/);
-    for (let i = 0; i < 3; i++) await host.stepOnce();
-    const tracked = metricPoints(events, 'hess_lmax');
-    expect(tracked.map((p) => p.step)).toEqual([4, 4, 6, 6]);
-    expect(metricPoints(events, 'hess_trace').every((p) => Number.isFinite(p.value))).toBe(true);
-    await host.setHessianTracking(null);
+      await host.setHessianTracking({ every: 2, samples: 40, iterations: 4, traceSamples: 3 });
+      await expect(host.setHessianTracking({ every: 0, samples: 40, iterations: 4, traceSamples: 3 })).rejects.toThrow(/every/);
+      for (let i = 0; i < 3; i++) await host.stepOnce();
+      const tracked = metricPoints(events, 'hess_lmax');
+      expect(tracked.map((p) => p.step)).toEqual([4, 4, 6, 6]);
+      expect(metricPoints(events, 'hess_trace').every((p) => Number.isFinite(p.value))).toBe(true);
+      await host.setHessianTracking(null);
 
-    const report = await host.shiftNow('lane1', 5, { ...settings, topK: 2 });
-    expect(report.hessian!.before.eigenvalues.length).toBe(2);
-    expect(report.hessian!.after.eigenvalues.length).toBe(2);
-    await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...settings, topK: 0 } })).rejects.toThrow(/topK/);
-    const long = host.computeHessian({
-      laneIds: ['lane1', 'lane2'],
-      settings: { ...settings, maxIterations: 500, tol: 1e-12, density: false, trace: false },
-    });
-    await expect(host.computeHessian({ laneIds: ['lane1'], settings })).rejects.toThrow(/running/);
-    await host.cancelHessian();
-    const outcome = await long;
-    expect(outcome.cancelled).toBe(true);
-    expect(events.filter((e) => e.type === 'hessian-result' && e.jobId === outcome.jobId)).toEqual([]);
-    expect(tf.memory().numTensors).toBe(before);
-    await host.dispose();
-  });
+      const report = await host.shiftNow('lane1', 5, { ...settings, topK: 2 });
+      expect(report.hessian!.before.eigenvalues.length).toBe(2);
+      expect(report.hessian!.after.eigenvalues.length).toBe(2);
+      await expect(host.computeHessian({ laneIds: ['lane1'], settings: { ...settings, topK: 0 } })).rejects.toThrow(/topK/);
+      const long = host.computeHessian({
+        laneIds: ['lane1', 'lane2'],
+        settings: { ...settings, maxIterations: 500, tol: 1e-12, density: false, trace: false },
+      });
+      await expect(host.computeHessian({ laneIds: ['lane1'], settings })).rejects.toThrow(/running/);
+      await host.cancelHessian();
+      const outcome = await long;
+      expect(outcome.cancelled).toBe(true);
+      expect(events.filter((e) => e.type === 'hessian-result' && e.jobId === outcome.jobId)).toEqual([]);
+      expect(tf.memory().numTensors).toBe(before);
+      await host.dispose();
+    },
+  );
 });
 
 describe('weights in the host', () => {
-  it('exports a lane as safetensors and TF.js, imports both into a new lane and over a lane with identical tensors, and refuses bad files changing nothing', async () => {
-    const { host } = await servedHost();
-    await host.loadDataset('synthetic');
-    await host.configure({ ...config, epochs: 200 });
-    for (let i = 0; i < 3; i++) await host.stepOnce();
-    const values = async (laneId: string) => weightsFromSafetensors((await host.exportWeights(laneId, 'safetensors'))[0].bytes, 'x').values;
-    const original = await values('lane1');
-    const st = await host.exportWeights('lane1', 'safetensors');
-    expect(st[0].name).toBe('lane-1-step3.safetensors');
-    const meta = weightsFromSafetensors(st[0].bytes, st[0].name).metadata!;
-    expect(meta.model).toEqual({ kind: 'mlp', hidden: [8] });
-    expect(meta.step).toBe(3);
-    expect(meta.dataset.id).toBe('synthetic');
-    const tfjs = await host.exportWeights('lane1', 'tfjs');
-    expect(tfjs.map((f) => f.name)).toEqual(['model.json', 'weights.bin']);
-    const before = tf.memory().numTensors;
+  it(
+    'exports a lane as safetensors and TF.js, imports both into a new lane and over a lane with ' +
+      'identical tensors, and refuses bad files changing nothing',
+    async () => {
+      const { host } = await servedHost();
+      await host.loadDataset('synthetic');
+      await host.configure({ ...config, epochs: 200 });
+      for (let i = 0; i < 3; i++) await host.stepOnce();
+      const values = async (laneId: string) =>
+        weightsFromSafetensors((await host.exportWeights(laneId, 'safetensors'))[0].bytes, 'x').values;
+      const original = await values('lane1');
+      const st = await host.exportWeights('lane1', 'safetensors');
+      expect(st[0].name).toBe('lane-1-step3.safetensors');
+      const meta = weightsFromSafetensors(st[0].bytes, st[0].name).metadata!;
+      expect(meta.model).toEqual({ kind: 'mlp', hidden: [8] });
+      expect(meta.step).toBe(3);
+      expect(meta.dataset.id).toBe('synthetic');
+      const tfjs = await host.exportWeights('lane1', 'tfjs');
+      expect(tfjs.map((f) => f.name)).toEqual(['model.json', 'weights.bin']);
+      const before = tf.memory().numTensors;
 
-    const added = await host.importWeights(tfjs, {
-      mode: 'new',
-      lane: { ...makeLane(2, defaultOptimizerConfig('sgd')), id: 'lane3', name: 'imported' },
-    });
-    expect(added.laneId).toBe('lane3');
-    expect(added.origin).toMatch(/MLP trained 3 steps on/);
-    expect(added.comparison.laneIds).toEqual(['lane1', 'lane2', 'lane3']);
-    for (const [name, data] of Object.entries(await values('lane3'))) expect(Array.from(data)).toEqual(Array.from(original[name]));
-    await host.importWeights(st, { mode: 'replace', laneId: 'lane2' });
-    for (const [name, data] of Object.entries(await values('lane2'))) expect(Array.from(data)).toEqual(Array.from(original[name]));
-    await host.stepOnce();
-
-    const lane2 = await values('lane2');
-    const other = createModel({ kind: 'mlp', hidden: [5] }, [8, 8, 1], 4);
-    const otherParams = initParams(other.params, 1);
-    const otherValues = await readParams(otherParams);
-    tf.dispose(Object.values(otherParams));
-    const wrong = [
-      {
-        name: 'other.safetensors',
-        bytes: writeSafetensors(other.params.map((p) => ({ name: p.name, shape: p.shape, data: otherValues[p.name] }))),
-      },
-    ];
-    await expect(host.importWeights(wrong, { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(
-      /do not fit this model.*"dense1\/kernel" is \[64, 5\] in the file, \[64, 8\] in the model/,
-    );
-    const truncated = [{ name: 'cut.safetensors', bytes: st[0].bytes.subarray(0, st[0].bytes.length - 10) }];
-    await expect(host.importWeights(truncated, { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(/cut\.safetensors: truncated/);
-    const nanBin = tfjs[1].bytes.slice();
-    new DataView(nanBin.buffer).setFloat32(4, NaN, true);
-    await expect(
-      host.importWeights([tfjs[0], { name: 'weights.bin', bytes: nanBin }], {
+      const added = await host.importWeights(tfjs, {
         mode: 'new',
-        lane: { ...makeLane(3, defaultOptimizerConfig('sgd')), id: 'lane4' },
-      }),
-    ).rejects.toThrow(/non-finite/);
-    await expect(
-      host.importWeights([{ name: 'notes.txt', bytes: new Uint8Array(3) }], { mode: 'replace', laneId: 'lane2' }),
-    ).rejects.toThrow(/choose a \.safetensors file/);
-    for (const [name, data] of Object.entries(await values('lane2'))) expect(Array.from(data)).toEqual(Array.from(lane2[name]));
-    expect((await host.exportWeights('lane3', 'safetensors')).length).toBe(1);
-    await expect(host.exportWeights('lane4', 'safetensors')).rejects.toThrow(/no lane "lane4"/);
-    // The one new lane holds its 4 weight tensors (plain SGD keeps no state); nothing else remains.
-    expect(tf.memory().numTensors).toBe(before + 4);
-    await host.dispose();
-  });
+        lane: { ...makeLane(2, defaultOptimizerConfig('sgd')), id: 'lane3', name: 'imported' },
+      });
+      expect(added.laneId).toBe('lane3');
+      expect(added.origin).toMatch(/MLP trained 3 steps on/);
+      expect(added.comparison.laneIds).toEqual(['lane1', 'lane2', 'lane3']);
+      for (const [name, data] of Object.entries(await values('lane3'))) expect(Array.from(data)).toEqual(Array.from(original[name]));
+      await host.importWeights(st, { mode: 'replace', laneId: 'lane2' });
+      for (const [name, data] of Object.entries(await values('lane2'))) expect(Array.from(data)).toEqual(Array.from(original[name]));
+      await host.stepOnce();
+
+      const lane2 = await values('lane2');
+      const other = createModel({ kind: 'mlp', hidden: [5] }, [8, 8, 1], 4);
+      const otherParams = initParams(other.params, 1);
+      const otherValues = await readParams(otherParams);
+      tf.dispose(Object.values(otherParams));
+      const wrong = [
+        {
+          name: 'other.safetensors',
+          bytes: writeSafetensors(other.params.map((p) => ({ name: p.name, shape: p.shape, data: otherValues[p.name] }))),
+        },
+      ];
+      await expect(host.importWeights(wrong, { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(
+        /do not fit this model.*"dense1\/kernel" is \[64, 5\] in the file, \[64, 8\] in the model/,
+      );
+      const truncated = [{ name: 'cut.safetensors', bytes: st[0].bytes.subarray(0, st[0].bytes.length - 10) }];
+      await expect(host.importWeights(truncated, { mode: 'replace', laneId: 'lane2' })).rejects.toThrow(/cut\.safetensors: truncated/);
+      const nanBin = tfjs[1].bytes.slice();
+      new DataView(nanBin.buffer).setFloat32(4, NaN, true);
+      await expect(
+        host.importWeights([tfjs[0], { name: 'weights.bin', bytes: nanBin }], {
+          mode: 'new',
+          lane: { ...makeLane(3, defaultOptimizerConfig('sgd')), id: 'lane4' },
+        }),
+      ).rejects.toThrow(/non-finite/);
+      await expect(
+        host.importWeights([{ name: 'notes.txt', bytes: new Uint8Array(3) }], { mode: 'replace', laneId: 'lane2' }),
+      ).rejects.toThrow(/choose a \.safetensors file/);
+      for (const [name, data] of Object.entries(await values('lane2'))) expect(Array.from(data)).toEqual(Array.from(lane2[name]));
+      expect((await host.exportWeights('lane3', 'safetensors')).length).toBe(1);
+      await expect(host.exportWeights('lane4', 'safetensors')).rejects.toThrow(/no lane "lane4"/);
+      // The one new lane holds its 4 weight tensors (plain SGD keeps no state); nothing else remains.
+      expect(tf.memory().numTensors).toBe(before + 4);
+      await host.dispose();
+    },
+  );
 });

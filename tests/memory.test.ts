@@ -58,7 +58,8 @@ describe('memory estimates', () => {
     };
     const p = 784 * 10 + 10 + 10 * 10 + 10;
     const f = trainingFootprint(config, info);
-    // initial weights + SGD lane (weights, gradients, new weights) + Adam+SAM lane (weights, m, v, SAM's two copies, gradients, new weights)
+    // initial weights + SGD lane (weights, gradients, new weights) + Adam+SAM lane (weights, m, v, SAM's two copies,
+    // gradients, new weights)
     const lanes = 4 * p * (1 + 3 + 7);
     const batch = 2 * (2 * 10 + 2 * 10 + 784) * 4 * 2;
     expect(f.bytes).toBe(lanes + batch + 3 * 784 * 4);

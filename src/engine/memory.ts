@@ -187,8 +187,10 @@ export function checkFits(what: string, footprint: Footprint, budget: DeviceBudg
     .map(([name, bytes]) => `${name} ${formatBytes(bytes)}`)
     .join(', ');
   const limit = tooMuch
-    ? `needs about ${formatBytes(footprint.bytes)} but ${budget.backend} has about ${formatBytes(budget.totalBytes)} here (${budget.source})`
-    : `needs a single tensor of ${formatBytes(footprint.largestTensorBytes)} but ${budget.backend} allows at most ${formatBytes(budget.maxTensorBytes)} (${budget.source})`;
+    ? `needs about ${formatBytes(footprint.bytes)} but ${budget.backend} has about ${formatBytes(budget.totalBytes)} ` +
+      `here (${budget.source})`
+    : `needs a single tensor of ${formatBytes(footprint.largestTensorBytes)} but ${budget.backend} ` +
+      `allows at most ${formatBytes(budget.maxTensorBytes)} (${budget.source})`;
   throw new MemoryLimitError(`${what} ${limit}; the largest parts: ${parts}. ${suggestion}`);
 }
 
@@ -257,6 +259,8 @@ export function checkLanczosFits(parameters: number, vectors: number, heapBytes 
   if (bytes <= heapBytes) return;
   const most = Math.max(1, Math.floor(heapBytes / (parameters * 8)));
   throw new MemoryLimitError(
-    `The Hessian analysis would keep ${vectors} Lanczos vectors of ${parameters.toLocaleString('en-US')} numbers (${formatBytes(bytes)}) in JavaScript memory; at most ${formatBytes(heapBytes)} is allowed. What would fit: at most ${most} iterations (max iterations), or a smaller model.`,
+    `The Hessian analysis would keep ${vectors} Lanczos vectors of ${parameters.toLocaleString('en-US')} ` +
+      `numbers (${formatBytes(bytes)}) in JavaScript memory; at most ${formatBytes(heapBytes)} is ` +
+      `allowed. What would fit: at most ${most} iterations (max iterations), or a smaller model.`,
   );
 }

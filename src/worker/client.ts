@@ -118,7 +118,8 @@ export async function startEngine(backend: BackendRequest, useWorker = true): Pr
       worker.terminate();
       return startOnPage(
         backend,
-        `${name} does not work inside a Web Worker in this browser (the worker could only use ${report.name}), so training runs on the page`,
+        `${name} does not work inside a Web Worker in this browser (the worker could only use ${report.name}), ` +
+          `so training runs on the page`,
       );
     }
   }

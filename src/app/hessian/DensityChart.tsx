@@ -53,7 +53,11 @@ export function DensityChart({ lines }: { lines: Array<{ name: string; color: st
     <figure className="chart" ref={figure} data-testid="density-chart" data-lines={withDensity.length}>
       <PngButton target={figure} name="Hessian eigenvalue density" />
       <figcaption
-        title={`Stochastic Lanczos quadrature: ${first.runs} runs of ${first.steps} Lanczos steps from Rademacher vectors; Gaussian broadening σ = ${(withDensity[0].result.settings.broadening * 100).toPrecision(2)}% of each spectrum's width; each curve integrates to 1`}
+        title={
+          `Stochastic Lanczos quadrature: ${first.runs} runs of ${first.steps} Lanczos steps from Rademacher ` +
+          `vectors; Gaussian broadening σ = ${(withDensity[0].result.settings.broadening * 100).toPrecision(2)}% ` +
+          `of each spectrum's width; each curve integrates to 1`
+        }
       >
         Eigenvalue density (log scale)
       </figcaption>

@@ -25,7 +25,10 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
       <div className="row">
         <NumberField
           label="Hessian samples"
-          help={`The Hessian of the mean training loss on the first N training samples (fewer samples: larger variance; up to ${dataset?.trainCount.toLocaleString('en-US') ?? '?'})`}
+          help={
+            `The Hessian of the mean training loss on the first N training samples (fewer samples: larger ` +
+            `variance; up to ${dataset?.trainCount.toLocaleString('en-US') ?? '?'})`
+          }
           value={s.samples}
           min={1}
           max={100_000}
@@ -61,7 +64,10 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
         />
         <NumberField
           label="trace samples"
-          help="Cap on Hutchinson's Rademacher samples (one HVP each); it stops earlier when the standard error is below the tolerance × |trace|"
+          help={
+            "Cap on Hutchinson's Rademacher samples (one HVP each); it stops earlier when the standard " +
+            'error is below the tolerance × |trace|'
+          }
           value={s.traceMaxSamples}
           min={2}
           max={10_000}
@@ -134,7 +140,10 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
         />
         <CheckboxField
           label="measure SOS shifts"
-          help="With 'shift now' on a lane, also compute the top eigenvalues and trace before and after the shift (the OS paper's Figure 3), with these settings"
+          help={
+            "With 'shift now' on a lane, also compute the top eigenvalues and trace before and after the " +
+            "shift (the OS paper's Figure 3), with these settings"
+          }
           checked={measureShift}
           onChange={(v) => useHessian.setState({ measureShift: v })}
         />
@@ -151,7 +160,10 @@ function Tracking() {
     <div className="row tracking">
       <CheckboxField
         label="track during training"
-        help="Every N steps, compute λmax and Tr(H) of every lane (cheap settings below) and chart them as lane metrics; training pauses for it"
+        help={
+          'Every N steps, compute λmax and Tr(H) of every lane (cheap settings below) and chart them ' +
+          'as lane metrics; training pauses for it'
+        }
         checked={on}
         onChange={(v) => void applyTracking(v)}
       />
@@ -247,7 +259,11 @@ export function HessianPanel() {
   return (
     <Panel
       title="Hessian spectrum"
-      help="Curvature of the training loss at each lane's weights (PyHessian's methods, with Hessian-vector products by central differences of gradients): the largest eigenvalues and the trace measure sharpness"
+      help={
+        "Curvature of the training loss at each lane's weights (PyHessian's methods, with Hessian-vector " +
+        'products by central differences of gradients): the largest eigenvalues and the trace measure ' +
+        'sharpness'
+      }
       className="hessian-panel"
     >
       <div className="landscape-actions">

@@ -102,7 +102,10 @@ export function ContourView(props: ContourViewProps) {
         prefix="contour"
         title={title}
         color={color}
-        tooltip={`${title}: loss around this lane's weights along two filter-normalized random directions (α, β); the dot marks the lane's own weights (α = β = 0).`}
+        tooltip={
+          `${title}: loss around this lane's weights along two filter-normalized random directions (α, ` +
+          `β); the dot marks the lane's own weights (α = β = 0).`
+        }
       />
       <div className="contour-stage" style={{ height }}>
         <canvas

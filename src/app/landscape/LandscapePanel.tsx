@@ -87,6 +87,7 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
   const to = useLandscape((s) => s.to);
   const running = useLandscape((s) => s.running) !== null;
   const dataset = useApp((s) => s.dataset);
+  const trainCount = dataset?.trainCount.toLocaleString('en-US') ?? '?';
   const patch = (p: Partial<LandscapeSettings>) => updateLandscapeSettings(p);
   return (
     <div className="landscape-settings">
@@ -143,7 +144,7 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
         )}
         <NumberField
           label="train subset"
-          help={`The first N training samples form the fixed evaluation subset (up to the whole split, ${dataset?.trainCount.toLocaleString('en-US') ?? '?'})`}
+          help={`The first N training samples form the fixed evaluation subset (up to the whole split, ${trainCount})`}
           value={settings.trainSamples}
           min={1}
           max={1_000_000}
@@ -175,7 +176,10 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
           <>
             <NumberField
               label="direction seed"
-              help="Seed of the random directions; by default every lane is seen along directions drawn with this seed (each normalized to its own weights)"
+              help={
+                'Seed of the random directions; by default every lane is seen along directions drawn with this ' +
+                'seed (each normalized to its own weights)'
+              }
               value={settings.seed}
               min={0}
               max={2 ** 31 - 1}
@@ -184,7 +188,11 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
             />
             <SelectField<'filter' | 'none'>
               label="normalization"
-              help="Filter normalization (Li et al. 2018) rescales every filter of the direction to the norm of the lane's filter, so lanes with different weight scales compare fairly; 'none' uses the raw Gaussian direction"
+              help={
+                'Filter normalization (Li et al. 2018) rescales every filter of the direction to the norm of ' +
+                "the lane's filter, so lanes with different weight scales compare fairly; 'none' uses the raw " +
+                'Gaussian direction'
+              }
               value={settings.normalization}
               options={[
                 { value: 'filter', label: 'filter-normalized' },
@@ -231,7 +239,10 @@ function ReadoutControls({ level, auto }: { level: number; auto: boolean }) {
       />
       <NumberField
         label={`basin level${auto ? ' (auto)' : ''}`}
-        help="The basin is the connected region around the lane's weights where the loss stays at or below this level (auto: the lowest centre loss + 0.5); the same level for every lane"
+        help={
+          "The basin is the connected region around the lane's weights where the loss stays at or below " +
+          'this level (auto: the lowest centre loss + 0.5); the same level for every lane'
+        }
         value={level}
         min={0}
         max={1e6}
@@ -306,12 +317,15 @@ function SurfaceResults({ lanes }: { lanes: LaneConfig[] }) {
   const [level, auto] = useLevel(centres);
   if (list.length === 0) return null;
   const first = list[0].surface;
+  const n = first.alphas.length;
+  const grid = `${n} x ${n}`;
+  const range = `[${first.alphas[0]}, ${first.alphas[n - 1]}]`;
   return (
     <div className="landscape-results" data-testid="surface-results">
       <SurfaceViews items={list} />
       <p className="note">
-        {first.split === 'train' ? 'Training' : 'Test'} loss on {first.samples.toLocaleString('en-US')} samples, {first.alphas.length} x{' '}
-        {first.alphas.length} grid over [{first.alphas[0]}, {first.alphas[first.alphas.length - 1]}]²; views show the finest complete level.
+        {first.split === 'train' ? 'Training' : 'Test'} loss on {first.samples.toLocaleString('en-US')} samples, {grid} grid over {range}²;
+        views show the finest complete level.
       </p>
       <ReadoutControls level={level} auto={auto} />
       <SurfaceReadouts surfaces={list} radius={radius} level={level} />
@@ -333,7 +347,10 @@ export function LandscapePanel() {
   return (
     <Panel
       title="Loss landscape"
-      help="Li et al.'s filter-normalized slices of the loss around each lane's current weights: a flat minimum has a wide, low basin; a sharp one a narrow, steep one"
+      help={
+        "Li et al.'s filter-normalized slices of the loss around each lane's current weights: a flat " +
+        'minimum has a wide, low basin; a sharp one a narrow, steep one'
+      }
       className="landscape-panel"
     >
       <div className="landscape-actions">

@@ -28,7 +28,10 @@ export function CurveReadouts({ curves, radius, level }: { curves: NamedCurve[];
           </th>
           <th title="d²L/dα² at the centre by a second difference of neighbouring grid points: larger is sharper">curvature</th>
           <th
-            title={`Width in α of the connected interval around 0 where the loss stays ≤ ${num(level, 3)}; ≥ when it reaches the edge of the range`}
+            title={
+              `Width in α of the connected interval around 0 where the loss stays ≤ ${num(level, 3)}; ≥ when ` +
+              `it reaches the edge of the range`
+            }
           >
             basin width
           </th>
@@ -74,11 +77,19 @@ export function SurfaceReadouts({
           <th>lane</th>
           <th title="Loss at (0, 0): the lane's weights">L(0,0)</th>
           <th title={`Loss rise at r = ${radius} along d1 (α) and d2 (β), both sides: −α/+α, −β/+β`}>rise at r = {radius}</th>
-          <th title="Eigenvalues of the 2 x 2 Hessian of the surface at the centre (second differences): the curvature of this slice, largest first">
+          <th
+            title={
+              'Eigenvalues of the 2 x 2 Hessian of the surface at the centre (second differences): the curvature ' +
+              'of this slice, largest first'
+            }
+          >
             curvatures
           </th>
           <th
-            title={`Area (α·β units) of the connected region around the centre where the loss stays ≤ ${num(level, 3)}, and its share of the view; ≥ when it reaches the edge`}
+            title={
+              `Area (α·β units) of the connected region around the centre where the loss stays ≤ ${num(level, 3)}, ` +
+              `and its share of the view; ≥ when it reaches the edge`
+            }
           >
             basin area
           </th>

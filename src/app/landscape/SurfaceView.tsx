@@ -229,7 +229,11 @@ export function SurfaceView(props: SurfaceViewProps) {
         prefix="surface"
         title={title}
         color={color}
-        tooltip={`${title}: loss around this lane's weights along two filter-normalized random directions (α, β). Height and colour use the scale shared by all lanes; the dot marks the lane's own weights (α = β = 0).`}
+        tooltip={
+          `${title}: loss around this lane's weights along two filter-normalized random directions (α, ` +
+          `β). Height and colour use the scale shared by all lanes; the dot marks the lane's own weights ` +
+          `(α = β = 0).`
+        }
       />
       <div className="surface-stage" style={{ height }} onPointerMove={onPointerMove} onPointerLeave={() => setReadout(null)}>
         <div ref={hostRef} className="surface-canvas" />

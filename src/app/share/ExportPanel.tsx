@@ -79,7 +79,10 @@ export function ExportPanel() {
           disabled={!ready}
           onClick={() => void downloadReport()}
           data-testid="report-zip"
-          title="One ZIP: setup, metrics, plots, landscapes (CSV and ParaView .vtp), Hessian results, toy trajectories and every lane's weights"
+          title={
+            'One ZIP: setup, metrics, plots, landscapes (CSV and ParaView .vtp), Hessian results, toy trajectories ' +
+            "and every lane's weights"
+          }
         >
           report ZIP
         </button>

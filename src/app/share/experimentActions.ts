@@ -37,7 +37,8 @@ export async function applyExperiment({ experiment, ignored }: LoadedExperiment,
   if (ignored.length > 0)
     notify(
       'error',
-      `${source}: ignored ${ignored.length === 1 ? 'one thing' : `${ignored.length} things`}: ${ignored.slice(0, 6).join('; ')}${ignored.length > 6 ? '; …' : ''}`,
+      `${source}: ignored ${ignored.length === 1 ? 'one thing' : `${ignored.length} things`}: ` +
+        `${ignored.slice(0, 6).join('; ')}${ignored.length > 6 ? '; …' : ''}`,
     );
   const { comparison, landscape, hessian, toy } = experiment;
   useLandscape.setState({ settings: landscape.settings, kind: landscape.kind });

@@ -61,7 +61,8 @@ async function plots(): Promise<Zippable> {
   const seen = new Map<string, number>();
   for (const el of Array.from(
     document.querySelectorAll<HTMLElement>(
-      'figure[data-testid], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], [data-testid="toy-3d"], [data-testid="toy-contour"]',
+      'figure[data-testid], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], ' +
+        '[data-testid="toy-3d"], [data-testid="toy-contour"]',
     ),
   )) {
     const png = await pngBytes(el);
@@ -108,7 +109,8 @@ export async function downloadReport(): Promise<void> {
     download('flat-minima-report.zip', zipSync(files, { level: 6 }), 'application/zip');
     notify(
       'info',
-      `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} plots, landscapes, Hessian, toy lab, ${config.lanes.length} weight files)`,
+      `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} ` +
+        `plots, landscapes, Hessian, toy lab, ${config.lanes.length} weight files)`,
     );
   } catch (error) {
     notify('error', `could not build the report: ${errorMessage(error)}`);

@@ -20,7 +20,8 @@ export async function continueOn(backend: BackendRequest): Promise<void> {
     set({ summary, deviceLost: null, backendRequest: backend });
     notify(
       'info',
-      `continuing on ${get().backend?.name ?? backend} from the checkpoint at step ${lost?.checkpointStep ?? 0}; the metrics up to there are kept`,
+      `continuing on ${get().backend?.name ?? backend} from the checkpoint at step ${lost?.checkpointStep ?? 0}; ` +
+        `the metrics up to there are kept`,
     );
   } catch (error) {
     notify('error', errorMessage(error));

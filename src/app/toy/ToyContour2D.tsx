@@ -16,7 +16,11 @@ import { drawClipped, fromPx, layoutPlot, toPx, type Plot } from '../shared/plot
 import { tickDigits } from '../shared/plot/ticks';
 
 export interface ToyGrid {
-  /** p1 (x axis) and p2 (y axis) sample coordinates, ascending; values[j * xs.length + i] is the height at (xs[i], ys[j]). Values may be non-finite at a few points: treat them as missing (clamp to the scale's max for drawing). May be negative. */
+  /**
+   * p1 (x axis) and p2 (y axis) sample coordinates, ascending; values[j * xs.length + i] is the
+   * height at (xs[i], ys[j]). Values may be non-finite at a few points: treat them as missing (clamp
+   * to the scale's max for drawing). May be negative.
+   */
   xs: number[];
   ys: number[];
   values: number[];

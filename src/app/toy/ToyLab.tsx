@@ -147,7 +147,10 @@ function SurfacePanel() {
       {surfaceId === 'custom' && (
         <TextField
           label="formula in p1, p2"
-          help="Numbers, + − * / ^, parentheses, pi, e and sin cos tan asin acos atan sinh cosh tanh exp log log10 sqrt abs pow min max; parsed safely (mathjs), gradients symbolic"
+          help={
+            'Numbers, + − * / ^, parentheses, pi, e and sin cos tan asin acos atan sinh cosh tanh exp log ' +
+            'log10 sqrt abs pow min max; parsed safely (mathjs), gradients symbolic'
+          }
           value={formula}
           parse={() => null}
           onCommit={(t) => void setFormula(t)}

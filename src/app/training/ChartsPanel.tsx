@@ -17,7 +17,9 @@ function TrackingCharts() {
     [series, version],
   );
   if (!on && !any) return null;
-  const settings = `every ${t.every} steps on ${t.samples} training samples: λmax by ${t.iterations} Lanczos steps, the trace by ${t.traceSamples} Hutchinson samples`;
+  const settings =
+    `every ${t.every} steps on ${t.samples} training samples: λmax by ${t.iterations} Lanczos steps, ` +
+    `the trace by ${t.traceSamples} Hutchinson samples`;
   return (
     <>
       <h3>Curvature during training</h3>

@@ -51,7 +51,8 @@ function OwnFiles() {
     if (!kind) {
       notify(
         'error',
-        `not recognized: ${files.map((f) => f.name).join(', ')}. Drop CIFAR-10 binary files (data_batch_N.bin, test_batch.bin or cifar-10-binary.tar.gz) or MNIST IDX files`,
+        `not recognized: ${files.map((f) => f.name).join(', ')}. Drop CIFAR-10 binary files (data_batch_N.bin, ` +
+          `test_batch.bin or cifar-10-binary.tar.gz) or MNIST IDX files`,
       );
       return;
     }
@@ -82,7 +83,10 @@ function OwnFiles() {
           type="button"
           disabled={busy}
           onClick={() => idxInput.current?.click()}
-          title="MNIST-format IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (.gz or not)"
+          title={
+            'MNIST-format IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, ' +
+            't10k-labels-idx1-ubyte (.gz or not)'
+          }
         >
           MNIST IDX files…
         </button>
@@ -187,7 +191,10 @@ export function DataPanel() {
         />
         <NumberField
           label="train samples"
-          help={`Train on this many samples of the training split, chosen by the seed (all ${trainCount.toLocaleString('en-US')} by default): fewer make quick studies. ${RESTART_NOTE}.`}
+          help={
+            `Train on this many samples of the training split, chosen by the seed (all ${trainCount.toLocaleString('en-US')} ` +
+            `by default): fewer make quick studies. ${RESTART_NOTE}.`
+          }
           value={config.trainSize ?? trainCount}
           min={Math.min(config.batchSize, trainCount)}
           max={trainCount}

@@ -93,7 +93,10 @@ export function LanesPanel() {
   return (
     <Panel
       title={`Lanes (${lanes.length})`}
-      help="Each lane trains the same model from the same initial weights on the same batches, with its own optimizer: base optimizer + at most one method + optional SOS + optional deformation"
+      help={
+        'Each lane trains the same model from the same initial weights on the same batches, with its ' +
+        'own optimizer: base optimizer + at most one method + optional SOS + optional deformation'
+      }
       className="lanes-panel"
     >
       <Presets />

@@ -34,7 +34,10 @@ export function ModelPanel() {
     <Panel title="Model" help="The network every lane trains, from the same initial weights">
       <SelectField
         label="architecture"
-        help="MLP: ReLU dense layers. CNN: two conv-ReLU-maxpool blocks, a ReLU dense layer. Both end in a linear head (the layer SOS and FAM act on). Changing it restarts every lane from step 0."
+        help={
+          'MLP: ReLU dense layers. CNN: two conv-ReLU-maxpool blocks, a ReLU dense layer. Both end in ' +
+          'a linear head (the layer SOS and FAM act on). Changing it restarts every lane from step 0.'
+        }
         value={model.kind}
         options={[
           { value: 'mlp', label: 'MLP' },
@@ -106,7 +109,10 @@ export function ModelPanel() {
       )}
       <SelectField<LossKind>
         label="loss"
-        help="The training loss of every lane: softmax cross-entropy, or squared error ½‖z − y‖² on one-hot targets (FAM's κ has a closed form for both). Changing it restarts every lane."
+        help={
+          'The training loss of every lane: softmax cross-entropy, or squared error ½‖z − y‖² on one-hot ' +
+          "targets (FAM's κ has a closed form for both). Changing it restarts every lane."
+        }
         value={config.loss}
         options={(Object.keys(LOSSES) as LossKind[]).map((k) => ({ value: k, label: LOSSES[k].label, title: LOSSES[k].help }))}
         disabled={locked}
@@ -119,7 +125,8 @@ export function ModelPanel() {
         title="Trainable parameters of one lane, and the width m of the features feeding the head"
       >
         {summary
-          ? `${summary.parameterCount.toLocaleString('en-US')} parameters · ${summary.featureSize} features · ${summary.stepsPerEpoch.toLocaleString('en-US')} steps per epoch`
+          ? `${summary.parameterCount.toLocaleString('en-US')} parameters · ${summary.featureSize} features ` +
+            `· ${summary.stepsPerEpoch.toLocaleString('en-US')} steps per epoch`
           : '…'}
       </div>
       <h3>Measurements</h3>
@@ -159,7 +166,10 @@ export function ModelPanel() {
         />
         <NumberField
           label="checkpoint every"
-          help={`Every N steps the weights and optimizer states of all lanes are copied to memory; if the GPU is lost, training resumes from the last copy${checkpointStep !== null ? ` (now: step ${checkpointStep})` : ''}`}
+          help={
+            `Every N steps the weights and optimizer states of all lanes are copied to memory; if the GPU ` +
+            `is lost, training resumes from the last copy${checkpointStep !== null ? ` (now: step ${checkpointStep})` : ''}`
+          }
           value={checkpointEvery}
           min={1}
           max={100000}

@@ -53,7 +53,8 @@ export async function importFiles(kind: UserDatasetKind, files: File[]): Promise
     set({ datasets: await engine.api.listDatasets() });
     notify(
       'info',
-      `${summary.title}: ${summary.trainCount.toLocaleString('en-US')} training and ${summary.testCount.toLocaleString('en-US')} test images converted and cached`,
+      `${summary.title}: ${summary.trainCount.toLocaleString('en-US')} training and ${summary.testCount.toLocaleString('en-US')} ` +
+        `test images converted and cached`,
     );
     await selectDataset(summary.id);
   } catch (error) {

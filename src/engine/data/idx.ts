@@ -61,7 +61,8 @@ export function mnistFromIdxFiles(files: InputFile[], title = 'MNIST (official I
     if (!file)
       throw new DataError(
         names,
-        `${what} is missing; give train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (.gz or not)`,
+        `${what} is missing; give train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte ` +
+          `and t10k-labels-idx1-ubyte (.gz or not)`,
       );
     return file;
   };

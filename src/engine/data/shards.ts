@@ -56,7 +56,8 @@ export function parseManifest(json: unknown, file = 'manifest.json'): Manifest {
   if (manifest.normalization.mean.length !== channels || manifest.normalization.std.length !== channels) {
     throw new DataError(
       file,
-      `normalization has ${manifest.normalization.mean.length} means and ${manifest.normalization.std.length} stds for ${channels} channels`,
+      `normalization has ${manifest.normalization.mean.length} means and ${manifest.normalization.std.length} ` +
+        `stds for ${channels} channels`,
     );
   }
   for (const split of ['train', 'test'] as const) {
@@ -70,7 +71,8 @@ export function parseManifest(json: unknown, file = 'manifest.json'): Manifest {
       if (shard.bytes !== shard.count * (size + 1)) {
         throw new DataError(
           file,
-          `shard ${shard.file} declares ${shard.bytes} bytes; ${shard.count} samples of ${size} pixels plus labels need ${shard.count * (size + 1)}`,
+          `shard ${shard.file} declares ${shard.bytes} bytes; ${shard.count} samples of ${size} pixels ` +
+            `plus labels need ${shard.count * (size + 1)}`,
         );
       }
     }
@@ -95,7 +97,8 @@ export async function verifyShard(bytes: Uint8Array, shard: ShardEntry, manifest
   if (digest !== shard.sha256) {
     throw new DataError(
       shard.file,
-      `checksum mismatch (expected sha256 ${shard.sha256.slice(0, 12)}…, got ${digest.slice(0, 12)}…); the file is corrupt or from another build`,
+      `checksum mismatch (expected sha256 ${shard.sha256.slice(0, 12)}…, got ${digest.slice(0, 12)}…); ` +
+        `the file is corrupt or from another build`,
     );
   }
   const labelsStart = shard.count * sampleSize(manifest.shape);
@@ -132,7 +135,8 @@ export function validateDataset(dataset: Dataset, file: string): void {
     if (arrays.images.length !== arrays.count * size || arrays.labels.length !== arrays.count) {
       throw new DataError(
         file,
-        `${split} split: ${arrays.count} samples need ${arrays.count * size} pixel bytes and ${arrays.count} labels, got ${arrays.images.length} and ${arrays.labels.length}`,
+        `${split} split: ${arrays.count} samples need ${arrays.count * size} pixel bytes and ${arrays.count} ` +
+          `labels, got ${arrays.images.length} and ${arrays.labels.length}`,
       );
     }
     for (let i = 0; i < arrays.count; i++) {

@@ -174,7 +174,8 @@ function resolveVersion(doc: JsonObject, notes: Notes): 1 | 2 | null {
   if (typeof version === 'number' && Number.isInteger(version) && version >= 1) {
     if (version > EXPERIMENT_VERSION) {
       notes.add(
-        `the experiment comes from a newer version of the playground (format version ${version}; this one reads ${EXPERIMENT_VERSION}) — loaded what validates`,
+        `the experiment comes from a newer version of the playground (format version ${version}; this ` +
+          `one reads ${EXPERIMENT_VERSION}) — loaded what validates`,
       );
     }
     return version === 1 ? 1 : 2;

@@ -85,7 +85,8 @@ export async function optimumShift(model: Model, params: Params, batch: Batch): 
   });
   if (b2 >= m) {
     return unchanged(
-      `b2 = ${b2} samples ≥ m = ${m} features: the system Φ W*ᵀ = Z is not under-determined, so W stays as it is. Use fewer samples than features.`,
+      `b2 = ${b2} samples ≥ m = ${m} features: the system Φ W*ᵀ = Z is not under-determined, so W ` +
+        `stays as it is. Use fewer samples than features.`,
     );
   }
   const features = tf.tidy(() => model.forward(params, batch.x).features);

@@ -20,7 +20,9 @@ export const SOS_SAMPLES = numberParam({
   integer: true,
   min: 1,
   max: 4096,
-  help: "Training samples the shift keeps the logits of. Needs b2 ≥ classes (neural collapse) and b2 < m features (else nothing can change); 32 suits 10 classes and the default MLP's 64 features.",
+  help:
+    'Training samples the shift keeps the logits of. Needs b2 ≥ classes (neural collapse) and b2 ' +
+    "< m features (else nothing can change); 32 suits 10 classes and the default MLP's 64 features.",
 });
 
 export const sosSchema = z.object({

@@ -55,7 +55,8 @@ export const TOY_PRESETS: ToyPreset[] = [
     start: [-1.4, 0.4],
     steps: 300,
     description:
-      'From the edge of the narrow deep well: SGD falls in; SAM (ρ 0.8) and NSO (σ 0.8) feel the well as a wide bump and end in flat regions.',
+      'From the edge of the narrow deep well: SGD falls in; SAM (ρ 0.8) and NSO (σ 0.8) feel the ' +
+      'well as a wide bump and end in flat regions.',
     runs: [
       run('SGD', '#e8710a', { optimizer: 'sgd', lr: 0.1, noise: 0.1, seed: 1 }),
       run('SAM ρ 0.8', '#1a73e8', { optimizer: 'sam', lr: 0.1, rho: 0.8 }),

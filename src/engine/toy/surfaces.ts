@@ -53,7 +53,8 @@ export const SURFACES: Record<string, Surface> = {
     id: 'deform-fig1',
     label: 'Deformation paper, Figure 1',
     description:
-      'ℓ = (0.2(0.01(p1+0.5)² + 1.32 atan(0.5p1−2)² + atan(10(p1+5))²) − 0.5232)·((0.02(p2+0.5)² + 2.64 atan(0.5p2−2)² + 2 atan(10(p2+5))²) − 5.232)',
+      'ℓ = (0.2(0.01(p1+0.5)² + 1.32 atan(0.5p1−2)² + atan(10(p1+5))²) − 0.5232)·((0.02(p2+0.5)² ' +
+      '+ 2.64 atan(0.5p2−2)² + 2 atan(10(p2+5))²) − 5.232)',
     value: ([p1, p2]) => {
       const { f, g } = fig1Factors(p1, p2);
       return f * g;

@@ -170,7 +170,8 @@ export class Comparison {
     const added = config.lanes.filter((lane) => !this.lanes.some((l) => l.config.id === lane.id));
     if (added.length > 0 && this.step > 0) {
       throw new Error(
-        `a new lane must start from the shared initial weights at step 0 (now at step ${this.step}): reset first, or duplicate a lane to fork it at this step`,
+        `a new lane must start from the shared initial weights at step 0 (now at step ${this.step}): ` +
+          `reset first, or duplicate a lane to fork it at this step`,
       );
     }
     for (const lane of this.lanes.filter((l) => !wanted.has(l.config.id))) lane.dispose();
@@ -193,7 +194,8 @@ export class Comparison {
     if (this.lanes.some((l) => l.config.id === config.id)) throw new Error(`lane id "${config.id}" is taken`);
     if (source.diverged && this.step > 0)
       throw new Error(
-        `"${source.config.name}" diverged at step ${source.diverged.step}: its weights are not finite, so there is nothing to duplicate (reset first)`,
+        `"${source.config.name}" diverged at step ${source.diverged.step}: its weights are not finite, ` +
+          `so there is nothing to duplicate (reset first)`,
       );
     const fork = this.step === 0 ? this.newLane(config) : source.fork(config);
     const index = this.lanes.indexOf(source);
@@ -352,5 +354,8 @@ function trainingData(source: Dataset, config: ComparisonConfig): Dataset {
 }
 
 function divergedMessage(lane: Lane): string {
-  return `"${lane.config.name}" diverged at step ${lane.diverged?.step}: its weights are not finite, so there is nothing to analyse, shift or export (reset to train it again)`;
+  return (
+    `"${lane.config.name}" diverged at step ${lane.diverged?.step}: its weights are not finite, ` +
+    `so there is nothing to analyse, shift or export (reset to train it again)`
+  );
 }

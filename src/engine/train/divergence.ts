@@ -27,7 +27,10 @@ export function remember(history: LossHistory, loss: number): void {
 export function likelyCause(config: LaneConfig, history: LossHistory, deformClamps: number, lr: number): string {
   const optimizer = OPTIMIZERS[config.optimizer.kind].longName;
   if (config.deformation.kind !== 'none' && deformClamps > 0) {
-    return `the ${config.deformation.kind.toUpperCase()} deformation's slope δ′ hit its guard ${deformClamps} time(s): lower the learning rate or use a milder deformation`;
+    return (
+      `the ${config.deformation.kind.toUpperCase()} deformation's slope δ′ hit its guard ${deformClamps} ` +
+      `time(s): lower the learning rate or use a milder deformation`
+    );
   }
   const climbing =
     history.first !== null &&
@@ -79,6 +82,8 @@ function divergence(
   const cause = likelyCause(config, history, clamps, lr);
   const became = what === 'loss' ? `its training loss became ${value}` : 'its weights became NaN or infinite';
   const before = last === null ? 'no finite loss before' : `last finite loss ${last.toPrecision(4)}`;
-  const message = `"${config.name}" stopped at step ${step}: ${became} (${before}). Likely cause: ${cause}. The other lanes go on; reset to try again.`;
+  const message =
+    `"${config.name}" stopped at step ${step}: ${became} (${before}). Likely cause: ${cause}. The ` +
+    `other lanes go on; reset to try again.`;
   return { step, what, lastFiniteLoss: last, lastFiniteStep: what === 'loss' ? lastStep : step, cause, message };
 }

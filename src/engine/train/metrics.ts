@@ -21,7 +21,9 @@ const CORE_METRICS = {
   sos_head_after: { label: 'SOS head ‖W‖ after', help: 'Head norm just after each optimum shift (never larger).' },
   hess_lmax: {
     label: 'Hessian λmax (tracked)',
-    help: 'Largest eigenvalue of the training-loss Hessian on a fixed subset, by a few Lanczos steps (cheap settings, stated on the chart).',
+    help:
+      'Largest eigenvalue of the training-loss Hessian on a fixed subset, by a few Lanczos steps ' +
+      '(cheap settings, stated on the chart).',
   },
   hess_trace: {
     label: 'Hessian trace (tracked)',

@@ -42,7 +42,8 @@ export const PRESETS: Preset[] = [
     id: 'sgd-sam-nso',
     label: 'SGD vs SAM vs NSO',
     description:
-      'The NSO paper: SAM (ρ 0.05) and two-point noise injection (σ 0.01, k 1) on the same SGD with momentum. Switch the x axis to gradient evaluations to compare at equal compute.',
+      'The NSO paper: SAM (ρ 0.05) and two-point noise injection (σ 0.01, k 1) on the same SGD with ' +
+      'momentum. Switch the x axis to gradient evaluations to compare at equal compute.',
     lanes: lanes([
       { name: 'SGD', optimizer: SGDM },
       { name: 'SAM', optimizer: SGDM, method: defaultMethod('sam') },
@@ -53,7 +54,8 @@ export const PRESETS: Preset[] = [
     id: 'os-four-schemes',
     label: 'SGD / SOS+SGD / SAM / SOS+SAM',
     description:
-      "The OS paper's four schemes (Nesterov momentum 0.9, weight decay 1e-4): optimum shifting of the head every 100 steps on 32 samples. Watch the head norm drop at each shift.",
+      "The OS paper's four schemes (Nesterov momentum 0.9, weight decay 1e-4): optimum shifting of " +
+      'the head every 100 steps on 32 samples. Watch the head norm drop at each shift.',
     lanes: lanes([
       { name: 'SGD', optimizer: SGD_NESTEROV },
       { name: 'SOS + SGD', optimizer: SGD_NESTEROV, sos: SOS_ON },
@@ -76,7 +78,8 @@ export const PRESETS: Preset[] = [
     id: 'sgdm-deformations',
     label: 'SGDM vs SGDM+AP vs SGDM+LE',
     description:
-      'The deformation paper: AP(18/π, 1, 2, 1) and LE(1, 0.9) multiply the gradient by δ′(ℓ); a smaller base learning rate (0.02) because δ′ is several times 1 at typical losses.',
+      'The deformation paper: AP(18/π, 1, 2, 1) and LE(1, 0.9) multiply the gradient by δ′(ℓ); a ' +
+      'smaller base learning rate (0.02) because δ′ is several times 1 at typical losses.',
     lanes: lanes([
       { name: 'SGDM', optimizer: { ...SGDM, lr: 0.02 } },
       { name: 'SGDM + AP', optimizer: { ...SGDM, lr: 0.02 }, deformation: { kind: 'ap', a1: 18 / Math.PI, a2: 1, a3: 2, a4: 1 } },

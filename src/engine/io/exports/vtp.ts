@@ -48,7 +48,8 @@ export function surfaceVtp(surface: SurfaceResult, options: { heightScale?: numb
     '<?xml version="1.0"?>\n' +
     '<VTKFile type="PolyData" version="1.0" byte_order="LittleEndian">\n' +
     '  <PolyData>\n' +
-    `    <Piece NumberOfPoints="${nodes.length}" NumberOfVerts="0" NumberOfLines="0" NumberOfStrips="0" NumberOfPolys="${cells.length}">\n` +
+    `    <Piece NumberOfPoints="${nodes.length}" NumberOfVerts="0" NumberOfLines="0" NumberOfStrips="0" ` +
+    `NumberOfPolys="${cells.length}">\n` +
     '      <PointData Scalars="loss">\n' +
     dataArray(
       'type="Float32" Name="loss"',
