@@ -1,4 +1,10 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** The largest seed: the generators take 31-bit seeds. */
+export const MAX_SEED = 2 ** 31 - 1;
+
+/** A seed: a whole number in [0, 2³¹ − 1]. */
+export const seedSchema = z.number().int().min(0).max(MAX_SEED);
 
 /** One line per problem: "lanes.0.method.rho: ρ must be a number in [0, 2]". */
 export function describeZodError(error: z.ZodError): string {

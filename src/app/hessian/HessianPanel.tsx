@@ -6,10 +6,12 @@ import { useApp } from '../training/store';
 import { CheckboxField, NumberField, Panel } from '../shared/ui/controls';
 import { DensityChart } from './DensityChart';
 import { EigenBars3D } from './EigenBars3D';
+import { JobActions } from '../shared/ui/JobActions';
 import { JobProgress } from '../shared/ui/JobProgress';
 import { WithPng } from '../shared/ui/PngButton';
 import { downloadHessian } from '../share/reportActions';
 import { LaneChooser } from '../shared/ui/LaneChooser';
+import { MAX_SEED } from '../../engine/validation';
 
 const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toPrecision(digits) : '–');
 
@@ -125,7 +127,7 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
           help="Seed of the Lanczos start and the Rademacher vectors"
           value={s.seed}
           min={0}
-          max={2 ** 31 - 1}
+          max={MAX_SEED}
           integer
           onCommit={(v) => patch({ seed: v })}
         />
@@ -266,36 +268,18 @@ export function HessianPanel() {
       }
       className="hessian-panel"
     >
-      <div className="landscape-actions">
-        <button
-          type="button"
-          className="compute-button"
-          data-testid="hessian-compute"
-          disabled={!ready || running !== null}
-          onClick={() => void computeHessian()}
-          title="Analyse the chosen lanes' weights now (training may go on meanwhile)"
-        >
-          Hessian
-        </button>
-        <button
-          type="button"
-          className="small-button"
-          data-testid="hessian-cancel"
-          disabled={running === null}
-          onClick={() => void cancelHessian()}
-          title="Stop; lanes already analysed are kept"
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="small-button"
-          onClick={() => setOpen(!open)}
-          aria-expanded={open}
-          title="Show or hide the settings"
-        >
-          {open ? 'hide settings' : 'settings'}
-        </button>
+      <JobActions
+        label="Hessian"
+        testId="hessian"
+        ready={ready}
+        running={running !== null}
+        onCompute={() => void computeHessian()}
+        onCancel={() => void cancelHessian()}
+        computeTitle="Analyse the chosen lanes' weights now (training may go on meanwhile)"
+        cancelTitle="Stop; lanes already analysed are kept"
+        open={open}
+        onToggle={() => setOpen(!open)}
+      >
         <button
           type="button"
           className="small-button"
@@ -306,7 +290,7 @@ export function HessianPanel() {
           JSON
         </button>
         <JobProgress running={running !== null} progress={progress} label="Hessian progress" testId="hessian-progress" />
-      </div>
+      </JobActions>
       {open && <Settings lanes={lanes} />}
       <Tracking />
       {rows.length > 0 && (

@@ -5,6 +5,7 @@ import { Panel } from '../shared/ui/controls';
 import { downloadLandscape } from '../share/reportActions';
 
 import { Progress, Settings } from './LandscapeSettings';
+import { JobActions } from '../shared/ui/JobActions';
 import { CurveResults, SurfaceResults } from './LandscapeResults';
 
 export function LandscapePanel() {
@@ -26,36 +27,18 @@ export function LandscapePanel() {
       }
       className="landscape-panel"
     >
-      <div className="landscape-actions">
-        <button
-          type="button"
-          className="compute-button"
-          data-testid="landscape-compute"
-          disabled={!ready || running !== null}
-          onClick={() => void computeLandscape()}
-          title="Compute the chosen view from a snapshot of the lanes' weights now (training may go on meanwhile)"
-        >
-          Landscape
-        </button>
-        <button
-          type="button"
-          className="small-button"
-          data-testid="landscape-cancel"
-          disabled={running === null}
-          onClick={() => void cancelLandscape()}
-          title="Stop computing; what is computed so far is kept and shown"
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="small-button"
-          onClick={() => setOpen(!open)}
-          aria-expanded={open}
-          title="Show or hide the settings"
-        >
-          {open ? 'hide settings' : 'settings'}
-        </button>
+      <JobActions
+        label="Landscape"
+        testId="landscape"
+        ready={ready}
+        running={running !== null}
+        onCompute={() => void computeLandscape()}
+        onCancel={() => void cancelLandscape()}
+        computeTitle="Compute the chosen view from a snapshot of the lanes' weights now (training may go on meanwhile)"
+        cancelTitle="Stop computing; what is computed so far is kept and shown"
+        open={open}
+        onToggle={() => setOpen(!open)}
+      >
         <button
           type="button"
           className="small-button"
@@ -77,7 +60,7 @@ export function LandscapePanel() {
           </button>
         )}
         <Progress />
-      </div>
+      </JobActions>
       {open && <Settings lanes={lanes} />}
       {kind === 'surface' && <SurfaceResults lanes={lanes} />}
       {kind === 'curve' && curveList.length > 0 && <CurveResults lanes={lanes} curves={curveList} interpolation={false} />}

@@ -7,6 +7,7 @@ import { notify } from '../shell/messages';
 import { CheckboxField, NumberField, SelectField } from '../shared/ui/controls';
 import { JobProgress } from '../shared/ui/JobProgress';
 import { LaneChooser } from '../shared/ui/LaneChooser';
+import { MAX_SEED } from '../../engine/validation';
 
 export const KINDS: Array<{ value: LandscapeKind; label: string; title: string }> = [
   { value: 'surface', label: '2D surfaces', title: 'L(θ + α d1 + β d2) on a grid, per lane, shown in 3D side by side' },
@@ -177,7 +178,7 @@ export function Settings({ lanes }: { lanes: LaneConfig[] }) {
               }
               value={settings.seed}
               min={0}
-              max={2 ** 31 - 1}
+              max={MAX_SEED}
               integer
               onCommit={(v) => patch({ seed: v })}
             />

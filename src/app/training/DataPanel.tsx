@@ -4,6 +4,7 @@ import { useApp } from './store';
 import { importFiles, selectDataset, updateConfig } from './actions';
 import { notify } from '../shell/messages';
 import { NumberField, Panel, SelectField } from '../shared/ui/controls';
+import { MAX_SEED } from '../../engine/validation';
 
 const RESTART_NOTE = 'Changing this restarts every lane from step 0';
 
@@ -219,7 +220,7 @@ export function DataPanel() {
           help={`Seeds the initial weights and the batch order: same seed, same backend, same numbers. ${RESTART_NOTE}.`}
           value={config.seed}
           min={0}
-          max={2 ** 31 - 1}
+          max={MAX_SEED}
           integer
           disabled={locked}
           disabledReason={lockReason}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seedSchema } from '../validation';
 import { laneIdsSchema } from '../train/lanes';
 
 /** What a Hessian analysis computes and how precisely (defaults: docs/ALGORITHMS.md, "Hessian analysis"). */
@@ -16,12 +17,7 @@ export const hessianSettingsSchema = z.object({
   densitySteps: z.number().int().min(2).max(300).default(40),
   /** Gaussian broadening σ as a fraction of the spectrum's width. */
   broadening: z.number().gt(0).max(0.5).default(0.01),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(0),
+  seed: seedSchema.default(0),
 });
 
 export type HessianSettings = z.infer<typeof hessianSettingsSchema>;

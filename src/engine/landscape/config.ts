@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seedSchema } from '../validation';
 import { laneIdSchema, laneIdsSchema } from '../train/lanes';
 
 const coordinate = z.number().min(-10).max(10);
@@ -17,12 +18,7 @@ export const landscapeSettingsSchema = z.object({
   trainSamples: z.number().int().min(1).max(1_000_000).default(2000),
   testSamples: z.number().int().min(0).max(1_000_000).default(2000),
   surfaceSplit: z.enum(['train', 'test']).default('train'),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(0),
+  seed: seedSchema.default(0),
   /** Each lane gets directions from its own seed instead of the comparison's shared one. */
   perLaneSeeds: z.boolean().default(false),
   normalization: z.enum(['filter', 'none']).default('filter'),

@@ -52,12 +52,11 @@ export const LR = numberParam({
   key: 'lr',
   label: 'learning rate η',
   help: 'Step size of each update (before the schedule scales it).',
-  min: 0,
+  min: 1e-6,
   max: 10,
   step: 0.0001,
   default: 0.05,
   log: true,
-  exclusiveMin: true,
 });
 export const WEIGHT_DECAY = numberParam({
   key: 'weightDecay',

@@ -1,5 +1,6 @@
 import type { NumberParam, ParamControl } from '../optim/controls';
 import type { ToyOptimizerKind } from './optimizers';
+import { MAX_SEED } from '../validation';
 
 const LR: NumberParam = {
   key: 'lr',
@@ -63,7 +64,7 @@ const SEED: NumberParam = {
   label: 'seed',
   help: 'Seed of the noise.',
   min: 0,
-  max: 2 ** 31 - 1,
+  max: MAX_SEED,
   step: 1,
   default: 0,
   integer: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seedSchema } from '../validation';
 import { deformationSchema, deformSlope } from '../optim/deformation';
 import { createRng, type Rng } from '../rng';
 import { hessianEigenvalues, type Surface, type Vec2 } from './surfaces';
@@ -29,12 +30,7 @@ export const toyRunSchema = z.object({
   k: z.number().int().min(1).max(64).default(1),
   /** Scale of the Gaussian gradient noise (sgd; any optimizer when above 0). */
   noise: z.number().min(0).max(100).default(0),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(0),
+  seed: seedSchema.default(0),
   deformation: deformationSchema.default({ kind: 'none' }),
 });
 

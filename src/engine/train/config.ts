@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seedSchema } from '../validation';
 import { laneIdSchema, MAX_LANES } from './lanes';
 import { modelSpecSchema, DEFAULT_MLP } from '../model/spec';
 import { optimizerConfigSchema, type OptimizerConfig } from '../optim/optimizers';
@@ -28,11 +29,7 @@ export const comparisonConfigSchema = z.object({
   datasetId: z.string().regex(/^[a-z0-9/-]{1,64}$/),
   model: modelSpecSchema,
   loss: z.enum(['cross-entropy', 'mse'], { error: 'loss must be cross-entropy or mse' }).default('cross-entropy'),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  seed: seedSchema,
   batchSize: z.number().int().min(1).max(4096),
   epochs: z.number().int().min(1).max(1000),
   /** Train on this many samples of the training split (a seeded choice); absent: the whole split. */
