@@ -4,6 +4,7 @@ import { createRng } from '../src/engine/rng';
 import { ExpressionError, expressionSurface } from '../src/engine/toy/expression';
 import { runToy, ToyRun, toyRunSchema } from '../src/engine/toy/optimizers';
 import { TOY_PRESETS } from '../src/engine/toy/presets';
+import { TOY_CONTROLS } from '../src/engine/toy/controls';
 import { hessianEigenvalues, SURFACES, type Surface, type Vec2 } from '../src/engine/toy/surfaces';
 import { runMain } from './helpers';
 
@@ -238,6 +239,23 @@ describe('npm run toy', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.out).toBe('');
+    }
+  });
+});
+
+describe('the toy controls and toyRunSchema', () => {
+  it('describe the same ranges: every control accepts its bounds and refuses what lies outside them', () => {
+    for (const [optimizer, controls] of Object.entries(TOY_CONTROLS)) {
+      for (const control of controls) {
+        if (!('min' in control)) continue;
+        const accepts = (value: number) => toyRunSchema.safeParse({ optimizer, lr: 0.02, [control.key]: value }).success;
+        const low = control.exclusiveMin ? control.min + control.step : control.min;
+        expect(accepts(low), `${optimizer} ${control.key} = ${low}`).toBe(true);
+        expect(accepts(control.max), `${optimizer} ${control.key} = ${control.max}`).toBe(true);
+        expect(accepts(control.exclusiveMin ? control.min : control.min - 1), `${optimizer} ${control.key} below`).toBe(false);
+        expect(accepts(control.max + Math.max(1, control.max)), `${optimizer} ${control.key} above`).toBe(false);
+        if (control.integer) expect(accepts(control.min + 0.5), `${optimizer} ${control.key} fractional`).toBe(false);
+      }
     }
   });
 });
