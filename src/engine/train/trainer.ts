@@ -198,9 +198,11 @@ export class Trainer {
   private async trackedPoints(tracking: HessianTracking): Promise<MetricPoint[]> {
     const { comparison } = this;
     const points: MetricPoint[] = [];
-    for (const lane of comparison.lanes.filter((l) => !l.diverged)) {
-      const [subject] = await this.hessianSubjects([lane.config.id]);
-      const { lambdaMax, trace } = await trackedCurvature(subject, tracking, DIRECT_CONTROL);
+    const lanes = comparison.lanes.filter((l) => !l.diverged);
+    // One snapshot for every lane: the weights do not change while this runs (it holds the step).
+    const subjects = await this.hessianSubjects(lanes.map((l) => l.config.id));
+    for (const [i, lane] of lanes.entries()) {
+      const { lambdaMax, trace } = await trackedCurvature(subjects[i], tracking, DIRECT_CONTROL);
       const at = { laneId: lane.config.id, step: comparison.step, gradEvals: lane.gradEvals, wallSeconds: lane.seconds };
       points.push({ ...at, metric: 'hess_lmax', value: lambdaMax }, { ...at, metric: 'hess_trace', value: trace });
     }
