@@ -1,7 +1,7 @@
 /** Starting a TensorFlow.js backend: the best that works here, or the one asked for, with the reasons. */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerWasmConv2dFilterGrad } from './kernels/wasmConv2dFilterGrad';
+import { registerWasmKernels } from './kernels';
 import { errorMessage } from './errors';
 import {
   currentContext,
@@ -28,7 +28,7 @@ async function activate(name: BackendName, options: BackendOptions): Promise<str
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
-    registerWasmConv2dFilterGrad();
+    registerWasmKernels();
   }
   try {
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') failed to initialize`;
