@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'public/', 'test-results/', 'playwright-report/', 'docs/', 'experiments/', 'node_modules/'] },
+  { ignores: ['dist/', 'public/', 'test-results/', 'playwright-report/', 'docs/', 'experiments/', 'node_modules/', 'scratch/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -67,3 +67,18 @@ test('under that policy the app trains, draws a landscape and runs a user formul
   expect(console.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+test('the server isolates the page, so WASM trains in the worker on one thread per core and the header says so', async ({ page }) => {
+  const response = await page.goto('/?backend=wasm');
+  expect(response?.headers()['cross-origin-opener-policy']).toBe('same-origin');
+  expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+  await waitForPhase(page, 'ready');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const backend = await page.evaluate(() => window.__fmp!.state().backend!);
+  expect(backend.context).toBe('worker');
+  expect(backend.threads).toBe(cores);
+  await expect(page.getByTestId('backend-threads')).toHaveText(cores === 1 ? '1 thread' : `${cores} threads`);
+  await chooseTinyModel(page);
+  await trainSteps(page, 3);
+});

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerWasmKernels } from './kernels';
 import { errorMessage } from './errors';
+import { singleThreadReason } from './wasmThreads';
 import {
   currentContext,
   probeWebGl,
@@ -22,21 +23,56 @@ async function probe(name: BackendName): Promise<Probe> {
   return { ok: true, adapter: 'plain JavaScript on the CPU', software: true };
 }
 
-async function activate(name: BackendName, options: BackendOptions): Promise<string | null> {
+function logicalCores(): number {
+  return Math.max(1, (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1);
+}
+
+interface Activated {
+  failure: string | null;
+  threads: number;
+  threadNote?: string;
+}
+
+async function activate(name: BackendName, options: BackendOptions): Promise<Activated> {
+  let wasm: typeof import('@tensorflow/tfjs-backend-wasm') | null = null;
+  const singleThread = name === 'wasm' ? singleThreadReason(currentContext()) : null;
   if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
   if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+    // Decided before the backend starts (tfjs reads the flag once): never the threaded build where it cannot work.
+    if (singleThread) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else wasm.setThreadsCount(options.wasmThreads ?? logicalCores());
     registerWasmKernels();
   }
+  // tfjs's WASM caps its pool at navigator.hardwareConcurrency / 2 (it assumes two hardware threads per
+  // core); on a machine with 2 logical cores that is 1. Report twice the threads wanted while it starts.
+  const restoreCores = wasm && !singleThread ? claimCores(2 * (options.wasmThreads ?? logicalCores())) : () => {};
   try {
-    if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') failed to initialize`;
+    if (!(await tf.setBackend(name))) return { failure: `tf.setBackend('${name}') failed to initialize`, threads: 1 };
     await tf.ready();
-    return null;
+    const threads = wasm ? wasm.getThreadsCount() : 1;
+    return { failure: null, threads, threadNote: wasm ? (singleThread ?? `WASM runs on ${threads} threads `) : undefined };
   } catch (error) {
-    return `initialization failed: ${errorMessage(error)}`;
+    return { failure: `initialization failed: ${errorMessage(error)}`, threads: 1 };
+  } finally {
+    restoreCores();
   }
+}
+
+/** Shadows navigator.hardwareConcurrency with `cores` until the returned function is called. */
+function claimCores(cores: number): () => void {
+  const nav = globalThis.navigator as object | undefined;
+  if (!nav) return () => {};
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
+  } catch {
+    return () => {};
+  }
+  return () => {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
 }
 
 /**
@@ -51,13 +87,14 @@ export async function initBackend(requested: BackendRequest, options: BackendOpt
     const p = probes.get(name) ?? (await probe(name));
     probes.set(name, p);
     if (!p.ok) return null;
-    const failure = await activate(name, options);
+    const { failure, threads, threadNote } = await activate(name, options);
     if (failure) {
       notes.push(`${name}: ${failure}`);
       probes.set(name, { ...p, ok: false });
       return null;
     }
-    return { name, requested, adapter: p.adapter, software: p.software, notes, context: currentContext(), gpu: await gpuOf(probes) };
+    const context = currentContext();
+    return { name, requested, adapter: p.adapter, software: p.software, notes, context, gpu: await gpuOf(probes), threads, threadNote };
   };
   if (requested !== 'auto') {
     const forced = await tryBackend(requested);

@@ -20,6 +20,10 @@ export interface BackendReport {
   context: 'worker' | 'page' | 'node';
   /** Whether the GPU backends could start where the engine runs (software rasterizers included). */
   gpu: GpuAvailability;
+  /** CPU threads the backend computes on (WASM: its XNNPACK thread pool; 1 elsewhere). */
+  threads: number;
+  /** WASM only: how many threads and, when one, why. */
+  threadNote?: string;
 }
 
 export interface GpuAvailability {
@@ -30,6 +34,8 @@ export interface GpuAvailability {
 export interface BackendOptions {
   /** URLs of the tfjs WASM binaries, by file name (the bundler provides them). */
   wasmPaths?: Record<string, string>;
+  /** WASM threads to start where threads work (default: one per logical core); set before the backend starts. */
+  wasmThreads?: number;
 }
 
 export interface Probe {

@@ -86,7 +86,8 @@ function BackendBadge() {
   const request = useApp((s) => s.backendRequest);
   const where = useApp((s) => s.engine?.where);
   const whereNote = useApp((s) => s.engine?.whereNote);
-  const notes = backend ? [...backend.notes, ...(whereNote ? [whereNote] : [])] : [];
+  const singleThread = backend?.name === 'wasm' && backend.threads === 1 && backend.threadNote ? [backend.threadNote] : [];
+  const notes = backend ? [...backend.notes, ...singleThread, ...(whereNote ? [whereNote] : [])] : [];
   return (
     <div className="backend">
       <div className="backend-line">
@@ -97,6 +98,11 @@ function BackendBadge() {
         >
           {backend ? backend.name.toUpperCase() : 'starting…'}
         </span>
+        {backend?.name === 'wasm' && (
+          <span className="backend-threads" data-testid="backend-threads" title={backend.threadNote}>
+            {backend.threads} {backend.threads === 1 ? 'thread' : 'threads'}
+          </span>
+        )}
         {backend && (
           <span
             className="backend-where"
