@@ -1,12 +1,14 @@
 /**
- * npm run bench [-- --json] [-- --seconds N] [-- --only node|browser|browser-analyses|landscape|hessian|toy]
+ * npm run bench [-- --json] [-- --seconds N] [-- --peer] [-- --only node|browser|browser-analyses|landscape|hessian|toy|threads|peer]
  * Training speed of the default comparison (3 lanes: SGD, momentum, Adam; MLP 128-64; batch 64;
  * Fashion-MNIST) on every backend available: in Node (wasm, cpu) and in Chromium through
  * Playwright (webgpu, webgl, wasm, cpu); and the cost per step of every method relative to SGD
  * (the "One lane per method" preset; --no-methods skips it); and the loss-landscape evaluation,
  * naive per-point loop vs fast path (--only landscape for that alone; --mlp-grid, --cnn-grid,
  * --samples); one HVP against one gradient and the top-5 eigenvalues (--only hessian); and the
- * toy lab's 10 runs x 1,000 steps per optimizer (--only toy).
+ * toy lab's 10 runs x 1,000 steps per optimizer (--only toy); the default CNN in the app on WASM
+ * with and without cross-origin isolation (--only threads); and with --peer (or --only peer) the MLP
+ * step, CNN step and HVP side by side with PyTorch on this CPU when python3 has torch.
  * Reports; never fails a test. The browser part serves dist/ (it builds it if missing).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,6 +32,8 @@ import { SURFACES } from '../src/engine/toy/surfaces';
 import type { BrowserBench } from '../src/bench/page';
 import { errorMessage } from '../src/engine/errors';
 import { parseOptions } from './args';
+import { oursOnPeerWorkloads, pythonWithTorch, torchOnPeerWorkloads, type PeerWorkloads, type TorchPeer } from '../src/bench/peer';
+import { browserThreads, type ThreadsRow } from '../src/bench/threads';
 
 /** The toy lab's engine: 10 runs of 1,000 steps per optimizer on the Figure 1 surface, plain numbers. */
 function benchToy(): Record<string, number> {
@@ -196,11 +200,21 @@ async function browserMethodRows(
 
 /** Serves dist/ (built if missing) and runs `work` with headless Chromium; closes both afterwards. */
 async function withServedBrowser<T>(work: (browser: import('@playwright/test').Browser) => Promise<T>): Promise<T> {
-  const { chromium } = await import('@playwright/test');
   const { preview } = await import('vite');
   if (!existsSync(path.join(root, 'dist', 'bench.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
   const server = await preview({ root, preview: { port: 4174, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
-  const browser = await chromium.launch({
+  const browser = await launchChromium();
+  try {
+    return await work(browser);
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+}
+
+async function launchChromium(): Promise<import('@playwright/test').Browser> {
+  const { chromium } = await import('@playwright/test');
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--enable-unsafe-webgpu',
@@ -212,12 +226,57 @@ async function withServedBrowser<T>(work: (browser: import('@playwright/test').B
       '--no-first-run',
     ],
   });
-  try {
-    return await work(browser);
-  } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+}
+
+/** PyTorch side by side (--peer): the three workloads in the engine (Node, WASM) and in PyTorch, 1 thread each. */
+async function peerComparison(): Promise<PeerReport> {
+  const report = await initBackend('wasm');
+  log(`peer: the engine on node ${report.name} (${report.threads} thread): MLP step, CNN step, HVP…`);
+  const ours = await oursOnPeerWorkloads(await loadFashion(), report.threads);
+  const python = pythonWithTorch();
+  if (!python) {
+    process.stderr.write(
+      'peer: PyTorch is not importable from python3: install it (Debian: apt-get install -y python3-torch) for the side-by-side figures\n',
+    );
+    return { ours, torch: null };
   }
+  log(`peer: PyTorch (${python}), 1 thread…`);
+  return { ours, torch: torchOnPeerWorkloads(python, root, 1) };
+}
+
+interface PeerReport {
+  ours: PeerWorkloads;
+  torch: TorchPeer | null;
+}
+
+function printPeer(peer: PeerReport): void {
+  console.log('\nside by side with PyTorch on this CPU (ms; one lane, SGD momentum 0.9, batch 64; HVP: default MLP, 1,000 samples)');
+  console.log(
+    `workload      ours (node wasm, ${peer.ours.threads} thr)  ` +
+      `PyTorch ${peer.torch?.torch ?? '-'} (${peer.torch?.threads ?? '-'} thr)  ours / PyTorch`,
+  );
+  const rows: [string, keyof PeerWorkloads][] = [
+    ['MLP step', 'mlpStepMs'],
+    ['CNN step', 'cnnStepMs'],
+    ['HVP', 'hvpMs'],
+  ];
+  for (const [label, key] of rows) {
+    const torch = peer.torch?.[key];
+    const ratio = torch ? (peer.ours[key] / torch).toFixed(2) + 'x' : 'PyTorch not installed';
+    console.log(`${label.padEnd(13)} ${peer.ours[key].toFixed(2).padStart(25)} ${(torch?.toFixed(2) ?? '-').padStart(26)}  ${ratio}`);
+  }
+}
+
+function printThreads(rows: ThreadsRow[]): void {
+  console.log('\nbrowser, WASM, default CNN, 3 lanes: with and without cross-origin isolation (one run)');
+  for (const r of rows)
+    console.log(
+      `${r.isolated ? 'isolated    ' : 'not isolated'} ${r.threads} thread(s): ${r.comparisonStepsPerSecond.toFixed(2)} steps/s, ` +
+        `${r.laneStepMs.toFixed(1)} ms per lane step`,
+    );
+  const [single, threaded] = [rows.find((r) => !r.isolated), rows.find((r) => r.isolated)];
+  if (single && threaded)
+    console.log(`threaded / single: ${(threaded.comparisonStepsPerSecond / single.comparisonStepsPerSecond).toFixed(2)}x`);
 }
 
 async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods: MethodRow[] }> {
@@ -293,7 +352,10 @@ async function browserAnalyses(): Promise<BrowserBench[]> {
 }
 
 export async function main(args: string[]): Promise<number> {
-  const options = parseOptions(args, { values: ['seconds', 'only', 'mlp-grid', 'cnn-grid', 'samples'], flags: ['json', 'no-methods'] });
+  const options = parseOptions(args, {
+    values: ['seconds', 'only', 'mlp-grid', 'cnn-grid', 'samples'],
+    flags: ['json', 'no-methods', 'peer'],
+  });
   json = options.has('json');
   seconds = options.number('seconds') ?? 10;
   const only = options.get('only');
@@ -317,6 +379,31 @@ export async function main(args: string[]): Promise<number> {
           .join(', ')}`,
       );
     return 0;
+  }
+  let peer: PeerReport | null = null;
+  if (options.has('peer') || only === 'peer') {
+    peer = await peerComparison();
+    if (only === 'peer') {
+      if (json) console.log(JSON.stringify({ machine, peer }, null, 2));
+      else printPeer(peer);
+      return 0;
+    }
+  }
+  let threads: ThreadsRow[] = [];
+  if (only === undefined || only === 'threads') {
+    if (!existsSync(path.join(root, 'dist', 'index.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
+    log('browser: WASM with and without cross-origin isolation, default CNN…');
+    const browser = await launchChromium();
+    try {
+      threads = await browserThreads(root, browser, seconds);
+    } finally {
+      await browser.close();
+    }
+    if (only === 'threads') {
+      if (json) console.log(JSON.stringify({ machine, threads }, null, 2));
+      else printThreads(threads);
+      return 0;
+    }
   }
   let hessianRow: HessianBench | null = null;
   if (only === undefined || only === 'hessian') {
@@ -389,6 +476,8 @@ export async function main(args: string[]): Promise<number> {
           landscape: landscapeByBackend,
           hvp: hvpByBackend,
           hessian: hessianByBackend,
+          threads,
+          ...(peer ? { peer } : {}),
         },
         null,
         2,
@@ -419,6 +508,8 @@ export async function main(args: string[]): Promise<number> {
   }
   for (const [where, l] of Object.entries(landscapeByBackend)) printLandscape(l, where);
   for (const [where, h] of Object.entries(hessianByBackend)) printHessian(h, where);
+  if (threads.length > 0) printThreads(threads);
+  if (peer) printPeer(peer);
   return 0;
 }
 

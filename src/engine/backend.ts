@@ -1,7 +1,7 @@
 /** Starting a TensorFlow.js backend: the best that works here, or the one asked for, with the reasons. */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerWasmKernels } from './kernels';
+import { registerWasmKernels } from './kernels/index';
 import { errorMessage } from './errors';
 import { singleThreadReason } from './wasmThreads';
 import {

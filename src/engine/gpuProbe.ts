@@ -24,6 +24,22 @@ export interface BackendReport {
   threads: number;
   /** WASM only: how many threads and, when one, why. */
   threadNote?: string;
+  /** With `auto`: the timings behind the choice. */
+  choice?: BackendChoice;
+}
+
+export interface BackendTiming {
+  name: BackendName;
+  /** Milliseconds per training step, or null when it could not be timed. */
+  msPerStep: number | null;
+  note?: string;
+}
+
+/** What `auto` chose and the figures behind it. */
+export interface BackendChoice {
+  timings: BackendTiming[];
+  workload: string;
+  reason: string;
 }
 
 export interface GpuAvailability {

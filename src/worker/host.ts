@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend';
 import { type BackendOptions, type BackendReport, type BackendRequest } from '../engine/gpuProbe';
+import { AutoBackend, DEFAULT_WORKLOAD } from './autoBackend';
 import type { DatasetEntry } from '../engine/data/registry';
 import type { InputFile } from '../engine/data/files';
 import {
@@ -65,6 +66,7 @@ export class EngineHost implements EngineApi {
   );
   private tracking: HessianTracking | null = null;
   private checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+  private readonly auto = new AutoBackend();
   /** Set when the WebGPU device was lost: nothing runs until the user picks another backend. */
   private deviceLost: string | null = null;
 
@@ -74,7 +76,8 @@ export class EngineHost implements EngineApi {
     const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
     this.datasets = new DatasetStore(this.services, baseUrl, (progress) => this.emit({ type: 'load-progress', progress }));
     this.backendOptions = { wasmPaths: options.wasmPaths };
-    const report = await initBackend(options.backend, this.backendOptions);
+    let report = await initBackend(options.backend, this.backendOptions);
+    if (options.backend === 'auto') report = await this.auto.choose(report, DEFAULT_WORKLOAD, this.backendOptions);
     watchDevice((reason) => this.onDeviceLost(reason));
     return report;
   }
@@ -119,6 +122,8 @@ export class EngineHost implements EngineApi {
       Comparison.check(dataset, config);
       current?.dispose();
       this.trainer = null;
+      const rechosen = await this.auto.rechoose(config, dataset.info, this.backendOptions);
+      if (rechosen) this.emit({ type: 'backend', report: rechosen });
       const trainer = new Trainer(dataset, config, { checkpointEvery: this.checkpointEvery, tracking: this.tracking });
       this.trainer = trainer;
       this.emit({ type: 'reset' });

@@ -130,6 +130,15 @@ function BackendBadge() {
           {backend.adapter}
         </div>
       )}
+      {backend?.choice && (
+        <div
+          className="backend-adapter"
+          data-testid="backend-choice"
+          title="How auto picked the backend: training steps timed on each candidate"
+        >
+          {backend.choice.reason}
+        </div>
+      )}
       {notes.length > 0 && (
         <ul className="backend-notes" data-testid="backend-notes">
           {notes.map((n) => (
