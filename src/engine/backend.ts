@@ -53,7 +53,7 @@ async function activate(name: BackendName, options: BackendOptions): Promise<Act
     if (!(await tf.setBackend(name))) return { failure: `tf.setBackend('${name}') failed to initialize`, threads: 1 };
     await tf.ready();
     const threads = wasm ? wasm.getThreadsCount() : 1;
-    return { failure: null, threads, threadNote: wasm ? (singleThread ?? `WASM runs on ${threads} threads `) : undefined };
+    return { failure: null, threads, threadNote: wasm ? (singleThread ?? `WASM runs on ${threads} threads`) : undefined };
   } catch (error) {
     return { failure: `initialization failed: ${errorMessage(error)}`, threads: 1 };
   } finally {
