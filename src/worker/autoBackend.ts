@@ -20,9 +20,7 @@ export class AutoBackend {
     this.candidates = timingCandidates(started.gpu);
     this.workload = describeWorkload(workload);
     if (this.candidates.length < 2) {
-      const reason =
-        `auto chose ${started.name}: no hardware GPU here ` +
-        '(software rasterizers and the JS CPU backend are slower than WASM), nothing else to time';
+      const reason = `auto chose ${started.name}: no hardware GPU here, nothing else worth timing`;
       return { ...started, choice: { timings: [], workload: this.workload, reason } };
     }
     const { report, choice } = await chooseByMeasurement(this.candidates, workload, options, this.timings);
