@@ -10,6 +10,7 @@ import { Comparison } from '../engine/train/comparison';
 import { defaultComparison } from '../engine/train/config';
 import { describeModel, DEFAULT_MLP } from '../engine/model/spec';
 import { HessianOperator } from '../engine/hessian/hvp';
+import { gradientChunkSize } from '../engine/model/chunks';
 import { gaussian, topEigenvalues } from '../engine/hessian/lanczos';
 
 export interface HessianBench {
@@ -39,7 +40,7 @@ export async function benchHessian(dataset: Dataset, samples = 1000, trainSteps 
   for (let done = 0; done < trainSteps; done += 50) await comparison.trainWindow(50);
   const snap = await comparison.snapshot([config.lanes[0].id]);
   comparison.dispose();
-  const set = makeEvalSet(dataset.train, dataset.info, samples, 500);
+  const set = makeEvalSet(dataset.train, dataset.info, samples, gradientChunkSize(snap.model));
   const op = new HessianOperator(snap.model, snap.weights.get(config.lanes[0].id)!.current, set, 'cross-entropy');
   try {
     const v = gaussian(op.dimension, 1);

@@ -11,7 +11,8 @@ import { disposeParams, readParams } from '../engine/model/paramTensors';
 import { createModel } from '../engine/model/registry';
 import { DEFAULT_CNN, DEFAULT_MLP, describeModel, type ModelSpec } from '../engine/model/spec';
 import { randomDirection } from '../engine/landscape/directions';
-import { evaluatePointsFast, evaluatePointsNaive, landscapeChunkSize } from '../engine/landscape/evaluate';
+import { evaluatePointsFast, evaluatePointsNaive } from '../engine/landscape/evaluate';
+import { landscapeChunkSize } from '../engine/model/chunks';
 import { AffineFamily } from '../engine/landscape/family';
 import { linspace } from '../engine/landscape/grid';
 

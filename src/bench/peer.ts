@@ -11,6 +11,7 @@ import { disposeEvalSet, makeEvalSet } from '../engine/data/batch';
 import { Comparison } from '../engine/train/comparison';
 import { defaultComparison } from '../engine/train/config';
 import { DEFAULT_CNN, DEFAULT_MLP, type ModelSpec } from '../engine/model/spec';
+import { gradientChunkSize } from '../engine/model/chunks';
 import { HessianOperator } from '../engine/hessian/hvp';
 import { gaussian } from '../engine/hessian/lanczos';
 
@@ -54,7 +55,7 @@ async function hvpMs(dataset: Dataset, seconds: number): Promise<number> {
   const comparison = new Comparison(dataset, { ...base, lanes: [base.lanes[1]] });
   const snapshot = await comparison.snapshot([base.lanes[1].id]);
   comparison.dispose();
-  const set = makeEvalSet(dataset.train, dataset.info, 1000, 500);
+  const set = makeEvalSet(dataset.train, dataset.info, 1000, gradientChunkSize(snapshot.model));
   const op = new HessianOperator(snapshot.model, snapshot.weights.get(base.lanes[1].id)!.current, set, 'cross-entropy');
   const v = gaussian(op.dimension, 1);
   try {

@@ -5,7 +5,7 @@
 import { analyseHessian, hessianBudget } from '../engine/hessian/analysis';
 import { hessianRequestSchema } from '../engine/hessian/config';
 import { landscapeRequestSchema } from '../engine/landscape/config';
-import { landscapeChunkSize } from '../engine/landscape/evaluate';
+import { gradientChunkSize, landscapeChunkSize } from '../engine/model/chunks';
 import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
 import { checkEvaluationFits, checkLanczosFits } from '../engine/memory';
 import type { Trainer } from '../engine/train/trainer';
@@ -41,9 +41,9 @@ export class Analyses {
     return this.hessians.run(async (job) => {
       const subjects = await this.mutex.run(async () => {
         const trainer = this.trainer();
-        const { config, dataset, parameterCount } = trainer.comparison;
+        const { config, dataset, parameterCount, model } = trainer.comparison;
         const samples = Math.min(settings.samples, dataset.train.count);
-        checkEvaluationFits(config.model, dataset.info, samples, 500, 'Hessian analysis', 6);
+        checkEvaluationFits(config.model, dataset.info, samples, gradientChunkSize(model), 'Hessian analysis', 6);
         checkLanczosFits(parameterCount, Math.max(settings.maxIterations, settings.density ? settings.densitySteps : 0) + settings.topK);
         return trainer.hessianSubjects(laneIds);
       });

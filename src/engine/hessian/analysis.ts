@@ -4,6 +4,7 @@ import type { Dataset } from '../data/dataset';
 import type { HostParams } from '../model/params';
 import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
+import { gradientChunkSize } from '../model/chunks';
 import type { WeightsSnapshot } from '../train/snapshot';
 import type { HessianResult, HessianSettings, HessianTracking } from './config';
 import { spectralDensity } from './density';
@@ -30,9 +31,6 @@ export function hessianSubject(snapshot: WeightsSnapshot, laneId: string): Hessi
   return { model, loss, dataset, laneId, label: w.label, step, weights: w.current };
 }
 
-/** Gradient chunks of at most this many samples (memory of one backward pass). */
-const CHUNK = 500;
-
 /** HVPs a full analysis may take at most (for progress): Lanczos + Hutchinson + SLQ. */
 export function hessianBudget(settings: HessianSettings): number {
   return (
@@ -48,7 +46,7 @@ export function hessianBudget(settings: HessianSettings): number {
  */
 export async function analyseHessian(subject: HessianSubject, settings: HessianSettings, control: JobControl): Promise<HessianResult> {
   const started = performance.now();
-  const set = makeEvalSet(subject.dataset.train, subject.dataset.info, settings.samples, CHUNK);
+  const set = makeEvalSet(subject.dataset.train, subject.dataset.info, settings.samples, gradientChunkSize(subject.model));
   const op = new HessianOperator(subject.model, subject.weights, set, subject.loss);
   const counted: JobControl = {
     ...control,
@@ -117,7 +115,7 @@ export async function trackedCurvature(
   tracking: HessianTracking,
   control: JobControl,
 ): Promise<{ lambdaMax: number; trace: number }> {
-  const set = makeEvalSet(subject.dataset.train, subject.dataset.info, tracking.samples, CHUNK);
+  const set = makeEvalSet(subject.dataset.train, subject.dataset.info, tracking.samples, gradientChunkSize(subject.model));
   const op = new HessianOperator(subject.model, subject.weights, set, subject.loss);
   try {
     const top = await topEigenvalues(op, { k: 1, tol: 1e-3, maxIterations: tracking.iterations, seed: subject.step }, control);

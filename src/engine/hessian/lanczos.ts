@@ -42,9 +42,20 @@ export function tridiagonalEigen(alphas: readonly number[], betas: readonly numb
   };
 }
 
-/** Orthogonalizes w against every basis vector, twice ("twice is enough", Kahan–Parlett). */
+/**
+ * Orthogonalizes w against every basis vector. A second pass runs only when the first removed
+ * most of w (‖w‖ fell below 1/√2 of what it was: the DGKS test), which is when rounding can leave
+ * a component behind; "twice is enough" (Kahan–Parlett), so there is never a third.
+ */
 function reorthogonalize(w: Float64Array, basis: readonly Float64Array[]): void {
-  for (let pass = 0; pass < 2; pass++) for (const q of basis) axpy(w, -dot(w, q), q);
+  if (basis.length === 0) return;
+  let before = norm(w);
+  for (let pass = 0; pass < 2; pass++) {
+    for (const q of basis) axpy(w, -dot(w, q), q);
+    const after = norm(w);
+    if (after > Math.SQRT1_2 * before) return;
+    before = after;
+  }
 }
 
 /**

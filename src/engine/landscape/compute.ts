@@ -3,7 +3,8 @@ import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
 import type { CurveResult, CurveValues, SurfaceResult } from './config';
 import type { HostParams } from '../model/params';
-import { evaluatePointsFast, evaluatePointsNaive, firstLayerWidth, type PointValues } from './evaluate';
+import { evaluatePointsFast, evaluatePointsNaive, type PointValues } from './evaluate';
+import { firstLayerWidth } from '../model/chunks';
 import { AffineFamily } from './family';
 import { gridLevels, levelIndices, linspace } from './grid';
 

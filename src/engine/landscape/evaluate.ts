@@ -15,23 +15,6 @@ export interface PointValues {
 
 /** Largest intermediate of one dispatch, in floats (a few such tensors are alive at once). */
 const DISPATCH_FLOATS = 2 ** 24;
-/** Largest first-layer output of one evaluation chunk, in floats. */
-const CHUNK_FLOATS = 2 ** 22;
-
-/** Size of the first layer's output per sample (e.g. 128 for dense1, 28·28·16 for conv1). */
-export function firstLayerWidth(model: Model): number {
-  return tf.tidy(() => {
-    const x = tf.zeros([1, ...model.inputShape]) as tf.Tensor4D;
-    const kernel = tf.zeros(model.params.find((p) => p.name === model.firstLayer.kernel)!.shape);
-    return model.firstLinear(x, kernel).size;
-  });
-}
-
-/** Evaluation chunk size that keeps a chunk's first-layer output within budget (the fast path keeps J + 1 of them). */
-export function landscapeChunkSize(model: Model): number {
-  return Math.max(16, Math.min(1000, Math.floor(CHUNK_FLOATS / firstLayerWidth(model))));
-}
-
 /**
  * The reference: the per-point loop of the Python loss-landscape tool. For each point, form the
  * weights, evaluate the whole subset, read the result back, go to the next point.

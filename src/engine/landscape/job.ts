@@ -3,7 +3,7 @@ import { computeCurve, computeSurface, type JobControl, type LandscapeContext } 
 import type { CurveResult, Endpoint, LandscapeRequest, SurfaceResult } from './config';
 import { difference, directionSeeds, randomDirection } from './directions';
 import { type HostParams } from '../model/params';
-import { landscapeChunkSize } from './evaluate';
+import { landscapeChunkSize } from '../model/chunks';
 import { linspace } from './grid';
 import type { WeightsSnapshot } from '../train/snapshot';
 

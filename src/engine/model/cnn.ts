@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// Not re-exported from tfjs-core's index; the op (not the kernel) so it is backend independent.
+import { conv2DBackpropFilter } from '@tensorflow/tfjs-core/dist/ops/conv2d_backprop_filter';
 import { FREE_ACTIVATIONS, type Activations } from './activations';
 import { batchedDense, denseParams, type Model } from './model';
 import { HEAD_BIAS, HEAD_KERNEL } from './params';
@@ -32,6 +34,13 @@ export function createCnn(spec: CnnSpec, inputShape: [number, number, number], c
       act.relu(tf.add(tf.conv2d(x, p[`${name}/kernel`] as tf.Tensor4D, 1, 'same'), p[`${name}/bias`]), name) as tf.Tensor4D,
       `${name}/pool`,
     );
+  const fromPre = (p: Params, pre: tf.Tensor, act: Activations) => {
+    const b1 = act.maxPool2x2(act.relu(pre, 'conv1') as tf.Tensor4D, 'conv1/pool');
+    const flatX = tf.reshape(block(b1, 'conv2', p, act), [pre.shape[0], flat]) as tf.Tensor2D;
+    const features = act.relu(tf.add(tf.matMul(flatX, p['dense1/kernel'] as tf.Tensor2D), p['dense1/bias']), 'dense1') as tf.Tensor2D;
+    const logits = tf.add(tf.matMul(features, p[HEAD_KERNEL] as tf.Tensor2D), p[HEAD_BIAS]) as tf.Tensor2D;
+    return { features, logits };
+  };
   return {
     spec,
     inputShape,
@@ -39,14 +48,12 @@ export function createCnn(spec: CnnSpec, inputShape: [number, number, number], c
     featureSize: spec.dense,
     params,
     forward(p: Params, x: tf.Tensor4D, act: Activations = FREE_ACTIVATIONS) {
-      const b2 = block(block(x, 'conv1', p, act), 'conv2', p, act);
-      const flatX = tf.reshape(b2, [x.shape[0], flat]) as tf.Tensor2D;
-      const features = act.relu(tf.add(tf.matMul(flatX, p['dense1/kernel'] as tf.Tensor2D), p['dense1/bias']), 'dense1') as tf.Tensor2D;
-      const logits = tf.add(tf.matMul(features, p[HEAD_KERNEL] as tf.Tensor2D), p[HEAD_BIAS]) as tf.Tensor2D;
-      return { features, logits };
+      return fromPre(p, tf.add(tf.conv2d(x, p['conv1/kernel'] as tf.Tensor4D, 1, 'same'), p['conv1/bias']), act);
     },
+    logitsFromPre: (p: Params, pre: tf.Tensor, act: Activations = FREE_ACTIVATIONS) => fromPre(p, pre, act).logits,
     firstLayer: { kernel: 'conv1/kernel', bias: 'conv1/bias' },
     firstLinear: (x, kernel) => tf.conv2d(x, kernel as tf.Tensor4D, 1, 'same'),
+    firstKernelGradient: (x, dPre) => conv2DBackpropFilter(x, dPre as tf.Tensor4D, [k, k, c, c1], 1, 'same'),
     logitsFromFirst(p: Params, pre: tf.Tensor) {
       const [sets, n] = pre.shape;
       const pool = (t: tf.Tensor4D) => tf.maxPool(tf.relu(t), 2, 2, 'valid');

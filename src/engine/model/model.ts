@@ -27,6 +27,10 @@ export interface Model {
    */
   firstLayer: { kernel: string; bias: string };
   firstLinear(x: tf.Tensor4D, kernel: tf.Tensor): tf.Tensor;
+  /** `forward`'s logits from the first layer's pre-activation with its bias: logitsFromPre(p, firstLinear(x, k) + b). */
+  logitsFromPre(params: Params, pre: tf.Tensor, activations?: Activations): tf.Tensor2D;
+  /** The adjoint of k ↦ firstLinear(x, k): the kernel's gradient for an upstream gradient `dPre` (Xᵀ·dPre for a dense layer). */
+  firstKernelGradient(x: tf.Tensor4D, dPre: tf.Tensor): tf.Tensor;
   /**
    * Logits [K, n, classes] for K parameter sets at once: `pre` is the first layer's pre-activation
    * with its bias, [K, n, ...]; every other parameter carries a leading K axis.
