@@ -33,8 +33,9 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
-    // bench.html: the browser half of `npm run bench` (Hessian and landscape timings per backend).
-    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+    // bench.html: the browser half of `npm run bench` (Hessian and landscape timings per backend);
+    // bench-threads.html: how far tfjs-wasm's own kernels scale with threads (--only threads).
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html', benchThreads: 'bench-threads.html' } },
   },
   server: { port: 5173, host: '127.0.0.1', headers: isolation() },
   preview: { port: 4173, host: '127.0.0.1', headers: isolation() },

@@ -33,7 +33,7 @@ import type { BrowserBench } from '../src/bench/page';
 import { errorMessage } from '../src/engine/errors';
 import { parseOptions } from './args';
 import { oursOnPeerWorkloads, pythonWithTorch, torchOnPeerWorkloads, type PeerWorkloads, type TorchPeer } from '../src/bench/peer';
-import { browserThreads, type ThreadsRow } from '../src/bench/threads';
+import { browserThreads, type ThreadsBench } from '../src/bench/threads';
 
 /** The toy lab's engine: 10 runs of 1,000 steps per optimizer on the Figure 1 surface, plain numbers. */
 function benchToy(): Record<string, number> {
@@ -267,16 +267,23 @@ function printPeer(peer: PeerReport): void {
   }
 }
 
-function printThreads(rows: ThreadsRow[]): void {
+function printThreads({ app, kernels }: ThreadsBench): void {
   console.log('\nbrowser, WASM, default CNN, 3 lanes: with and without cross-origin isolation (one run)');
-  for (const r of rows)
+  for (const r of app)
     console.log(
       `${r.isolated ? 'isolated    ' : 'not isolated'} ${r.threads} thread(s): ${r.comparisonStepsPerSecond.toFixed(2)} steps/s, ` +
         `${r.laneStepMs.toFixed(1)} ms per lane step`,
     );
-  const [single, threaded] = [rows.find((r) => !r.isolated), rows.find((r) => r.isolated)];
+  const [single, threaded] = [app.find((r) => !r.isolated), app.find((r) => r.isolated)];
   if (single && threaded)
     console.log(`threaded / single: ${(threaded.comparisonStepsPerSecond / single.comparisonStepsPerSecond).toFixed(2)}x`);
+  console.log("\ntfjs-wasm's own kernels in a worker (ms): XNNPACK conv [64,14,14,16]*[3,3,16,32], matMul [1000,784]x[784,128]");
+  const plain = kernels.find((k) => !k.isolated);
+  for (const k of kernels) {
+    const build = k.isolated ? 'threaded build' : 'single-threaded build';
+    const gain = plain && k !== plain ? `  (${(plain.convMs / k.convMs).toFixed(2)}x, ${(plain.matMulMs / k.matMulMs).toFixed(2)}x)` : '';
+    console.log(`${build.padEnd(22)} ${k.threads} thread(s): conv ${k.convMs.toFixed(2)}, matMul ${k.matMulMs.toFixed(2)}${gain}`);
+  }
 }
 
 async function browserRows(withMethods: boolean): Promise<{ rows: Row[]; methods: MethodRow[] }> {
@@ -389,7 +396,7 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
   }
-  let threads: ThreadsRow[] = [];
+  let threads: ThreadsBench | null = null;
   if (only === undefined || only === 'threads') {
     if (!existsSync(path.join(root, 'dist', 'index.html'))) execSync('npx vite build', { cwd: root, stdio: json ? 'ignore' : 'inherit' });
     log('browser: WASM with and without cross-origin isolation, default CNN…');
@@ -508,7 +515,7 @@ export async function main(args: string[]): Promise<number> {
   }
   for (const [where, l] of Object.entries(landscapeByBackend)) printLandscape(l, where);
   for (const [where, h] of Object.entries(hessianByBackend)) printHessian(h, where);
-  if (threads.length > 0) printThreads(threads);
+  if (threads) printThreads(threads);
   if (peer) printPeer(peer);
   return 0;
 }

@@ -1,9 +1,13 @@
 /**
  * `npm run bench -- --only threads`: the default CNN training in the app on WASM, served once with
  * cross-origin isolation (tfjs's threaded build, one thread per core) and once without (one thread),
- * in one run. Runs in Node and drives Chromium; needs dist/ built.
+ * in one run; and, on bench-threads.html, tfjs-wasm's own convolution and matrix product on the
+ * threaded build with one thread per core and with one thread, and on the single-threaded build: how
+ * far the kernels themselves scale, which bounds what the step can gain. Runs in Node and drives
+ * Chromium; needs dist/ built.
  */
 import type { Browser } from '@playwright/test';
+import type {} from './threadsProbePage';
 
 export interface ThreadsRow {
   isolated: boolean;
@@ -12,6 +16,32 @@ export interface ThreadsRow {
   comparisonStepsPerSecond: number;
   laneStepMs: number;
   lanes: number;
+}
+
+/** One XNNPACK convolution (conv2 of the default CNN, batch 64) and one [1000, 784]·[784, 128] product. */
+export interface KernelThreadsRow {
+  isolated: boolean;
+  threads: number;
+  convMs: number;
+  matMulMs: number;
+}
+
+export interface ThreadsBench {
+  app: ThreadsRow[];
+  kernels: KernelThreadsRow[];
+}
+
+async function kernelSpeed(browser: Browser, url: string, threads: number): Promise<KernelThreadsRow> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${url}bench-threads.html?threads=${threads}`);
+    await page.waitForFunction(() => window.__threadsProbe, null, { timeout: 300_000 });
+    const answer = await page.evaluate(() => window.__threadsProbe!);
+    if ('error' in answer) throw new Error(`the thread probe failed: ${answer.error}`);
+    return answer;
+  } finally {
+    await page.close();
+  }
 }
 
 async function cnnSpeed(browser: Browser, url: string, seconds: number): Promise<ThreadsRow> {
@@ -51,20 +81,23 @@ async function cnnSpeed(browser: Browser, url: string, seconds: number): Promise
 }
 
 /** Serves dist/ twice (with and without COOP/COEP) and times the default CNN on WASM on each. */
-export async function browserThreads(root: string, browser: Browser, seconds: number): Promise<ThreadsRow[]> {
+export async function browserThreads(root: string, browser: Browser, seconds: number): Promise<ThreadsBench> {
   const { preview } = await import('vite');
   const rows: ThreadsRow[] = [];
+  const kernels: KernelThreadsRow[] = [];
   for (const isolated of [false, true]) {
     // vite.config.ts reads it when the server starts.
     process.env.FMP_NO_ISOLATION = isolated ? '0' : '1';
     const port = isolated ? 4176 : 4177;
     const server = await preview({ root, preview: { port, host: '127.0.0.1', strictPort: true }, logLevel: 'silent' });
     try {
-      rows.push(await cnnSpeed(browser, `http://127.0.0.1:${port}/`, seconds));
+      const url = `http://127.0.0.1:${port}/`;
+      rows.push(await cnnSpeed(browser, url, seconds));
+      for (const threads of isolated ? [0, 1] : [0]) kernels.push(await kernelSpeed(browser, url, threads));
     } finally {
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     }
   }
   delete process.env.FMP_NO_ISOLATION;
-  return rows;
+  return { app: rows, kernels };
 }
