@@ -228,7 +228,7 @@ describe('repairing broken documents field by field', () => {
       d.landscape.settings.range,
       99,
     ]);
-    expect([e.hessian.settings.topK, e.hessian.trackingOn]).toEqual([d.hessian.settings.topK, false]);
+    expect([e.hessian.settings.topK, e.hessian.trackingOn]).toEqual([d.hessian.settings.topK, d.hessian.trackingOn]);
     expect([e.toy.surface, e.toy.formula, e.toy.steps]).toEqual([d.toy.surface, d.toy.formula, 5]);
     for (const path of [
       'landscape.kind',

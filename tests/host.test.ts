@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineHost } from '../src/worker/host';
 import { type DataServices } from '../src/worker/datasets';
@@ -400,8 +400,12 @@ describe('Hessians in the host', () => {
       await host.setHessianTracking({ every: 2, samples: 40, iterations: 4, traceSamples: 3 });
       await expect(host.setHessianTracking({ every: 0, samples: 40, iterations: 4, traceSamples: 3 })).rejects.toThrow(/every/);
       for (let i = 0; i < 3; i++) await host.stepOnce();
+      // Paused, the pending measurements finish in slices after the step returns.
+      await vi.waitFor(() => expect(metricPoints(events, 'hess_lmax')).toHaveLength(4), { timeout: 20_000 });
       const tracked = metricPoints(events, 'hess_lmax');
       expect(tracked.map((p) => p.step)).toEqual([4, 4, 6, 6]);
+      expect(metricPoints(events, 'hess_lmax_resid').every((p) => p.value >= 0)).toBe(true);
+      expect(metricPoints(events, 'hess_trace_se')).toHaveLength(4);
       expect(metricPoints(events, 'hess_trace').every((p) => Number.isFinite(p.value))).toBe(true);
       await host.setHessianTracking(null);
 

@@ -13,7 +13,8 @@ import { DEFAULT_SOS } from '../src/engine/optim/sos';
 import { runLandscape } from '../src/engine/landscape/job';
 import { DEFAULT_LANDSCAPE } from '../src/engine/landscape/config';
 import { DEFAULT_HESSIAN } from '../src/engine/hessian/config';
-import { analyseHessian, trackedCurvature } from '../src/engine/hessian/analysis';
+import { analyseHessian } from '../src/engine/hessian/analysis';
+import { CurvatureTracker } from '../src/engine/hessian/tracker';
 import { HessianOperator } from '../src/engine/hessian/hvp';
 import { gaussian, topEigenvalues } from '../src/engine/hessian/lanczos';
 import { hutchinsonTrace } from '../src/engine/hessian/trace';
@@ -144,9 +145,19 @@ describe.each(MODELS)('every engine operation leaves numTensors unchanged ($kind
     await unchanged('a Hessian analysis cancelled midway', () =>
       analyseHessian(subject, { ...DEFAULT_HESSIAN, samples: 20, topK: 2, maxIterations: 30 }, cancelLater),
     );
-    await unchanged('trackedCurvature', () =>
-      trackedCurvature(subject, { every: 1, samples: 20, iterations: 3, traceSamples: 2 }, DIRECT_CONTROL),
-    );
+    const tracking = { every: 1, samples: 20, iterations: 3, traceSamples: 2, tol: 0.01, budget: 0.25 };
+    await unchanged('curvature tracking: warm-started, in slices, cancelled midway', async () => {
+      const tracker = new CurvatureTracker(tracking);
+      const item = { at: { laneId: 'lane1', step: 0, gradEvals: 0, wallSeconds: 0 }, subject };
+      tracker.enqueue([item]);
+      expect(await tracker.drain()).toHaveLength(1);
+      tracker.enqueue([item]);
+      await tracker.work(1e-6);
+      await tracker.work(1e-6);
+      expect(tracker.pending).toBe(1);
+      await tracker.clear();
+      expect(tracker.pending).toBe(0);
+    });
 
     await unchanged('weights export and import (safetensors, TF.js)', async () => {
       const values = await readParams(comparison.lanes[0].params);

@@ -3,6 +3,7 @@ import { ToyLab } from './toy/ToyLab';
 import { toyStep, toyTogglePlay } from './toy/store';
 import { setUrlParam } from './shell/url';
 import { ChartsPanel } from './training/ChartsPanel';
+import { CurvaturePanel } from './curvature/CurvaturePanel';
 import { DataPanel } from './training/DataPanel';
 import { Header } from './shell/Header';
 import { LanesPanel } from './training/LanesPanel';
@@ -111,6 +112,7 @@ export function App() {
             <LanesPanel />
           </div>
           <div className="column column-charts">
+            <CurvaturePanel />
             <ChartsPanel />
             <LandscapePanel />
             <HessianPanel />

@@ -12,10 +12,12 @@ import type { DatasetEntry } from '../engine/data/registry';
 import type { InputFile } from '../engine/data/files';
 import {
   hessianSettingsSchema,
+  DEFAULT_TRACKING,
   hessianTrackingSchema,
   type HessianRequest,
   type HessianSettings,
   type HessianTracking,
+  type HessianTrackingInput,
 } from '../engine/hessian/config';
 import type { LandscapeRequest } from '../engine/landscape/config';
 import { checkTrainingFits } from '../engine/memory';
@@ -44,6 +46,7 @@ import { DatasetStore, type DataServices } from './datasets';
 import { dropLostBackend, loseDevice, watchDevice } from './device';
 import { Mutex, sleep } from './mutex';
 import { Player } from './player';
+import { TrackingScheduler } from './tracking';
 import { applyWeights, exportWeights, readWeightFiles } from './weights';
 
 export class EngineHost implements EngineApi {
@@ -64,7 +67,14 @@ export class EngineHost implements EngineApi {
     () => this.requireTrainer(),
     (event) => this.emit(event),
   );
-  private tracking: HessianTracking | null = null;
+  private tracking: HessianTracking | null = DEFAULT_TRACKING;
+  private readonly scheduler = new TrackingScheduler({
+    mutex: this.mutex,
+    trainer: () => this.trainer,
+    playing: () => this.player.playing,
+    emitPoints: (points) => this.emitPoints(points),
+    emitError: (message) => this.emit({ type: 'error', message }),
+  });
   private checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
   private readonly auto = new AutoBackend();
   /** Set when the WebGPU device was lost: nothing runs until the user picks another backend. */
@@ -120,7 +130,7 @@ export class EngineHost implements EngineApi {
         return this.summary(false);
       }
       Comparison.check(dataset, config);
-      current?.dispose();
+      await current?.dispose();
       this.trainer = null;
       const rechosen = await this.auto.rechoose(config, dataset.info, this.backendOptions);
       if (rechosen) this.emit({ type: 'backend', report: rechosen });
@@ -169,9 +179,10 @@ export class EngineHost implements EngineApi {
     this.analyses.cancelHessian();
   }
 
-  async setHessianTracking(raw: HessianTracking | null): Promise<void> {
-    this.tracking = raw === null ? null : parse(hessianTrackingSchema, raw, 'tracking settings');
-    if (this.trainer) this.trainer.tracking = this.tracking;
+  async setHessianTracking(raw: HessianTrackingInput | null): Promise<void> {
+    const tracking = raw === null ? null : parse(hessianTrackingSchema, raw, 'tracking settings');
+    this.tracking = tracking;
+    await this.mutex.run(async () => this.trainer?.setTracking(tracking));
   }
 
   async computeLandscape(raw: LandscapeRequest): Promise<JobOutcome> {
@@ -293,16 +304,22 @@ export class EngineHost implements EngineApi {
   async dispose(): Promise<void> {
     this.analyses.cancelAll();
     await this.pause();
-    this.trainer?.dispose();
+    await this.trainer?.dispose();
     this.trainer = null;
   }
 
   // ---- internals ----------------------------------------------------------------------------
 
+  /** A window of training, then curvature tracking for its share of the time (all of it once finished). */
   private async trainWindow(wanted: number): Promise<number> {
-    const { steps, points, diverged } = await this.requireTrainer().trainWindow(wanted);
+    const trainer = this.requireTrainer();
+    const started = performance.now();
+    const { steps, points, diverged } = await trainer.trainWindow(wanted);
     this.emitPoints(points);
     for (const { laneId, divergence } of diverged) this.emit({ type: 'lane-diverged', laneId, divergence });
+    // The step counter moves now, not after the tracking slice.
+    if (steps > 0) this.emitStatus();
+    await this.scheduler.afterWindow(trainer, performance.now() - started);
     return steps;
   }
 
@@ -359,6 +376,7 @@ export class EngineHost implements EngineApi {
 
   private emitStatus(): void {
     this.emit({ type: 'status', status: this.status() });
+    if (!this.player.playing && (this.trainer?.trackingPending ?? 0) > 0) void this.scheduler.whileIdle();
   }
 
   private summary(rebuilt: boolean): ComparisonSummary {

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import type { HessianResult, HessianSettings, HessianTracking } from '../../engine/hessian/config';
+import type { HessianResult, HessianSettings } from '../../engine/hessian/config';
 import type { LaneConfig } from '../../engine/train/config';
-import { applyTracking, cancelHessian, computeHessian, updateHessianSettings, useHessian } from './store';
+import { cancelHessian, computeHessian, updateHessianSettings, useHessian } from './store';
 import { useApp } from '../training/store';
 import { CheckboxField, NumberField, Panel } from '../shared/ui/controls';
 import { DensityChart } from './DensityChart';
@@ -154,61 +154,6 @@ function Settings({ lanes }: { lanes: LaneConfig[] }) {
   );
 }
 
-function Tracking() {
-  const on = useHessian((s) => s.trackingOn);
-  const t = useHessian((s) => s.tracking);
-  const set = (patch: Partial<HessianTracking>) => void applyTracking(on, { ...t, ...patch });
-  return (
-    <div className="row tracking">
-      <CheckboxField
-        label="track during training"
-        help={
-          'Every N steps, compute λmax and Tr(H) of every lane (cheap settings below) and chart them ' +
-          'as lane metrics; training pauses for it'
-        }
-        checked={on}
-        onChange={(v) => void applyTracking(v)}
-      />
-      <NumberField
-        label="every N steps"
-        help="How often to measure"
-        value={t.every}
-        min={1}
-        max={100_000}
-        integer
-        onCommit={(v) => set({ every: v })}
-      />
-      <NumberField
-        label="tracking samples"
-        help="Training samples of the tracked Hessian"
-        value={t.samples}
-        min={1}
-        max={100_000}
-        integer
-        onCommit={(v) => set({ samples: v })}
-      />
-      <NumberField
-        label="Lanczos steps"
-        help="Lanczos steps for λmax (few: an underestimate until converged)"
-        value={t.iterations}
-        min={2}
-        max={200}
-        integer
-        onCommit={(v) => set({ iterations: v })}
-      />
-      <NumberField
-        label="Hutchinson samples"
-        help="Rademacher samples for the tracked trace"
-        value={t.traceSamples}
-        min={2}
-        max={1000}
-        integer
-        onCommit={(v) => set({ traceSamples: v })}
-      />
-    </div>
-  );
-}
-
 function ResultsTable({ rows }: { rows: Array<{ name: string; color: string; result: HessianResult }> }) {
   return (
     <table className="readouts" data-testid="hessian-table">
@@ -244,7 +189,7 @@ function ResultsTable({ rows }: { rows: Array<{ name: string; color: string; res
   );
 }
 
-/** Hessian spectra of the lanes: top eigenvalues, trace, density; tracking during training. */
+/** Hessian spectra of the lanes: top eigenvalues, trace, density (tracking during training: curvature/). */
 export function HessianPanel() {
   const lanes = useApp((s) => s.config.lanes);
   const ready = useApp((s) => s.phase === 'ready' && s.summary !== null);
@@ -292,7 +237,6 @@ export function HessianPanel() {
         <JobProgress running={running !== null} progress={progress} label="Hessian progress" testId="hessian-progress" />
       </JobActions>
       {open && <Settings lanes={lanes} />}
-      <Tracking />
       {rows.length > 0 && (
         <div className="landscape-results" data-testid="hessian-results">
           <ResultsTable rows={rows} />

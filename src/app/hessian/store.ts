@@ -35,7 +35,7 @@ export const useHessian = create<HessianState>(() => ({
   progress: null,
   results: {},
   tracking: DEFAULT_TRACKING,
-  trackingOn: false,
+  trackingOn: true,
   measureShift: false,
   logBars: false,
 }));
@@ -50,7 +50,7 @@ onEngineEvent((event: EngineEvent) => {
 
 // A new engine (another backend) tracks as the old one did.
 onEngineStarted(async (engine) => {
-  if (get().trackingOn) await engine.api.setHessianTracking(get().tracking);
+  await engine.api.setHessianTracking(get().trackingOn ? get().tracking : null);
 });
 
 export function selectedHessianLanes(): string[] {

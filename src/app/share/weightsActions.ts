@@ -1,5 +1,5 @@
 import type { InputFile } from '../../engine/data/files';
-import { makeLane } from '../../engine/train/config';
+import { freshLaneColor, makeLane } from '../../engine/train/config';
 import { defaultOptimizerConfig } from '../../engine/optim/optimizers';
 import type { WeightsFormat } from '../../worker/api';
 import { download } from './download';
@@ -28,12 +28,11 @@ export async function importLaneWeights(files: File[], target: string | null): P
     if (target === null) {
       let n = 1;
       while (config.lanes.some((l) => l.id === `lane${n}`)) n++;
-      const colors = ['#9334e6', '#00897b', '#c5221f', '#5f6368', '#e8710a', '#1a73e8', '#12a150', '#d93025'];
       const name = files[0].name.replace(/\.(safetensors|json|bin)$/i, '').slice(0, 32) || 'imported';
       const lane = {
         ...makeLane(n - 1, defaultOptimizerConfig('sgd'), `${name} (imported)`.slice(0, 40)),
         id: `lane${n}`,
-        color: colors.find((c) => !config.lanes.some((l) => l.color === c)) ?? colors[0],
+        color: freshLaneColor(config.lanes),
       };
       const summary = await engine.api.importWeights(inputs, { mode: 'new', lane });
       useApp.setState((s) => ({ summary: summary.comparison, config: { ...s.config, lanes: [...s.config.lanes, lane] } }));

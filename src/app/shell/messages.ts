@@ -1,4 +1,4 @@
-/** Errors and notes for the user, shown in one stack (the last five); notes go away after 8 s. */
+/** Errors and notes for the user, shown in one stack (the last three); notes go away after 8 s. */
 import { create } from 'zustand';
 
 export interface Message {
@@ -12,7 +12,7 @@ let messageId = 0;
 
 export function notify(kind: Message['kind'], text: string): void {
   const id = ++messageId;
-  useMessages.setState((s) => ({ messages: [...s.messages.slice(-4), { id, kind, text }] }));
+  useMessages.setState((s) => ({ messages: [...s.messages.slice(-2), { id, kind, text }] }));
   if (kind === 'info') setTimeout(() => dismiss(id), 8000);
 }
 

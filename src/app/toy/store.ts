@@ -6,7 +6,7 @@ import { runToy, toyRunSchema, type ToyResult, type ToyRunConfig } from '../../e
 import { TOY_PRESETS } from '../../engine/toy/presets';
 import { DEFAULT_TOY_FORMULA, MAX_TOY_RUNS } from '../../engine/io/experiment';
 import { SURFACES, type Surface, type Vec2 } from '../../engine/toy/surfaces';
-import { LANE_COLORS } from '../../engine/train/config';
+import { freshLaneColor } from '../../engine/train/config';
 import { notify } from '../shell/messages';
 import { errorMessage } from '../../engine/errors';
 
@@ -160,7 +160,7 @@ export function addRun(): void {
   }
   let n = 1;
   while (runs.some((r) => r.id === `run${n}`)) n++;
-  const color = LANE_COLORS.find((c) => !runs.some((r) => r.color === c)) ?? LANE_COLORS[0];
+  const color = freshLaneColor(runs);
   set({ runs: [...runs, { id: `run${n}`, label: `GD ${n}`, color, config: toyRunSchema.parse({ optimizer: 'gd', lr: 0.02 }) }] });
   recompute();
 }

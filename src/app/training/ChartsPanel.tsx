@@ -1,43 +1,7 @@
-import { useMemo } from 'react';
 import { useApp, type XAxis } from './store';
-import { useHessian } from '../hessian/store';
 import { CORE_CHARTS, methodCharts } from './charts';
 import { MetricChart, X_LABELS } from './MetricChart';
 import { Panel, SelectField } from '../shared/ui/controls';
-
-function TrackingCharts() {
-  const on = useHessian((s) => s.trackingOn);
-  const t = useHessian((s) => s.tracking);
-  const version = useApp((s) => s.seriesVersion);
-  const series = useApp((s) => s.series);
-  const any = useMemo(
-    () => Object.values(series).some((lane) => (lane.hess_lmax?.values.length ?? 0) > 0),
-    // The series grow in place: `version` tells when.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [series, version],
-  );
-  if (!on && !any) return null;
-  const settings =
-    `every ${t.every} steps on ${t.samples} training samples: λmax by ${t.iterations} Lanczos steps, ` +
-    `the trace by ${t.traceSamples} Hutchinson samples`;
-  return (
-    <>
-      <h3>Curvature during training</h3>
-      <div className="charts">
-        <MetricChart
-          metrics={['hess_lmax']}
-          title={`λmax (${t.iterations} Lanczos steps, ${t.samples} samples)`}
-          help={`Largest Hessian eigenvalue, ${settings}`}
-        />
-        <MetricChart
-          metrics={['hess_trace']}
-          title={`Tr(H) (${t.traceSamples} Hutchinson samples, ${t.samples} samples)`}
-          help={`Hessian trace, ${settings}`}
-        />
-      </div>
-    </>
-  );
-}
 
 export function ChartsPanel() {
   const logScale = useApp((s) => s.logScale);
@@ -82,7 +46,6 @@ export function ChartsPanel() {
           <MetricChart key={metric} metrics={[metric]} />
         ))}
       </div>
-      <TrackingCharts />
       {charts.length > 0 && (
         <>
           <h3>Method metrics</h3>

@@ -10,6 +10,11 @@ import type { LaneConfig } from '../../engine/train/config';
 const SIZE = { height: 170, minWidth: 200 };
 const LOG_METRICS: MetricName[] = ['train_loss', 'test_loss'];
 const UNSMOOTHED: MetricName[] = ['lr', 'head_norm', 'deform_clamps', 'sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
+/** An uncertainty drawn as a whisker at each point: [v, v + e] ('above', a lower bound) or [v − e, v + e]. */
+export interface Whiskers {
+  metric: MetricName;
+  kind: 'above' | 'symmetric';
+}
 const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
 /** Metrics whose y axis starts at zero (a constant ‖e‖ = ρ would otherwise show rounding noise). */
 const ZERO_BASED: MetricName[] = ['sam_e_norm', 'deform_clamps', 'deform_scale', 'steps_per_s', 'head_norm', 'sos_head_before'];
@@ -30,16 +35,45 @@ function formatValue(metric: MetricName, v: number | null | undefined): string {
  * One chart: a metric (or a pair, the second dashed) for every lane, against steps, gradient
  * evaluations or wall time; hover shows each lane's value.
  */
+function drawWhiskers(u: uPlot, ranges: Array<{ color: string; xs: number[]; lo: number[]; hi: number[] }>): void {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.lineWidth = 1.5 * devicePixelRatio;
+  for (const r of ranges) {
+    ctx.strokeStyle = r.color;
+    ctx.globalAlpha = 0.6;
+    r.xs.forEach((x, i) => {
+      if (!Number.isFinite(r.lo[i]) || !Number.isFinite(r.hi[i])) return;
+      const px = u.valToPos(x, 'x', true);
+      const [a, b] = [u.valToPos(r.lo[i], 'y', true), u.valToPos(r.hi[i], 'y', true)];
+      const cap = 3 * devicePixelRatio;
+      ctx.beginPath();
+      ctx.moveTo(px, a);
+      ctx.lineTo(px, b);
+      ctx.moveTo(px - cap, b);
+      ctx.lineTo(px + cap, b);
+      if (a !== b) {
+        ctx.moveTo(px - cap, a);
+        ctx.lineTo(px + cap, a);
+      }
+      ctx.stroke();
+    });
+  }
+  ctx.restore();
+}
+
 export function MetricChart({
   metrics,
   title,
   help,
   laneFilter,
+  whiskers,
 }: {
   metrics: MetricName[];
   title?: string;
   help?: string;
   laneFilter?: (lane: LaneConfig) => boolean;
+  whiskers?: Whiskers;
 }) {
   const figure = useRef<HTMLElement>(null);
   const allLanes = useApp((s) => s.config.lanes);
@@ -66,9 +100,28 @@ export function MetricChart({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, laneKey, smoothing, metricKey, xAxis]);
 
+  // Per lane, the primary's own points with their uncertainty (the draw hook reads the latest).
+  const ranges = useRef<Array<{ color: string; xs: number[]; lo: number[]; hi: number[] }>>([]);
+  ranges.current = whiskers
+    ? lanes.map((lane) => {
+        const s = series[lane.id]?.[primary];
+        const e = series[lane.id]?.[whiskers.metric];
+        const xs = s ? s[xAxis === 'step' ? 'steps' : xAxis] : [];
+        const err = (i: number) => e?.values[i] ?? 0;
+        const values = s?.values ?? [];
+        return {
+          color: lane.color,
+          xs,
+          lo: values.map((v, i) => (whiskers.kind === 'above' ? v : v - err(i))),
+          hi: values.map((v, i) => v + err(i)),
+        };
+      })
+    : [];
+
   const options = (width: number): uPlot.Options => {
     const events = EVENT_METRICS.includes(primary);
     return {
+      hooks: whiskers ? { draw: [(u: uPlot) => drawWhiskers(u, ranges.current)] } : {},
       width,
       height: SIZE.height,
       legend: { live: true },

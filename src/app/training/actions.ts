@@ -2,7 +2,7 @@
 import type { InputFile } from '../../engine/data/files';
 import { errorMessage } from '../../engine/errors';
 import { defaultOptimizerConfig } from '../../engine/optim/optimizers';
-import { LANE_COLORS, makeLane, type ComparisonConfig, type LaneConfig } from '../../engine/train/config';
+import { freshLaneColor, makeLane, type ComparisonConfig, type LaneConfig } from '../../engine/train/config';
 import { MAX_LANES } from '../../engine/train/lanes';
 import { PRESETS } from '../../engine/train/presets';
 import type { UserDatasetKind } from '../../worker/api';
@@ -94,10 +94,6 @@ function freshLaneId(lanes: LaneConfig[]): string {
   for (let i = 1; ; i++) if (!lanes.some((l) => l.id === `lane${i}`)) return `lane${i}`;
 }
 
-function freshColor(lanes: LaneConfig[]): string {
-  return LANE_COLORS.find((c) => !lanes.some((l) => l.color === c)) ?? LANE_COLORS[lanes.length % LANE_COLORS.length];
-}
-
 export function addLane(): Promise<boolean> {
   const { config } = get();
   if (config.lanes.length >= MAX_LANES) {
@@ -105,7 +101,11 @@ export function addLane(): Promise<boolean> {
     return Promise.resolve(false);
   }
   const id = freshLaneId(config.lanes);
-  const lane: LaneConfig = { ...makeLane(0, defaultOptimizerConfig('sgd'), `lane ${id.slice(4)}`), id, color: freshColor(config.lanes) };
+  const lane: LaneConfig = {
+    ...makeLane(0, defaultOptimizerConfig('sgd'), `lane ${id.slice(4)}`),
+    id,
+    color: freshLaneColor(config.lanes),
+  };
   return applyConfig({ ...config, lanes: [...config.lanes, lane] });
 }
 
@@ -131,7 +131,7 @@ export async function duplicateLane(id: string): Promise<void> {
     ...source,
     id: freshLaneId(config.lanes),
     name: `${source.name} (copy)`.slice(0, 40),
-    color: freshColor(config.lanes),
+    color: freshLaneColor(config.lanes),
   };
   try {
     const summary = await engine.api.forkLane(id, lane);

@@ -130,7 +130,8 @@ export async function runHeadless(
 ): Promise<HeadlessResults> {
   const started = performance.now();
   const config = experiment.comparison;
-  const trainer = new Trainer(dataset, config, { checkpointEvery: null });
+  const { trackingOn, tracking } = experiment.hessian;
+  const trainer = new Trainer(dataset, config, { checkpointEvery: null, tracking: trackingOn ? tracking : null });
   const { comparison } = trainer;
   const names = Object.fromEntries(config.lanes.map((l) => [l.id, l.name]));
   try {
@@ -138,6 +139,8 @@ export async function runHeadless(
     while (!trainer.finished && !options.control.cancelled()) {
       const window = await trainer.trainWindow(50);
       points.push(...window.points);
+      // Headless, every tracking measurement finishes before training goes on: same seed, same numbers.
+      points.push(...(await trainer.track(Infinity)));
       for (const { divergence } of window.diverged) options.onPhase(divergence.message);
       if (comparison.allDiverged) break;
       options.onTrainProgress(comparison.step, comparison.totalSteps);
@@ -185,7 +188,7 @@ export async function runHeadless(
     );
     return results;
   } finally {
-    trainer.dispose();
+    await trainer.dispose();
   }
 }
 

@@ -6,7 +6,7 @@ import type { LossKind } from '../model/spec';
 import type { Model } from '../model/model';
 import { gradientChunkSize } from '../model/chunks';
 import type { WeightsSnapshot } from '../train/snapshot';
-import type { HessianResult, HessianSettings, HessianTracking } from './config';
+import type { HessianResult, HessianSettings } from './config';
 import { spectralDensity } from './density';
 import { HessianOperator } from './hvp';
 import { topEigenvalues } from './lanczos';
@@ -103,28 +103,6 @@ export async function analyseHessian(subject: HessianSubject, settings: HessianS
       seconds: (performance.now() - started) / 1000,
       cancelled: control.cancelled(),
     };
-  } finally {
-    op.dispose();
-    disposeEvalSet(set);
-  }
-}
-
-/** The cheap λmax and trace tracked during training (few Lanczos steps and Hutchinson samples). */
-export async function trackedCurvature(
-  subject: HessianSubject,
-  tracking: HessianTracking,
-  control: JobControl,
-): Promise<{ lambdaMax: number; trace: number }> {
-  const set = makeEvalSet(subject.dataset.train, subject.dataset.info, tracking.samples, gradientChunkSize(subject.model));
-  const op = new HessianOperator(subject.model, subject.weights, set, subject.loss);
-  try {
-    const top = await topEigenvalues(op, { k: 1, tol: 1e-3, maxIterations: tracking.iterations, seed: subject.step }, control);
-    const trace = await hutchinsonTrace(
-      op,
-      { tol: 0, minSamples: tracking.traceSamples, maxSamples: tracking.traceSamples, seed: subject.step + 1 },
-      control,
-    );
-    return { lambdaMax: top.eigenvalues[0] ?? NaN, trace: trace.trace };
   } finally {
     op.dispose();
     disposeEvalSet(set);

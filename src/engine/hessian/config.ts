@@ -34,8 +34,14 @@ export const hessianTrackingSchema = z.object({
   iterations: z.number().int().min(2).max(200).default(10),
   /** Hutchinson samples for the trace. */
   traceSamples: z.number().int().min(2).max(1000).default(10),
+  /** Lanczos stops when the top Ritz pair's residual is within tol · λ (after 3 steps). */
+  tol: z.number().gt(0).max(0.5).default(0.01),
+  /** Most of the wall time tracking may take while training plays (0.25: a quarter). */
+  budget: z.number().min(0.01).max(0.9).default(0.25),
 });
 export type HessianTracking = z.infer<typeof hessianTrackingSchema>;
+/** Tracking settings as given (tol and budget may be left to their defaults). */
+export type HessianTrackingInput = z.input<typeof hessianTrackingSchema>;
 export const DEFAULT_TRACKING: HessianTracking = hessianTrackingSchema.parse({});
 
 /** A number of a result; null (how JSON writes a non-finite number) reads back as NaN. */

@@ -128,14 +128,14 @@ export interface TopEigenOptions {
   seed: number;
 }
 
-interface RitzPair {
+export interface RitzPair {
   value: number;
   residual: number;
   vector: Float64Array;
 }
 
 /** The top `count` Ritz pairs of a run, largest first; residual |β s_last| = ‖Hy − θy‖. */
-function topRitz(run: LanczosRun, count: number, withVectors: boolean): RitzPair[] {
+export function topRitz(run: LanczosRun, count: number, withVectors: boolean): RitzPair[] {
   const e = tridiagonalEigen(run.alphas, run.betas);
   const pairs: RitzPair[] = [];
   for (let i = e.values.length - 1; i >= 0 && pairs.length < count; i--) {

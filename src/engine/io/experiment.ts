@@ -102,8 +102,8 @@ export function defaultExperiment(): Experiment {
     format: EXPERIMENT_FORMAT,
     version: EXPERIMENT_VERSION,
     comparison: defaultComparison(),
-    landscape: { settings: structuredClone(DEFAULT_LANDSCAPE), kind: 'curve' },
-    hessian: { settings: structuredClone(DEFAULT_HESSIAN), tracking: structuredClone(DEFAULT_TRACKING), trackingOn: false },
+    landscape: { settings: structuredClone(DEFAULT_LANDSCAPE), kind: 'surface' },
+    hessian: { settings: structuredClone(DEFAULT_HESSIAN), tracking: structuredClone(DEFAULT_TRACKING), trackingOn: true },
     toy: defaultToy(),
   };
 }

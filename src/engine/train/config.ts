@@ -9,7 +9,17 @@ import { defaultOptimizerConfig } from '../optim/optimizers';
 import { scheduleSchema } from '../optim/schedule';
 import { DEFAULT_SOS, sosSchema } from '../optim/sos';
 
-export const LANE_COLORS = ['#e8710a', '#1a73e8', '#12a150', '#d93025', '#9334e6', '#00897b', '#c5221f', '#5f6368'];
+/**
+ * Okabe & Ito's colour-blind-safe palette, yellow last (faint on white): the closest pair is ΔE 26 in
+ * CIELAB, and at least 16 under simulated protanopia, deuteranopia and tritanopia (tests/laneColors).
+ */
+export const LANE_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+/** The first palette colour no lane has (the lanes' count-th one when all are taken). */
+export function freshLaneColor(lanes: ReadonlyArray<{ color: string }>): string {
+  const used = new Set(lanes.map((l) => l.color.toUpperCase()));
+  return LANE_COLORS.find((c) => !used.has(c)) ?? LANE_COLORS[lanes.length % LANE_COLORS.length];
+}
 
 export const laneConfigSchema = z.object({
   id: laneIdSchema,

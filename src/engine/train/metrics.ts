@@ -22,13 +22,20 @@ const CORE_METRICS = {
   hess_lmax: {
     label: 'Hessian λmax (tracked)',
     help:
-      'Largest eigenvalue of the training-loss Hessian on a fixed subset, by a few Lanczos steps ' +
-      '(cheap settings, stated on the chart).',
+      'Largest eigenvalue of the training-loss Hessian on a fixed subset: Lanczos warm-started from the ' +
+      "lane's previous top eigenvector, until the residual is within the tolerance (settings on the chart).",
+  },
+  hess_lmax_resid: {
+    label: 'λmax residual',
+    help: '‖Hy − θy‖ of the tracked top Ritz pair: an eigenvalue lies within it of the tracked λmax (its uncertainty).',
   },
   hess_trace: {
     label: 'Hessian trace (tracked)',
-    help: 'Hutchinson estimate of Tr(H) on a fixed subset with a few Rademacher samples (cheap settings, stated on the chart).',
+    help:
+      'Tr(H) on a fixed subset: exact on the Lanczos directions of λmax, Hutchinson with a few Rademacher samples on ' +
+      'the rest (settings on the chart).',
   },
+  hess_trace_se: { label: 'trace standard error', help: 'Standard error of the tracked trace (its Hutchinson part).' },
 } as const;
 
 export type MetricName = keyof typeof CORE_METRICS | MethodMetricName;

@@ -1,13 +1,15 @@
 /**
  * Drives a comparison: windows of lockstep steps that never cross a logging, test, tracking or
- * checkpoint step; the metric points of each window; test points; λmax/trace tracking; the
+ * checkpoint step; the metric points of each window; test points; λmax/trace tracking (measured
+ * in slices between windows by `track`, see hessian/tracker.ts); the
  * in-memory checkpoints a lost GPU falls back to; and the one-shot optimum shift with its report.
  * The worker host and the headless runner both train through it; it returns plain values and
  * leaves events and timing of the play loop to its caller.
  */
 import type { Dataset } from '../data/dataset';
 import { DIRECT_CONTROL } from '../control';
-import { analyseHessian, hessianSubject, trackedCurvature, type HessianSubject } from '../hessian/analysis';
+import { analyseHessian, hessianSubject, type HessianSubject } from '../hessian/analysis';
+import { CurvatureTracker, type TrackedCurvature } from '../hessian/tracker';
 import type { HessianSettings, HessianTracking } from '../hessian/config';
 import { MetricAggregator, testPoints, windowLength } from './aggregator';
 import { Comparison, type ComparisonCheckpoint, type ShiftReport } from './comparison';
@@ -56,17 +58,41 @@ export const DEFAULT_CHECKPOINT_EVERY = 100;
 export class Trainer {
   readonly comparison: Comparison;
   checkpointEvery: number | null;
-  tracking: HessianTracking | null;
   /** Every lane off the device, taken every `checkpointEvery` steps (and at step 0). */
   checkpoint: ComparisonCheckpoint | null = null;
   private readonly aggregator: MetricAggregator;
+  private tracker: CurvatureTracker | null = null;
 
   /** Builds the comparison; call `start()` for its step-0 points and checkpoint. */
   constructor(source: Dataset, config: ComparisonConfig, options: TrainerOptions) {
     this.comparison = new Comparison(source, config);
     this.aggregator = new MetricAggregator(config.logEvery);
     this.checkpointEvery = options.checkpointEvery;
-    this.tracking = options.tracking ?? null;
+    if (options.tracking) this.tracker = new CurvatureTracker(options.tracking);
+  }
+
+  get tracking(): HessianTracking | null {
+    return this.tracker?.settings ?? null;
+  }
+
+  /** Turns tracking on, changes its settings (measurements under way finish with the new ones) or off. */
+  async setTracking(tracking: HessianTracking | null): Promise<void> {
+    if (!tracking) {
+      await this.tracker?.clear();
+      this.tracker = null;
+    } else if (this.tracker) this.tracker.settings = tracking;
+    else this.tracker = new CurvatureTracker(tracking);
+  }
+
+  /** Measurements waiting for `track`. */
+  get trackingPending(): number {
+    return this.tracker?.pending ?? 0;
+  }
+
+  /** Curvature slices for about `ms` (Infinity: every queued measurement); the points that ended. */
+  async track(ms: number): Promise<MetricPoint[]> {
+    if (!this.tracker) return [];
+    return (await this.tracker.work(ms)).flatMap(trackedPoints);
   }
 
   /** Goes on from a checkpoint taken by a trainer of the same structure (e.g. on a new backend). */
@@ -93,6 +119,7 @@ export class Trainer {
 
   /** Back to step 0 with the same settings: fresh weights and optimizers, metrics from scratch. */
   async reset(): Promise<MetricPoint[]> {
+    await this.tracker?.clear();
     this.comparison.reset();
     this.aggregator.reset();
     return this.start();
@@ -104,12 +131,14 @@ export class Trainer {
     this.comparison.applyConfig(config);
     this.aggregator.logEvery = config.logEvery;
     const added = this.comparison.lanes.filter((l) => !before.has(l.config.id)).map((l) => l.config.id);
+    const kept = new Set(this.comparison.lanes.map((l) => l.config.id));
+    for (const id of before) if (!kept.has(id)) this.tracker?.forget(id);
     return added.length > 0 ? this.testPoints(new Set(added)) : [];
   }
 
   /** Trains up to `wanted` steps, never past a logging, test, tracking or checkpoint step or the end. */
   async trainWindow(wanted: number): Promise<WindowOutcome> {
-    const { comparison, tracking, checkpointEvery } = this;
+    const { comparison, tracking, checkpointEvery, tracker } = this;
     const { logEvery, testEvery } = comparison.config;
     const cadences = [checkpointEvery, tracking?.every].filter((n): n is number => n !== null && n !== undefined);
     const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, ...cadences);
@@ -119,7 +148,7 @@ export class Trainer {
     const diverged = windows.flatMap((w) => (w.diverged ? [{ laneId: w.laneId, divergence: w.diverged }] : []));
     const step = comparison.step;
     if (step % testEvery === 0 || step === comparison.totalSteps) points.push(...(await this.testPoints()));
-    if (tracking && step % tracking.every === 0) points.push(...(await this.trackedPoints(tracking)));
+    if (tracker && tracking && step % tracking.every === 0) tracker.enqueue(await this.trackingSubjects());
     if (checkpointEvery !== null && step % checkpointEvery === 0) await this.takeCheckpoint();
     return { steps, points, diverged };
   }
@@ -186,7 +215,9 @@ export class Trainer {
     };
   }
 
-  dispose(): void {
+  /** Frees every tensor: the comparison's and a measurement's under way. */
+  async dispose(): Promise<void> {
+    await this.tracker?.clear();
     this.comparison.dispose();
   }
 
@@ -194,18 +225,25 @@ export class Trainer {
     if (this.checkpointEvery !== null) this.checkpoint = await this.comparison.checkpoint();
   }
 
-  /** λmax and Tr(H) of every lane still training, as metric points. */
-  private async trackedPoints(tracking: HessianTracking): Promise<MetricPoint[]> {
+  /** Every lane still training, as the subject of a tracking measurement at this step. */
+  private async trackingSubjects() {
     const { comparison } = this;
-    const points: MetricPoint[] = [];
     const lanes = comparison.lanes.filter((l) => !l.diverged);
-    // One snapshot for every lane: the weights do not change while this runs (it holds the step).
     const subjects = await this.hessianSubjects(lanes.map((l) => l.config.id));
-    for (const [i, lane] of lanes.entries()) {
-      const { lambdaMax, trace } = await trackedCurvature(subjects[i], tracking, DIRECT_CONTROL);
-      const at = { laneId: lane.config.id, step: comparison.step, gradEvals: lane.gradEvals, wallSeconds: lane.seconds };
-      points.push({ ...at, metric: 'hess_lmax', value: lambdaMax }, { ...at, metric: 'hess_trace', value: trace });
-    }
-    return points;
+    return lanes.map((lane, i) => ({
+      at: { laneId: lane.config.id, step: comparison.step, gradEvals: lane.gradEvals, wallSeconds: lane.seconds },
+      subject: subjects[i],
+    }));
   }
+}
+
+/** A tracked measurement as metric points: λmax and the trace with their uncertainties. */
+function trackedPoints(t: TrackedCurvature): MetricPoint[] {
+  const at = { laneId: t.laneId, step: t.step, gradEvals: t.gradEvals, wallSeconds: t.wallSeconds };
+  return [
+    { ...at, metric: 'hess_lmax', value: t.lambdaMax },
+    { ...at, metric: 'hess_lmax_resid', value: t.lambdaResidual },
+    { ...at, metric: 'hess_trace', value: t.trace },
+    { ...at, metric: 'hess_trace_se', value: t.traceStdError },
+  ];
 }

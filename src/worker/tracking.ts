@@ -1,0 +1,76 @@
+/**
+ * When curvature tracking runs in the app: after each training window for its share of the wall
+ * time, and while training is paused or finished until nothing is pending, in short slices that
+ * each take their own turn of the mutex (so play, settings and analyses get in between).
+ */
+import type { MetricPoint } from '../engine/train/metrics';
+import type { Trainer } from '../engine/train/trainer';
+import { errorMessage } from '../engine/errors';
+import { yieldToEventLoop, type Mutex } from './mutex';
+
+/** A slice of tracking while paused: short, so a click on play waits at most about this long. */
+const IDLE_SLICE_MS = 100;
+/** Most credit carried over, so a long window (or a test evaluation) buys no long pause after it. */
+const MOST_CREDIT_MS = 150;
+
+/**
+ * A share f of wall time: each training window of t ms earns t·f/(1 − f) ms, the work done is
+ * charged against it, and an overrun (a slice is at least one HVP) is paid back by later windows.
+ */
+export class TimeShare {
+  private credit = 0;
+
+  allow(ms: number, fraction: number): number {
+    if (fraction <= 0) return 0;
+    this.credit = Math.min(MOST_CREDIT_MS, this.credit + (ms * fraction) / (1 - fraction));
+    return Math.max(0, this.credit);
+  }
+
+  spent(ms: number): void {
+    this.credit -= ms;
+  }
+}
+
+export interface TrackingHost {
+  mutex: Mutex;
+  trainer(): Trainer | null;
+  playing(): boolean;
+  emitPoints(points: MetricPoint[]): void;
+  emitError(message: string): void;
+}
+
+export class TrackingScheduler {
+  private readonly share = new TimeShare();
+  private idle = false;
+
+  constructor(private readonly host: TrackingHost) {}
+
+  /** After a training window of `ms` (inside the mutex): tracking for its share of the time. */
+  async afterWindow(trainer: Trainer, ms: number): Promise<void> {
+    const allowed = this.share.allow(ms, trainer.tracking?.budget ?? 0);
+    if (trainer.trackingPending === 0 || allowed <= 0) return;
+    const started = performance.now();
+    this.host.emitPoints(await trainer.track(allowed));
+    this.share.spent(performance.now() - started);
+  }
+
+  /** Training stopped: finish what is pending in slices, unless play comes back first. */
+  async whileIdle(): Promise<void> {
+    if (this.idle) return;
+    this.idle = true;
+    const pending = () => !this.host.playing() && (this.host.trainer()?.trackingPending ?? 0) > 0;
+    try {
+      while (pending()) {
+        await this.host.mutex.run(async () => {
+          const trainer = this.host.trainer();
+          if (pending() && trainer) this.host.emitPoints(await trainer.track(IDLE_SLICE_MS));
+        });
+        await yieldToEventLoop();
+      }
+    } catch (error) {
+      this.host.emitError(`curvature tracking stopped: ${errorMessage(error)}`);
+    } finally {
+      this.idle = false;
+    }
+  }
+}
