@@ -32,8 +32,8 @@ test(
     expect(await coloredPixels(page, 'density-chart', '#0072B2')).toBeGreaterThan(20);
     expect((await canvasColours(page, 'eigen-bars'))[0]).toBeGreaterThan(30);
 
-    // λmax and the trace every 5 steps become lane metrics (tracking is on by default); the pending
-    // measurements finish in slices once training pauses.
+    // λmax and the trace every 5 steps become lane metrics (tracking is on by default); a pending
+    // measurement finishes in slices once training pauses.
     const curvature = page.getByRole('region', { name: "Flatness: how sharp is each lane's minimum?" });
     await curvature.getByText('tracking settings').click();
     await expect(curvature.getByLabel('track during training')).toBeChecked();
@@ -43,8 +43,9 @@ test(
     await setField(page, 'Hutchinson samples', '3');
     await page.waitForFunction(() => window.__fmp?.hessian().tracking.every === 5);
     await trainSteps(page, 20);
+    // A round that comes due while the previous one is measured is skipped (slow here on SwiftShader).
     await page.waitForFunction(
-      () => Object.values(window.__fmp!.state().series).every((lane) => (lane.hess_lmax?.values.length ?? 0) >= 2),
+      () => Object.values(window.__fmp!.state().series).every((lane) => (lane.hess_lmax?.values.length ?? 0) >= 1),
       null,
       { timeout: 120_000 },
     );
