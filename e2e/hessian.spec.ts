@@ -52,6 +52,8 @@ test(
     const tracked = await page.evaluate(() => Object.values(window.__fmp!.state().series).map((lane) => lane.hess_lmax?.values ?? []));
     for (const values of tracked) expect(values.every(Number.isFinite)).toBe(true);
     await expect(page.getByTestId('chart-hess_lmax')).toBeVisible();
+    // The analysis above was of the weights 20 steps ago, and says so.
+    await expect(page.getByTestId('hessian-stale')).toContainText(`computed at step ${results[0].step}`);
     await expect(page.getByTestId('curvature-readout')).toContainText('λmax');
     await curvature.getByLabel('track during training').uncheck();
 

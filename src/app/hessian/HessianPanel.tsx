@@ -203,6 +203,8 @@ export function HessianPanel() {
     [lanes, results],
   );
   const bars = useMemo(() => rows.map((r) => ({ name: r.name, color: r.color, eigenvalues: r.result.top.eigenvalues })), [rows]);
+  const step = useApp((s) => s.status.step);
+  const staleSteps = [...new Set(rows.filter((r) => r.result.step !== step).map((r) => r.result.step))];
   return (
     <Panel
       title="Hessian spectrum"
@@ -239,6 +241,11 @@ export function HessianPanel() {
       {open && <Settings lanes={lanes} />}
       {rows.length > 0 && (
         <div className="landscape-results" data-testid="hessian-results">
+          {staleSteps.length > 0 && (
+            <p className="stale-note" data-testid="hessian-stale" role="status">
+              Stale: computed at step {staleSteps.join(', ')}; the lanes are now at step {step}. Compute again for their weights now.
+            </p>
+          )}
           <ResultsTable rows={rows} />
           <div className="chart-toolbar">
             <CheckboxField
