@@ -21,8 +21,9 @@ import { gradientChunkSize } from '../model/chunks';
 import type { HessianSubject } from './analysis';
 import type { HessianTracking } from './config';
 import { HessianOperator } from './hvp';
-import { gaussian, lanczos, rademacher, topRitz } from './lanczos';
-import { axpy, dot, norm } from './operator';
+import { gaussian, lanczos, topRitz } from './lanczos';
+import { hutchinsonTrace } from './trace';
+import { axpy, dot, norm, type SymmetricOperator } from './operator';
 import { SlicedJob } from './sliced';
 
 const MIN_LANCZOS = 3;
@@ -36,7 +37,7 @@ export interface TrackedAt {
   wallSeconds: number;
 }
 
-export interface TrackedCurvature extends TrackedAt {
+interface Measured {
   lambdaMax: number;
   /** ‖Hy − θy‖ of the top Ritz pair. */
   lambdaResidual: number;
@@ -44,17 +45,20 @@ export interface TrackedCurvature extends TrackedAt {
   trace: number;
   traceStdError: number;
   hvps: number;
-}
-
-interface Measured {
-  lambdaMax: number;
-  lambdaResidual: number;
-  lanczosSteps: number;
-  trace: number;
-  traceStdError: number;
-  hvps: number;
   /** The top Ritz vectors, largest first (at most WARM_VECTORS): the next measurement's warm start. */
   vectors: Float64Array[];
+}
+
+export type TrackedCurvature = TrackedAt & Omit<Measured, 'vectors'>;
+
+/** P·A·P with P = I − QQᵀ the projection off an orthonormal basis Q: zᵀ(PAP)z is Hutchinson's sample of Tr(PAP). */
+function projectedOff(op: SymmetricOperator, basis: readonly Float64Array[]): SymmetricOperator {
+  const project = (v: Float64Array) => {
+    const out = Float64Array.from(v);
+    for (const q of basis) axpy(out, -dot(out, q), q);
+    return out;
+  };
+  return { dimension: op.dimension, apply: async (v) => project(await op.apply(project(v))) };
 }
 
 /** Σ of the unit previous Ritz vectors, plus a seeded Gaussian of norm ½·√(their count). */
@@ -86,23 +90,17 @@ export async function measureCurvature(
     });
     const ritz = topRitz(run, WARM_VECTORS, true);
     const top = ritz[0];
-    let mean = 0;
-    let m2 = 0;
-    for (let n = 1; n <= tracking.traceSamples && !control.cancelled(); n++) {
-      const z = rademacher(op.dimension, subject.step + 1 + n * 7919);
-      for (const q of run.basis) axpy(z, -dot(z, q), q);
-      const value = dot(z, await control.exclusive(() => op.apply(z)));
-      const delta = value - mean;
-      mean += delta / n;
-      m2 += delta * (value - mean);
-    }
-    const samples = tracking.traceSamples;
+    const rest = await hutchinsonTrace(
+      projectedOff(op, run.basis),
+      { tol: 0, minSamples: tracking.traceSamples, maxSamples: tracking.traceSamples, seed: subject.step + 1 },
+      control,
+    );
     return {
       lambdaMax: top.value,
       lambdaResidual: top.residual,
       lanczosSteps: run.alphas.length,
-      trace: run.alphas.reduce((a, b) => a + b, 0) + mean,
-      traceStdError: samples > 1 ? Math.sqrt(m2 / (samples - 1) / samples) : NaN,
+      trace: run.alphas.reduce((a, b) => a + b, 0) + rest.trace,
+      traceStdError: rest.stdError,
       hvps: op.hvps,
       vectors: ritz.map((p) => p.vector),
     };
