@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Both cores: the curvature-tracking test alone takes over 2 minutes; the rest runs beside it.
+    maxWorkers: 2,
   },
 });

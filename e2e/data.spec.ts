@@ -93,7 +93,7 @@ test('with ?worker=0 the lanes train on the page, which stays responsive', async
 
   // After step 0 a new lane cannot join (it would not share the weights), but a lane can be forked.
   await expect(page.getByRole('button', { name: '+ add lane' })).toBeDisabled();
-  await page.getByRole('button', { name: 'Duplicate SGD + momentum' }).click();
+  await page.getByRole('button', { name: 'Duplicate SAM' }).click();
   await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 4);
   const fork = await page.evaluate(() => {
     const s = window.__fmp!.state();
@@ -105,7 +105,7 @@ test('with ?worker=0 the lanes train on the page, which stays responsive', async
   });
   expect(fork.ids).toEqual(['lane1', 'lane2', 'lane4', 'lane3']);
   expect(fork.history).toBe(fork.source);
-  await page.getByRole('button', { name: 'Remove SGD', exact: true }).click();
+  await page.getByRole('button', { name: 'Remove SGDM', exact: true }).click();
   await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 3);
 
   // Reset: step 0, charts start over, every lane from the same initial weights.

@@ -113,8 +113,8 @@ test(
     expect(curveLines.length).toBe(1 + 4 * 5 * 2);
     await page.getByTestId('landscape-kind').selectOption('surface');
     await setField(page, 'grid points', '5');
-    await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include SGD + momentum').locator('input').uncheck();
-    await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include Adam').locator('input').uncheck();
+    await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include SAM').locator('input').uncheck();
+    await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include NSO σ 0.03').locator('input').uncheck();
     await page
       .getByRole('region', { name: 'Loss landscape' })
       .getByTitle(/Include SGD-step/)
@@ -134,7 +134,7 @@ test(
     await setField(page, 'max iterations', '5');
     await setField(page, 'trace samples', '3');
     await setField(page, 'density steps', '4');
-    await page.getByRole('region', { name: 'Hessian spectrum' }).getByTitle('Include Adam').locator('input').uncheck();
+    await page.getByRole('region', { name: 'Hessian spectrum' }).getByTitle('Include NSO σ 0.03').locator('input').uncheck();
     await page.getByTestId('hessian-compute').click();
     await page.waitForFunction(
       () => Object.keys(window.__fmp!.hessian().results).length >= 1 && window.__fmp!.hessian().running === null,

@@ -17,7 +17,7 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
 
   const panel = page.getByRole('region', { name: 'Loss landscape' });
-  await panel.getByTitle('Include Adam').locator('input').uncheck();
+  await panel.getByTitle('Include NSO σ 0.03').locator('input').uncheck();
   await setField(page, 'train subset', '200');
   await setField(page, 'test subset', '100');
   await setField(page, 'grid points', '9');

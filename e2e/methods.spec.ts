@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import { expandLane, setField, stateOf, chooseTinyModel, waitForPhase } from './helpers';
 
 const METRIC_OF: Record<string, string> = {
-  SAM: 'sam_e_norm',
-  ASAM: 'sam_e_norm',
+  SAM: 'sam_sharpness',
+  ASAM: 'sam_sharpness',
   NSO: 'nso_gap',
   'WP-SGD': 'nso_gap',
   FAM: 'fam_kappa',
@@ -51,7 +51,7 @@ test('one lane per method trains on WebGPU: no NaN, and each lane logs its metho
   expect(evals.SAM).toBe(2 * evals.SGD);
   expect(evals.NSO).toBe(2 * evals.SGD);
   expect(evals.FAM).toBe(evals.SGD);
-  for (const chart of ['chart-fam_kappa', 'chart-sam_e_norm', 'chart-nso_gap', 'chart-sos_head_before', 'chart-deform_scale']) {
+  for (const chart of ['chart-fam_kappa', 'chart-sam_sharpness', 'chart-nso_gap', 'chart-sos_head_before', 'chart-deform_scale']) {
     await expect(page.getByTestId(chart)).toBeVisible();
   }
   const shot = testInfo.outputPath('every-method-webgpu.png');

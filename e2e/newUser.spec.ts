@@ -1,22 +1,23 @@
 import { expect, test } from '@playwright/test';
 import { waitForPhase } from './helpers';
 
-/** λmax of each lane at the latest step every lane was measured at. */
-async function latestCurvature(page: import('@playwright/test').Page) {
-  return page.evaluate(() => {
+/** λmax of each lane at the steps every lane was measured at (the last `rounds` of them). */
+async function commonCurvature(page: import('@playwright/test').Page, rounds: number) {
+  return page.evaluate((rounds) => {
     const { series, config } = window.__fmp!.state();
     const steps = config.lanes.map((l) => new Set(series[l.id]?.hess_lmax?.steps ?? []));
-    const common = [...steps[0]].filter((s) => steps.every((set) => set.has(s)));
-    const step = Math.max(...common);
+    const common = [...steps[0]].filter((s) => steps.every((set) => set.has(s))).sort((a, b) => a - b);
+    const last = common.slice(-rounds);
     return {
-      step,
-      points: config.lanes.map((l) => series[l.id]?.hess_lmax?.values.length ?? 0),
+      step: common[common.length - 1],
+      steps: last,
       lanes: config.lanes.map((l) => {
         const s = series[l.id]!.hess_lmax!;
-        return { name: l.name, lambdaMax: s.values[s.steps.lastIndexOf(step)] };
+        const at = last.map((step) => s.values[s.steps.lastIndexOf(step)]);
+        return { name: l.name, latest: at[at.length - 1], mean: at.reduce((a, b) => a + b, 0) / at.length };
       }),
     };
-  });
+  }, rounds);
 }
 
 test('a new user: defaults, play 60 s; every lane’s curvature is live, ranked as documented, above the fold; no stall', async ({
@@ -61,16 +62,26 @@ test('a new user: defaults, play 60 s; every lane’s curvature is live, ranked 
   expect(longestGapMs).toBeLessThan(1000);
   expect(step).toBeGreaterThan(600);
 
-  // Every lane tracked all along; at the latest step SGD + momentum's minimum is the flattest, by at least 1.5x
-  // (README, "Using it"; tests/tracking.test.ts checks the ranking against converged Lanczos runs).
+  // Every lane tracked all along. The documented ordering (README, "Using it"; 3 seeds in tests/tracking.test.ts):
+  // SAM's minimum is flatter than SGDM's; over the last 5 rounds by more than 1.2x (measured 1.3-2.1x after step 1000).
   await page.waitForFunction(() => Object.values(window.__fmp!.state().series).every((lane) => (lane.hess_lmax?.values.length ?? 0) >= 5));
-  const curvature = await latestCurvature(page);
-  const ranked = [...curvature.lanes].sort((a, b) => a.lambdaMax - b.lambdaMax);
-  expect(ranked[0].name).toBe('SGD + momentum');
-  expect(ranked[1].lambdaMax / ranked[0].lambdaMax).toBeGreaterThan(1.5);
-  const readout = page.getByTestId('curvature-readout');
-  await expect(readout).toContainText(`At step ${curvature.step}, SGD + momentum's λmax is`);
-  await expect(readout).toContainText(`lower than ${ranked[2].name}'s`);
+  const curvature = await commonCurvature(page, 5);
+  testInfo.annotations.push({ type: 'λmax over the last 5 rounds', description: JSON.stringify(curvature) });
+  const lane = (name: string) => curvature.lanes.find((l) => l.name === name)!;
+  expect(lane('SGDM').mean / lane('SAM').mean).toBeGreaterThan(1.2);
+  // The read-out ranks the lanes by their mean over the last 3 common rounds (rounds may still land while
+  // paused, so the state and the text are compared together until they agree).
+  await expect
+    .poll(async () => {
+      const recent = await commonCurvature(page, 3);
+      const ranked = [...recent.lanes].sort((a, b) => a.mean - b.mean);
+      const text = (await page.getByTestId('curvature-readout').textContent()) ?? '';
+      const expected =
+        `Over steps ${recent.steps[0]}–${recent.step} (the last 3 measurements), on average, ${ranked[0].name}'s λmax is ` +
+        `${(ranked[2].mean / ranked[0].mean).toFixed(1)}x lower than ${ranked[2].name}'s`;
+      return text.includes(expected) ? 'agrees' : `${text} ≠ ${expected}`;
+    })
+    .toBe('agrees');
 
   // Above the fold at 1280x720: the headline charts and the lane cards.
   await page.evaluate(() => window.scrollTo(0, 0));

@@ -15,15 +15,21 @@ const lanes = [
 ];
 
 describe('the live curvature read-out', () => {
-  it('ranks the lanes at the latest step all of them have, and says by how much the flattest is lower', () => {
+  it('ranks the lanes by their mean over the last 3 steps all of them have, and says by how much the flattest is lower', () => {
     const r = curvatureReadout(lanes, {
-      a: series([100, 200, 300], [20, 18, 16], [0.1, 0.1, 0.1]),
-      b: series([100, 200], [8, 7.5], [0.05, 0.05]),
-      c: series([100, 200, 300], [12, 11, 10], [0.1, 0.1, 0.1]),
+      a: series([100, 200, 300, 400, 500], [30, 20, 18, 16, 16], [0.1, 0.1, 0.1, 0.1, 0.1]),
+      b: series([100, 200, 300, 400], [3, 8, 7.5, 7], [0.05, 0.05, 0.05, 0.05]),
+      c: series([100, 200, 300, 400, 500], [12, 12, 11, 10, 1], [0.1, 0.1, 0.1, 0.1, 0.1]),
     })!;
-    expect(r.step).toBe(200);
+    expect(r.step).toBe(400);
+    expect(r.steps).toEqual([200, 300, 400]);
     expect(r.ranked.map((l) => l.name)).toEqual(['SAM', 'NSO', 'SGD']);
-    expect(r.sentence).toBe("At step 200, SAM's λmax is 2.4x lower than SGD's (7.5 vs 18): the flatter minimum.");
+    expect(r.ranked[0].lambdaMax).toBeCloseTo(7.5, 12);
+    expect(r.sentence).toBe(
+      "Over steps 200–400 (the last 3 measurements), on average, SAM's λmax is 2.4x lower than SGD's (7.5 vs 18): the flatter minimum.",
+    );
+    const one = curvatureReadout(lanes.slice(0, 2), { a: series([100], [20], [0.1]), b: series([100], [8], [0.1]) })!;
+    expect(one.sentence).toBe("At step 100, SAM's λmax is 2.5x lower than SGD's (8 vs 20): the flatter minimum.");
   });
 
   it('says when the gap is within the uncertainty, when lanes are alike, and nothing before a measurement', () => {

@@ -154,14 +154,14 @@ describe('repairing broken documents field by field', () => {
     const doc = plain();
     doc.extra = 1;
     at(doc, ['comparison']).foo = 'bar';
-    at(doc, ['comparison', 'lanes', 0, 'optimizer']).momentum = 0.9; // sgd has no momentum
+    at(doc, ['comparison', 'lanes', 0, 'optimizer']).beta1 = 0.9; // momentum has no beta1
     at(doc, ['landscape', 'settings']).baz = true;
     at(doc, ['toy', 'runs', 1, 'config']).qux = [1];
     const loaded = loadExperiment(doc);
     expect(loaded.experiment).toStrictEqual(defaultExperiment());
     expect([...loaded.ignored].sort()).toEqual([
       'comparison.foo: unknown key — dropped',
-      'comparison.lanes.0.optimizer.momentum: unknown key — dropped',
+      'comparison.lanes.0.optimizer.beta1: unknown key — dropped',
       'extra: unknown key — dropped',
       'landscape.settings.baz: unknown key — dropped',
       'toy.runs.1.config.qux: unknown key — dropped',
@@ -175,7 +175,7 @@ describe('repairing broken documents field by field', () => {
     const loaded = loadExperiment(doc);
     expect(loaded.experiment.comparison.lanes.map((lane) => lane.id)).toEqual(['lane1', 'lane3']);
     expect(loaded.ignored).toHaveLength(1);
-    expect(loaded.ignored[0]).toContain('SGD + momentum');
+    expect(loaded.ignored[0]).toContain('SAM');
     expect(loaded.ignored[0]).toContain('optimizer.lr');
     expect(loaded.ignored[0]).toContain('dropped');
   });
@@ -184,8 +184,8 @@ describe('repairing broken documents field by field', () => {
     const doc = plain();
     at(doc, ['comparison', 'lanes', 2]).id = 'lane1';
     const loaded = loadExperiment(doc);
-    expect(loaded.experiment.comparison.lanes.map((lane) => lane.name)).toEqual(['SGD', 'SGD + momentum']);
-    expect(loaded.ignored[0]).toMatch(/Adam.*already used/);
+    expect(loaded.experiment.comparison.lanes.map((lane) => lane.name)).toEqual(['SGDM', 'SAM']);
+    expect(loaded.ignored[0]).toMatch(/NSO σ 0\.03.*already used/);
   });
 
   it('uses the default lanes when no lane survives, and says so', () => {

@@ -15,7 +15,7 @@ const TRICKY = 'Adam, "fast"\nrun 2';
 const POINTS: MetricPoint[] = [
   { laneId: 'a', metric: 'train_loss', step: 10, gradEvals: 20, wallSeconds: 0.1 + 0.2, value: 1 / 3 },
   { laneId: 'a', metric: 'test_acc', step: 10, gradEvals: 20, wallSeconds: 1.5e-7, value: NaN },
-  { laneId: 'b-2', metric: 'sam_e_norm', step: 20, gradEvals: 40, wallSeconds: 12345.678901234567, value: Infinity },
+  { laneId: 'b-2', metric: 'sam_sharpness', step: 20, gradEvals: 40, wallSeconds: 12345.678901234567, value: Infinity },
   { laneId: 'b-2', metric: 'lr', step: 20, gradEvals: 40, wallSeconds: 2, value: -1e-300 },
 ];
 const NAMES = { a: TRICKY, 'b-2': 'plain' };
@@ -64,7 +64,7 @@ describe('metrics exports', () => {
     const text = metricsCsv(POINTS, NAMES);
     expect(lines(text)[0]).toBe('lane,lane_name,step,grad_evals,wall_s,metric,value');
     expect(text).toContain('a,"Adam, ""fast""\nrun 2",10,20,0.30000000000000004,train_loss,0.3333333333333333\n');
-    expect(text).toContain(',sam_e_norm,\n');
+    expect(text).toContain(',sam_sharpness,\n');
     expect(text).not.toMatch(/NaN|Infinity/);
     expect(text.endsWith('\n')).toBe(true);
   });

@@ -105,7 +105,10 @@ describe('SAM and ASAM on a quadratic', () => {
     const g = mv(THETA);
     const e = g.map((x) => (rho * x) / (norm(g) + 1e-12));
     closeTo(r.grads, mv(THETA.map((t, i) => t + e[i])));
-    expect(r.metrics.sam_e_norm).toBeCloseTo(rho, 5);
+    // SAM's sharpness: the exact rise of the quadratic at the ascent point
+    const shifted = THETA.map((t, i) => t + e[i]);
+    expect(r.metrics.sam_sharpness).toBeCloseTo(quadLoss(shifted) - quadLoss(THETA), 5);
+    expect(quadLoss(shifted) - quadLoss(THETA)).toBeGreaterThan(0.01);
     expect(r.evaluations).toBe(2);
     expect(r.loss).toBeCloseTo(quadLoss(THETA), 5);
     // and through the base optimizer
@@ -129,7 +132,7 @@ describe('SAM and ASAM on a quadratic', () => {
     const tg = g.map((x, i) => t[i] * x);
     const e = g.map((x, i) => (rho * t[i] * t[i] * x) / (norm(tg) + 1e-12));
     closeTo(r.grads, mv(THETA.map((v, i) => v + e[i])));
-    expect(r.metrics.sam_e_norm).toBeCloseTo(norm(e), 5);
+    expect(r.metrics.sam_sharpness).toBeCloseTo(quadLoss(THETA.map((v, i) => v + e[i])) - quadLoss(THETA), 5);
   });
 
   it('ρ = 0 is the plain gradient', () => {

@@ -11,7 +11,7 @@ import { HessianOperator } from '../src/engine/hessian/hvp';
 import { topEigenvalues } from '../src/engine/hessian/lanczos';
 import type { HessianSubject } from '../src/engine/hessian/analysis';
 import { gradientChunkSize } from '../src/engine/model/chunks';
-import { defaultComparison } from '../src/engine/train/config';
+import { DEFAULT_NSO_SIGMA, defaultComparison } from '../src/engine/train/config';
 import type { MetricPoint } from '../src/engine/train/metrics';
 import { Trainer } from '../src/engine/train/trainer';
 import { measureCurvature } from '../src/engine/hessian/tracker';
@@ -43,12 +43,13 @@ const order = (values: Map<string, number>) => [...values].sort((a, b) => b[1] -
 
 describe('live curvature tracking on the default comparison', () => {
   it(
-    'tracked λmax is within 5% of a converged Lanczos run at the same step and samples, and ranks the lanes as it ' +
-      'does at ≥ 90% of the points after step 200 (3 seeds, 600 steps)',
+    'tracked λmax is within 5% of a converged Lanczos run at the same step and samples, ranks the lanes as it ' +
+      'does at ≥ 90% of the points after step 200, and shows SAM flatter than SGDM by step 500 (3 seeds, 600 steps)',
     async () => {
       const tensorsBefore = tf.memory().numTensors;
       let points = 0;
       let agreeing = 0;
+      const samOverSgdmAt500: number[] = [];
       for (const seed of [1, 2, 3]) {
         const config = { ...defaultComparison(), seed, testSize: 500, testEvery: 1000 };
         const trainer = new Trainer(fashion, config, { checkpointEvery: null, tracking: DEFAULT_TRACKING });
@@ -68,6 +69,11 @@ describe('live curvature tracking on the default comparison', () => {
           for (const id of ids) expect(Math.abs(trackedMax.get(id)! - converged.get(id)!) / converged.get(id)!).toBeLessThan(0.05);
           const residuals = tracked.filter((p) => p.metric === 'hess_lmax_resid').map((p) => p.value);
           expect(residuals.every((r) => r >= 0 && Number.isFinite(r))).toBe(true);
+          const expectedGap = tracked.filter((p) => p.metric === 'nso_gap_expected' && p.step === step);
+          expect(expectedGap.map((p) => p.laneId)).toEqual(['lane3']);
+          const nsoTrace = tracked.find((p) => p.metric === 'hess_trace' && p.laneId === 'lane3')!.value;
+          expect(expectedGap[0].value).toBeCloseTo((DEFAULT_NSO_SIGMA ** 2 / 2) * nsoTrace, 10);
+          if (step === 500) samOverSgdmAt500.push(converged.get('lane2')! / converged.get('lane1')!);
           if (step > 200) {
             points++;
             if (order(trackedMax).join() === order(converged).join()) agreeing++;
@@ -77,6 +83,10 @@ describe('live curvature tracking on the default comparison', () => {
       }
       expect(points).toBe(12);
       expect(agreeing / points).toBeGreaterThanOrEqual(0.9);
+      // The documented ordering of the default comparison (README, "Using it"): SAM's λmax is below SGDM's
+      // by step 500 on every seed (measured 0.59, 0.79, 0.62).
+      expect(samOverSgdmAt500).toHaveLength(3);
+      for (const ratio of samOverSgdmAt500) expect(ratio).toBeLessThan(0.9);
       expect(tf.memory().numTensors).toBe(tensorsBefore);
     },
     600_000,
@@ -85,7 +95,7 @@ describe('live curvature tracking on the default comparison', () => {
 
 describe('a tracked measurement', () => {
   it('warm-started from the previous measurement needs fewer Lanczos steps on average than a cold start', async () => {
-    const config = { ...defaultComparison(), seed: 4, testSize: 200, testEvery: 1000, lanes: defaultComparison().lanes.slice(1, 2) };
+    const config = { ...defaultComparison(), seed: 4, testSize: 200, testEvery: 1000, lanes: defaultComparison().lanes.slice(0, 1) };
     const trainer = new Trainer(fashion, config, { checkpointEvery: null });
     await trainer.start();
     const settings = { ...DEFAULT_TRACKING, samples: 128, iterations: 30, traceSamples: 2 };
@@ -94,7 +104,7 @@ describe('a tracked measurement', () => {
     const errors: number[] = [];
     for (let point = 0; point < 8; point++) {
       for (let s = 0; s < 30; s += 10) await trainer.trainWindow(10);
-      const [subject] = await trainer.hessianSubjects(['lane2']);
+      const [subject] = await trainer.hessianSubjects(['lane1']);
       const cold = await measureCurvature(subject, settings, null, DIRECT_CONTROL);
       if (previous) {
         const warm = await measureCurvature(subject, settings, previous, DIRECT_CONTROL);

@@ -51,7 +51,14 @@ export function ChartsPanel() {
           <h3>Method metrics</h3>
           <div className="charts">
             {charts.map((c) => (
-              <MetricChart key={c.metrics.join()} metrics={c.metrics} title={c.title} help={c.help} laneFilter={c.shown} />
+              <MetricChart
+                key={c.metrics.join()}
+                metrics={c.metrics}
+                title={c.title}
+                help={c.help}
+                seriesLabels={c.seriesLabels}
+                laneFilter={c.shown}
+              />
             ))}
           </div>
         </>

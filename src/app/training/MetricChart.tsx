@@ -9,15 +9,24 @@ import type { LaneConfig } from '../../engine/train/config';
 
 const SIZE = { height: 170, minWidth: 200 };
 const LOG_METRICS: MetricName[] = ['train_loss', 'test_loss'];
-const UNSMOOTHED: MetricName[] = ['lr', 'head_norm', 'deform_clamps', 'sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
+const UNSMOOTHED: MetricName[] = [
+  'lr',
+  'head_norm',
+  'deform_clamps',
+  'sos_head_before',
+  'sos_head_after',
+  'hess_lmax',
+  'hess_trace',
+  'nso_gap_expected',
+];
 /** An uncertainty drawn as a whisker at each point: [v, v + e] ('above', a lower bound) or [v − e, v + e]. */
 export interface Whiskers {
   metric: MetricName;
   kind: 'above' | 'symmetric';
 }
-const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace'];
-/** Metrics whose y axis starts at zero (a constant ‖e‖ = ρ would otherwise show rounding noise). */
-const ZERO_BASED: MetricName[] = ['sam_e_norm', 'deform_clamps', 'deform_scale', 'steps_per_s', 'head_norm', 'sos_head_before'];
+const EVENT_METRICS: MetricName[] = ['sos_head_before', 'sos_head_after', 'hess_lmax', 'hess_trace', 'nso_gap_expected'];
+/** Metrics whose y axis starts at zero (a near-constant series would otherwise show rounding noise). */
+const ZERO_BASED: MetricName[] = ['deform_clamps', 'deform_scale', 'steps_per_s', 'head_norm', 'sos_head_before'];
 export const X_LABELS: Record<XAxis, string> = { step: 'step', gradEvals: 'gradient evaluations', wallSeconds: 'wall time (s)' };
 
 function formatTick(metric: MetricName, v: number): string {
@@ -68,8 +77,10 @@ export function MetricChart({
   help,
   laneFilter,
   whiskers,
+  seriesLabels = ['before', 'after'],
 }: {
   metrics: MetricName[];
+  seriesLabels?: string[];
   title?: string;
   help?: string;
   laneFilter?: (lane: LaneConfig) => boolean;
@@ -149,12 +160,12 @@ export function MetricChart({
         { label: X_LABELS[xAxis] },
         ...lanes.flatMap((lane) =>
           metrics.map((metric, i) => ({
-            label: metrics.length > 1 ? `${lane.name} ${i === 0 ? 'before' : 'after'}` : lane.name,
+            label: metrics.length > 1 ? `${lane.name} ${seriesLabels[i] ?? metric}` : lane.name,
             stroke: lane.color,
             width: 2,
             dash: i > 0 ? [5, 4] : undefined,
             spanGaps: true,
-            points: { show: events, size: 6 },
+            points: { show: events || EVENT_METRICS.includes(metric), size: 6 },
             value: (_u: uPlot, v: number | null) => formatValue(metric, v),
           })),
         ),

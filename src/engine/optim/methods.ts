@@ -16,7 +16,7 @@ const BUILT_IN = [none, sam, asam, nso, wpsgd, fam] as const;
 type BuiltIn = (typeof BUILT_IN)[number];
 export type MethodConfig = BuiltIn extends infer M ? (M extends MethodDescriptor<infer C> ? C : never) : never;
 export type MethodKind = MethodConfig['kind'];
-/** The names of the built-in methods' metrics, e.g. "sam_e_norm". */
+/** The names of the built-in methods' metrics, e.g. "sam_sharpness". */
 export type MethodMetricName = BuiltIn extends infer M ? (M extends { metric?: MethodMetric<infer N> } ? N : never) : never;
 
 /** A descriptor of any method (settings typed loosely: the registry checks them with its schema). */

@@ -36,6 +36,12 @@ const CORE_METRICS = {
       'the rest (settings on the chart).',
   },
   hess_trace_se: { label: 'trace standard error', help: 'Standard error of the tracked trace (its Hutchinson part).' },
+  nso_gap_expected: {
+    label: 'σ²/2·Tr(H) (tracked)',
+    help:
+      "What the noise lane's perturbation gap should be to second order: σ²/2 times the tracked trace (on the " +
+      "tracking subset, not the lane's batches, so expect the two to agree in size, not point by point).",
+  },
 } as const;
 
 export type MetricName = keyof typeof CORE_METRICS | MethodMetricName;

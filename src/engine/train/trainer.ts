@@ -13,7 +13,7 @@ import { CurvatureTracker, type TrackedCurvature } from '../hessian/tracker';
 import type { HessianSettings, HessianTracking } from '../hessian/config';
 import { MetricAggregator, testPoints, windowLength } from './aggregator';
 import { Comparison, type ComparisonCheckpoint, type ShiftReport } from './comparison';
-import type { ComparisonConfig } from './config';
+import type { ComparisonConfig, LaneConfig } from './config';
 import type { MetricPoint } from './metrics';
 import type { Divergence } from './records';
 
@@ -92,7 +92,8 @@ export class Trainer {
   /** Curvature slices for about `ms` (Infinity: every queued measurement); the points that ended. */
   async track(ms: number): Promise<MetricPoint[]> {
     if (!this.tracker) return [];
-    return (await this.tracker.work(ms)).flatMap(trackedPoints);
+    const sigmaOf = (laneId: string) => noiseSigma(this.comparison.lanes.find((l) => l.config.id === laneId)?.config);
+    return (await this.tracker.work(ms)).flatMap((t) => trackedPoints(t, sigmaOf(t.laneId)));
   }
 
   /** Goes on from a checkpoint taken by a trainer of the same structure (e.g. on a new backend). */
@@ -237,13 +238,24 @@ export class Trainer {
   }
 }
 
-/** A tracked measurement as metric points: λmax and the trace with their uncertainties. */
-function trackedPoints(t: TrackedCurvature): MetricPoint[] {
+/** The noise σ of a noise-injecting lane (NSO, WP-SGD), else null. */
+function noiseSigma(lane: LaneConfig | undefined): number | null {
+  const method = lane?.method;
+  return method && (method.kind === 'nso' || method.kind === 'wpsgd') ? method.sigma : null;
+}
+
+/**
+ * A tracked measurement as metric points: λmax and the trace with their uncertainties, and for a
+ * noise-injecting lane the second-order prediction σ²/2·Tr(H) of its logged perturbation gap.
+ */
+function trackedPoints(t: TrackedCurvature, sigma: number | null): MetricPoint[] {
   const at = { laneId: t.laneId, step: t.step, gradEvals: t.gradEvals, wallSeconds: t.wallSeconds };
-  return [
+  const points: MetricPoint[] = [
     { ...at, metric: 'hess_lmax', value: t.lambdaMax },
     { ...at, metric: 'hess_lmax_resid', value: t.lambdaResidual },
     { ...at, metric: 'hess_trace', value: t.trace },
     { ...at, metric: 'hess_trace_se', value: t.traceStdError },
   ];
+  if (sigma !== null) points.push({ ...at, metric: 'nso_gap_expected', value: ((sigma * sigma) / 2) * t.trace });
+  return points;
 }

@@ -40,9 +40,9 @@ const ASAM_ETA = numberParam({
 });
 
 const metric = {
-  name: 'sam_e_norm',
-  label: 'SAM ‖e‖',
-  help: 'Norm of the ascent step e of SAM/ASAM (ρ for SAM; varies with the weights for ASAM).',
+  name: 'sam_sharpness',
+  label: 'SAM sharpness L(θ+e) − L(θ)',
+  help: "SAM/ASAM's own sharpness estimate on the batch: how much the loss rises at the ascent point θ + e (≈ ρ‖g‖ + ρ²/2·vᵀHv for small ρ).",
 } as const;
 
 /** Where the ascent goes: SAM's plain ρ g/‖g‖, or ASAM's with the scale T = |θ| + η on kernels. */
@@ -73,18 +73,18 @@ export function samPerturbation(tf: Tf, config: AscentSettings, params: Params, 
   });
 }
 
-/** ∇L(θ + e) with e the ascent step, the loss at θ, and ‖e‖. */
+/** ∇L(θ + e) with e the ascent step, the loss at θ, and the sharpness L(θ + e) − L(θ) that SAM computes anyway. */
 export function ascentGradient(tf: Tf, config: AscentSettings): GradientRule {
   return (ctx) => {
     const first = ctx.objective.evaluate(ctx.params, ctx.batch);
     const e = samPerturbation(tf, config, ctx.params, first.grads, ctx.specs);
-    const eNorm = tf.keep(globalNorm(tf, e));
     const shifted = tf.tidy(() => mapEntries(ctx.params, (theta, name) => tf.add(theta, e[name])));
     tf.dispose([e, first.grads]);
     const second = ctx.objective.evaluate(shifted, ctx.batch);
     tf.dispose(shifted);
+    const sharpness = tf.keep(tf.sub(second.loss, first.loss) as Scalar);
     disposeEvaluation(tf, second, true);
-    return { grads: second.grads, loss: first.loss, correct: first.correct, metrics: { ...first.metrics, [metric.name]: eNorm } };
+    return { grads: second.grads, loss: first.loss, correct: first.correct, metrics: { ...first.metrics, [metric.name]: sharpness } };
   };
 }
 
