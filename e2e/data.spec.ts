@@ -89,6 +89,8 @@ test('with ?worker=0 the lanes train on the page, which stays responsive', async
   await lane1.getByLabel('learning rate η').fill('-3');
   await lane1.getByLabel('learning rate η').press('Enter');
   await expect(lane1.getByRole('alert')).toContainText('learning rate η must be in [');
+  await expect(lane1.getByRole('alert')).toContainText('still using 0.02');
+  await expect(lane1.getByLabel('learning rate η')).toHaveAttribute('aria-invalid', 'true');
   expect(await stateOf(page, 'config.lanes.0.optimizer.lr')).toBe(0.02);
 
   // After step 0 a new lane cannot join (it would not share the weights), but a lane can be forked.

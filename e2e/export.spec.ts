@@ -34,7 +34,7 @@ test(
     await trainSteps(page, 6);
 
     const [st] = await downloaded(page, () => page.getByTestId('export-st-lane1').click());
-    expect(st.suggestedFilename()).toMatch(/^SGD-step\d+\.safetensors$/);
+    expect(st.suggestedFilename()).toMatch(/^SGDM-step\d+\.safetensors$/);
     const file = readSafetensors(await bytesOf(st), st.suggestedFilename());
     expect(file.tensors.map((t) => t.name)).toEqual(['dense1/kernel', 'dense1/bias', 'head/kernel', 'head/bias']);
     expect(file.tensors[0].shape).toEqual([784, 16]);
@@ -117,7 +117,7 @@ test(
     await page.getByRole('region', { name: 'Loss landscape' }).getByTitle('Include NSO σ 0.03').locator('input').uncheck();
     await page
       .getByRole('region', { name: 'Loss landscape' })
-      .getByTitle(/Include SGD-step/)
+      .getByTitle(/Include SGDM-step/)
       .locator('input')
       .uncheck();
     await page.getByTestId('landscape-compute').click();

@@ -8,7 +8,6 @@ test(
     const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
 
     const panel = page.getByRole('region', { name: 'Hessian spectrum' });
-    await panel.getByTitle('Include NSO σ 0.03').locator('input').uncheck();
     await computeHessianWith(
       page,
       { 'Hessian samples': '200', 'top k': '3', 'max iterations': '30', 'trace samples': '10', 'density runs': '2', 'density steps': '12' },

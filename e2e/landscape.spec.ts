@@ -17,7 +17,6 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   const tensorsBefore = (await page.evaluate(() => window.__fmp!.memory())).numTensors;
 
   const panel = page.getByRole('region', { name: 'Loss landscape' });
-  await panel.getByTitle('Include NSO σ 0.03').locator('input').uncheck();
   await setField(page, 'train subset', '200');
   await setField(page, 'test subset', '100');
   await setField(page, 'grid points', '9');
@@ -78,7 +77,7 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   await page.getByTestId('landscape-kind').selectOption('interpolation');
   await computeAndWait(page);
   const line = await page.evaluate(() => Object.values(window.__fmp!.landscape().interpolations)[0]);
-  expect(line.label).toBe('SGD (initial) → SGD');
+  expect(line.label).toBe('SGDM (initial) → SGDM');
   expect(line.train.loss.every(Number.isFinite)).toBe(true);
   await expect(page.getByTestId('interpolation-loss')).toBeVisible();
 

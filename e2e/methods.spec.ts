@@ -90,6 +90,16 @@ test('a one-shot optimum shift reports before and after; the x axis switches to 
   await page.getByTestId('x-axis').selectOption('gradEvals');
   await expect(page.getByTestId('chart-train_loss')).toContainText('gradient evaluations');
 
+  // A preset would wipe the run at step 3: it asks first, and a "no" keeps everything.
+  page.once('dialog', (d) => {
+    expect(d.message()).toContain('starts again from step 0');
+    void d.dismiss();
+  });
+  await page.getByTestId('preset-sgdm-deformations').click();
+  await page.waitForTimeout(300);
+  expect(await stateOf(page, 'status.step')).toBe(3);
+  expect(await stateOf(page, 'config.lanes.length')).toBe(4);
+  page.once('dialog', (d) => void d.accept());
   await page.getByTestId('preset-sgdm-deformations').click();
   await page.waitForFunction(() => window.__fmp?.state().config.lanes[1].deformation.kind === 'ap');
   await expect(page.getByTestId('deformation-plot').first()).toBeVisible();

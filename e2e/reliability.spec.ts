@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { strFromU8, unzipSync } from 'fflate';
 import { setField, trainSteps, chooseTinyModel, waitForPhase } from './helpers';
 
 test('while three lanes train with the default settings, the page has no long task over 200 ms', async ({ page }) => {
@@ -39,7 +41,7 @@ test('a lane with a learning rate far too high stops with the reason; the others
   await page.waitForFunction(() => window.__fmp?.state().config.lanes[0].optimizer.lr === 10);
   await trainSteps(page, 40);
   await expect(page.getByTestId('lane-diverged-lane1')).toContainText(/Diverged at step \d+/);
-  await expect(page.getByTestId('lane-diverged-lane1')).toContainText('learning rate 10 too high for SGD');
+  await expect(page.getByTestId('lane-diverged-lane1')).toContainText('learning rate 10 too high for SGD with momentum');
   await expect(page.getByTestId('lane-diverged-lane2')).toHaveCount(0);
   const state = await page.evaluate(() => {
     const s = window.__fmp!.state();
@@ -57,6 +59,13 @@ test('a lane with a learning rate far too high stops with the reason; the others
     page.getByText(/diverged at step \d+: its weights are not finite, so there is nothing to analyse, shift or export/).first(),
   ).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('diverged.png') });
+  // The report ZIP does not refuse: it leaves the diverged lane's weights out and says why inside.
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-zip').click()]);
+  const members = unzipSync(new Uint8Array(readFileSync((await zip.path())!)));
+  const readme = strFromU8(members['README.txt']);
+  expect(readme).toMatch(/Left out:\n\s+- weights of "SGDM": .*diverged at step \d+/);
+  expect(Object.keys(members).filter((n) => n.startsWith('weights/')).length).toBe(2);
+  expect(Object.keys(members)).toContain('metrics.csv');
   // Reset clears it: every lane starts again.
   await lane1.getByLabel('learning rate η').fill('0.05');
   await lane1.getByLabel('learning rate η').press('Enter');

@@ -103,6 +103,7 @@ describe('metrics exports', () => {
 const CURVES: CurveResult[] = [
   {
     kind: 'curve',
+    step: 40,
     key: 'a',
     label: 'lane a',
     alphas: [-1, -0.1, 0.7000000000000001],
@@ -114,6 +115,7 @@ const CURVES: CurveResult[] = [
   },
   {
     kind: 'interpolation',
+    step: 40,
     key: 'a→b',
     label: 'a to b',
     alphas: [-0.5, 1.5],
@@ -149,6 +151,7 @@ function surface3x3(): SurfaceResult {
   const accuracy = [0.9, 0.8, NaN, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
   return {
     laneId: 'a',
+    step: 40,
     alphas,
     betas,
     loss,

@@ -16,6 +16,8 @@ import { ShiftReportPanel } from './training/ShiftReportPanel';
 import { DeviceLostPanel } from './shell/DeviceLostPanel';
 import { useApp } from './training/store';
 import { stepOnce, togglePlay } from './training/actions';
+import { notify } from './shell/messages';
+import { Intro } from './shell/Intro';
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName));
@@ -24,7 +26,13 @@ function isTyping(target: EventTarget | null): boolean {
 type Tab = 'networks' | 'toy';
 
 function initialTab(): Tab {
-  return new URLSearchParams(window.location.search).get('lab') === 'toy' ? 'toy' : 'networks';
+  const lab = new URLSearchParams(window.location.search).get('lab');
+  if (lab !== null && lab !== 'toy' && lab !== 'networks') {
+    queueMicrotask(() =>
+      notify('error', `?lab=${lab} is not a lab: use ?lab=toy for the toy 2D lab (or leave it out); showing the networks`),
+    );
+  }
+  return lab === 'toy' ? 'toy' : 'networks';
 }
 
 function useKeyboardShortcuts(tab: Tab): void {
@@ -80,6 +88,7 @@ function Tabs({ tab, onChange }: { tab: Tab; onChange(tab: Tab): void }) {
           {t.label}
         </button>
       ))}
+      <Intro tab={tab} />
     </nav>
   );
 }

@@ -9,6 +9,7 @@ import { EigenBars3D } from './EigenBars3D';
 import { JobActions } from '../shared/ui/JobActions';
 import { JobProgress } from '../shared/ui/JobProgress';
 import { WithPng } from '../shared/ui/PngButton';
+import { ComputedAt } from '../shared/ui/ComputedAt';
 import { downloadHessian } from '../share/reportActions';
 import { LaneChooser } from '../shared/ui/LaneChooser';
 import { MAX_SEED } from '../../engine/validation';
@@ -203,8 +204,7 @@ export function HessianPanel() {
     [lanes, results],
   );
   const bars = useMemo(() => rows.map((r) => ({ name: r.name, color: r.color, eigenvalues: r.result.top.eigenvalues })), [rows]);
-  const step = useApp((s) => s.status.step);
-  const staleSteps = [...new Set(rows.filter((r) => r.result.step !== step).map((r) => r.result.step))];
+  const resultsRun = useHessian((s) => s.resultsRun);
   return (
     <Panel
       title="Hessian spectrum"
@@ -241,11 +241,13 @@ export function HessianPanel() {
       {open && <Settings lanes={lanes} />}
       {rows.length > 0 && (
         <div className="landscape-results" data-testid="hessian-results">
-          {staleSteps.length > 0 && (
-            <p className="stale-note" data-testid="hessian-stale" role="status">
-              Stale: computed at step {staleSteps.join(', ')}; the lanes are now at step {step}. Compute again for their weights now.
-            </p>
-          )}
+          <ComputedAt
+            steps={rows.map((r) => r.result.step)}
+            run={resultsRun}
+            what="Hessian results"
+            testId="hessian-stale"
+            onRecompute={running === null && ready ? () => void computeHessian() : undefined}
+          />
           <ResultsTable rows={rows} />
           <div className="chart-toolbar">
             <CheckboxField

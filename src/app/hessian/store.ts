@@ -21,6 +21,8 @@ export interface HessianState {
   progress: JobProgress | null;
   /** The latest analysis of each lane. */
   results: Record<string, HessianResult>;
+  /** The run (useApp's runId) the results belong to; a result of a newer run drops them. */
+  resultsRun: number;
   tracking: HessianTracking;
   trackingOn: boolean;
   /** Measure top eigenvalues and the trace before and after "shift now". */
@@ -34,6 +36,7 @@ export const useHessian = create<HessianState>(() => ({
   running: null,
   progress: null,
   results: {},
+  resultsRun: 0,
   tracking: DEFAULT_TRACKING,
   trackingOn: true,
   measureShift: false,
@@ -45,7 +48,10 @@ const get = useHessian.getState;
 
 onEngineEvent((event: EngineEvent) => {
   if (event.type === 'hessian-progress') set({ progress: event.progress });
-  else if (event.type === 'hessian-result') set((s) => ({ results: { ...s.results, [event.result.laneId]: event.result } }));
+  else if (event.type === 'hessian-result') {
+    const run = useApp.getState().runId;
+    set((s) => ({ results: { ...(s.resultsRun === run ? s.results : {}), [event.result.laneId]: event.result }, resultsRun: run }));
+  }
 });
 
 // A new engine (another backend) tracks as the old one did.

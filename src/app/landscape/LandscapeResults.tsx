@@ -2,12 +2,28 @@
 import { useMemo } from 'react';
 import type { CurveResult } from '../../engine/landscape/config';
 import type { LaneConfig } from '../../engine/train/config';
-import { useLandscape } from './store';
+import { computeLandscape, useLandscape } from './store';
 import { NumberField } from '../shared/ui/controls';
 import { CurveChart } from './CurveChart';
 import { CurveReadouts, SurfaceReadouts } from './Readouts';
 import { SurfaceViews } from './SurfaceViews';
 import { completeGrid } from '../shared/plot/surfaceGrid';
+import { ComputedAt } from '../shared/ui/ComputedAt';
+
+/** The step the landscape results were computed at, marked stale with "recompute" when the lanes moved on. */
+function LandscapeComputedAt({ steps }: { steps: number[] }) {
+  const run = useLandscape((s) => s.resultsRun);
+  const idle = useLandscape((s) => s.running === null);
+  return (
+    <ComputedAt
+      steps={steps}
+      run={run}
+      what="Landscape results"
+      testId="landscape-stale"
+      onRecompute={idle ? () => void computeLandscape() : undefined}
+    />
+  );
+}
 
 function useLevel(centres: number[]): [number, boolean] {
   const level = useLandscape((s) => s.level);
@@ -61,6 +77,7 @@ export function CurveResults({ lanes, curves, interpolation }: { lanes: LaneConf
   const samples = curves[0]?.samples;
   return (
     <div className="landscape-results" data-testid={interpolation ? 'interpolation-results' : 'curve-results'}>
+      <LandscapeComputedAt steps={curves.map((c) => c.step)} />
       <div className="curve-charts">
         <CurveChart
           lines={lines}
@@ -113,6 +130,7 @@ export function SurfaceResults({ lanes }: { lanes: LaneConfig[] }) {
   const range = `[${first.alphas[0]}, ${first.alphas[n - 1]}]`;
   return (
     <div className="landscape-results" data-testid="surface-results">
+      <LandscapeComputedAt steps={list.map((l) => l.surface.step)} />
       <SurfaceViews items={list} />
       <p className="note">
         {first.split === 'train' ? 'Training' : 'Test'} loss on {first.samples.toLocaleString('en-US')} samples, {grid} grid over {range}²;

@@ -71,7 +71,7 @@ export function SurfaceViews({ items }: { items: SurfaceItem[] }) {
               {name}: computing the 13 x 13 preview…
             </div>
           ) : display === '3d' ? (
-            <WithPng key={surface.laneId} name={`loss surface ${name}`}>
+            <WithPng key={surface.laneId} name={`loss surface ${name}`} colorBar={{ scale, label: 'loss' }}>
               <SurfaceView
                 title={name}
                 color={color}
@@ -83,7 +83,7 @@ export function SurfaceViews({ items }: { items: SurfaceItem[] }) {
               />
             </WithPng>
           ) : (
-            <WithPng key={surface.laneId} name={`loss contours ${name}`}>
+            <WithPng key={surface.laneId} name={`loss contours ${name}`} colorBar={{ scale, label: 'loss' }}>
               <ContourView title={name} color={color} grid={grid} scale={scale} />
             </WithPng>
           ),

@@ -28,6 +28,8 @@ export interface LandscapeState {
   curves: Record<string, CurveResult>;
   interpolations: Record<string, CurveResult>;
   surfaces: Record<string, SurfaceResult>;
+  /** The run (useApp's runId) the results above belong to; a result of a newer run drops them. */
+  resultsRun: number;
   /** Read-out settings: radius r of the loss rise, and the loss level of the basin (null: automatic). */
   radius: number;
   level: number | null;
@@ -47,6 +49,7 @@ export const useLandscape = create<LandscapeState>(() => ({
   curves: {},
   interpolations: {},
   surfaces: {},
+  resultsRun: 0,
   radius: 0.5,
   level: null,
   display: '3d',
@@ -64,6 +67,8 @@ onEngineEvent((event: EngineEvent) => {
     set({ progress: event.progress });
   } else if (event.type === 'landscape-update') {
     const { update } = event;
+    const run = useApp.getState().runId;
+    if (get().resultsRun !== run) set({ curves: {}, interpolations: {}, surfaces: {}, resultsRun: run });
     if (update.kind === 'surface') set((s) => ({ surfaces: { ...s.surfaces, [update.result.laneId]: update.result } }));
     else if (update.result.kind === 'interpolation')
       set((s) => ({ interpolations: { ...s.interpolations, [update.result.key]: update.result } }));

@@ -39,11 +39,11 @@ export function laneNames(): Record<string, string> {
   return Object.fromEntries(useApp.getState().config.lanes.map((l) => [l.id, l.name]));
 }
 
-const safeName = (text: string) =>
+const safeName = (text: string, max = 40) =>
   text
     .replace(/[^A-Za-z0-9_-]+/g, '-')
     .replace(/^-|-$/g, '')
-    .slice(0, 40) || 'lane';
+    .slice(0, max) || 'lane';
 
 export function downloadMetrics(format: 'csv' | 'json'): void {
   const points = allMetricPoints();
@@ -55,19 +55,30 @@ export function downloadMetrics(format: 'csv' | 'json'): void {
   else download('metrics.json', metricsJson(points, laneNames()), 'application/json');
 }
 
-/** PNGs (2x) of every chart and view on the page, named after their test ids. */
-async function plots(): Promise<Zippable> {
+/** The charts and views on the page that export as PNG: metric figures and the WithPng hosts of 3D, contour and bar views. */
+function plotElements(): Array<{ el: HTMLElement; title: string }> {
+  const all = Array.from(document.querySelectorAll<HTMLElement>('figure[data-testid], .png-host'));
+  return all
+    .filter((el) => !all.some((other) => other !== el && other.contains(el)))
+    .map((el) => ({
+      el,
+      title: el.dataset.pngName ?? el.querySelector('figcaption')?.textContent?.trim() ?? el.dataset.testid ?? 'plot',
+    }));
+}
+
+/** PNGs (2x, titled, with legend or colour bar) of every chart and view on the page, named by view and lane. */
+async function plots(left: string[], progress: (done: number, total: number) => void): Promise<Zippable> {
   const out: Zippable = {};
   const seen = new Map<string, number>();
-  for (const el of Array.from(
-    document.querySelectorAll<HTMLElement>(
-      'figure[data-testid], [data-testid="surface-view"], [data-testid="contour-view"], [data-testid="eigen-bars"], ' +
-        '[data-testid="toy-3d"], [data-testid="toy-contour"]',
-    ),
-  )) {
-    const png = await pngBytes(el);
-    if (!png) continue;
-    const base = el.dataset.testid ?? 'plot';
+  const elements = plotElements();
+  for (const [i, { el, title }] of elements.entries()) {
+    progress(i, elements.length);
+    const png = await pngBytes(el, 2, title).catch(() => null);
+    if (!png) {
+      left.push(`plot "${title}": nothing drawn yet`);
+      continue;
+    }
+    const base = safeName(title, 80);
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     out[`${base}${n > 1 ? `-${n}` : ''}.png`] = png;
@@ -75,16 +86,54 @@ async function plots(): Promise<Zippable> {
   return out;
 }
 
-/** One ZIP with the config, metrics, plots, landscapes, Hessian results, toy trajectories and every lane's weights. */
+/** The README inside the report ZIP: what each file is, and what was left out and why. */
+function reportReadme(files: string[], left: string[]): string {
+  const { config, status } = useApp.getState();
+  const lines = [
+    'Flat Minima Playground report',
+    '',
+    `Dataset ${config.datasetId}, ${config.lanes.length} lanes (${config.lanes.map((l) => l.name).join(', ')}), at step ${status.step}.`,
+    '',
+    'experiment.json      the whole setup (open it in the app or run: npm run experiment -- --config experiment.json)',
+    'metrics.csv/.json    every logged metric of every lane (long format: lane, step, grad_evals, wall_s, metric, value)',
+    'plots/               every chart and view on screen as PNG (2x), titled, with legend or colour bar',
+    'landscape/, hessian.json, toy/   the analyses computed on screen (each says the step it was computed at)',
+    "weights/             each lane's weights as safetensors (PyTorch: safetensors.torch.load_file)",
+    '',
+    `Files (${files.length + 1}):`,
+    ...files.map((f) => `  ${f}`),
+    '  README.txt',
+  ];
+  lines.push('', left.length === 0 ? 'Nothing was left out.' : 'Left out:', ...left.map((l) => `  - ${l}`));
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * One ZIP with the config, metrics, plots, landscapes, Hessian results, toy trajectories and every
+ * lane's weights. It never refuses as a whole: what cannot be exported (a diverged lane's weights, a
+ * view not drawn yet) is left out and README.txt inside says why. Progress shows as messages.
+ */
 export async function downloadReport(): Promise<void> {
   const { engine, config } = useApp.getState();
   if (!engine) return;
-  try {
-    const files: Zippable = {
-      'experiment.json': strToU8(experimentToJson(collectExperiment())),
-      'metrics.csv': strToU8(metricsCsv(allMetricPoints(), laneNames())),
-      'metrics.json': strToU8(metricsJson(allMetricPoints(), laneNames())),
-    };
+  const left: string[] = [];
+  const files: Zippable = {};
+  const attempt = async (what: string, add: () => Promise<void> | void) => {
+    try {
+      await add();
+    } catch (error) {
+      left.push(`${what}: ${errorMessage(error)}`);
+    }
+  };
+  notify('info', 'building the report: config, metrics, analyses…');
+  await attempt('experiment.json', () => {
+    files['experiment.json'] = strToU8(experimentToJson(collectExperiment()));
+  });
+  await attempt('metrics', () => {
+    files['metrics.csv'] = strToU8(metricsCsv(allMetricPoints(), laneNames()));
+    files['metrics.json'] = strToU8(metricsJson(allMetricPoints(), laneNames()));
+  });
+  await attempt('landscape results', () => {
     const landscape = useLandscape.getState();
     const curves = Object.values(landscape.curves);
     if (curves.length > 0) files['landscape/curves.csv'] = strToU8(curvesCsv(curves));
@@ -95,26 +144,36 @@ export async function downloadReport(): Promise<void> {
       files[`landscape/surface-${safeName(name)}.csv`] = strToU8(surfaceCsv(surface, name));
       files[`landscape/surface-${safeName(name)}.vtp`] = strToU8(surfaceVtp(surface));
     }
+  });
+  await attempt('hessian.json', () => {
     const hessian = Object.values(useHessian.getState().results);
     if (hessian.length > 0) files['hessian.json'] = strToU8(hessianJson(hessian, laneNames()));
+  });
+  await attempt('toy lab trajectories', () => {
     if (Object.keys(useToy.getState().results).length === 0) recompute();
     const toy = useToy.getState();
     const toyRuns = toy.runs.flatMap((r) => (toy.results[r.id] ? [{ id: r.id, label: r.label, result: toy.results[r.id] }] : []));
     if (toyRuns.length > 0) files['toy/trajectories.csv'] = strToU8(toyCsv(toyRuns));
-    const images = await plots();
-    for (const [name, png] of Object.entries(images)) files[`plots/${name}`] = png;
-    for (const lane of config.lanes) {
+  });
+  const images = await plots(left, (done, total) => {
+    if (done > 0 && done % 8 === 0) notify('info', `building the report: plot ${done} of ${total}…`);
+  });
+  for (const [name, png] of Object.entries(images)) files[`plots/${name}`] = png;
+  let weights = 0;
+  for (const lane of config.lanes) {
+    await attempt(`weights of "${lane.name}"`, async () => {
       for (const f of await engine.api.exportWeights(lane.id, 'safetensors')) files[`weights/${f.name}`] = f.bytes;
-    }
-    download('flat-minima-report.zip', zipSync(files, { level: 6 }), 'application/zip');
-    notify(
-      'info',
-      `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} ` +
-        `plots, landscapes, Hessian, toy lab, ${config.lanes.length} weight files)`,
-    );
-  } catch (error) {
-    notify('error', `could not build the report: ${errorMessage(error)}`);
+      weights++;
+    });
   }
+  files['README.txt'] = strToU8(reportReadme(Object.keys(files).sort(), left));
+  download('flat-minima-report.zip', zipSync(files, { level: 6 }), 'application/zip');
+  notify(
+    'info',
+    `report: ${Object.keys(files).length} files (config, metrics, ${Object.keys(images).length} plots, analyses, ` +
+      `${weights} of ${config.lanes.length} weight files)` +
+      (left.length > 0 ? `; ${left.length} left out, README.txt inside says why` : ''),
+  );
 }
 
 /** The landscape results on screen as CSV (curves, or every lane's surface), and surfaces as ParaView .vtp. */

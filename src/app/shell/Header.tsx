@@ -60,7 +60,13 @@ function Transport() {
       >
         <StepIcon />
       </button>
-      <div className="counter" title="Training steps done by every lane, and epochs over the training split">
+      <div
+        className="counter"
+        title={
+          'Training steps done by every lane, and epochs over the training split; steps/s is the whole comparison ' +
+          "(all lanes advance together, one step each), a lane's st/s its own share of the time"
+        }
+      >
         <div className="counter-label">step</div>
         <div className="counter-value" data-testid="step">
           {status.step.toLocaleString('en-US')}
@@ -68,6 +74,7 @@ function Transport() {
         <div className="counter-sub">
           epoch {stepsPerEpoch ? (status.step / stepsPerEpoch).toFixed(2) : '0'} / {epochs}
           {status.playing && status.stepsPerSecond > 0 ? ` · ${status.stepsPerSecond.toFixed(1)} steps/s` : ''}
+          {status.finished && !status.playing ? ' · finished' : ''}
         </div>
       </div>
       <SelectField

@@ -30,7 +30,9 @@ function LaneReadout({ laneId, method }: { laneId: string; method: MethodConfig 
     <div className="lane-readout" data-testid={`lane-readout-${laneId}`}>
       <span title="Training loss (mean over the last logging interval)">loss {fmt(loss, 3)}</span>
       <span title="Test accuracy at the last evaluation">test {testAcc === undefined ? '–' : `${(testAcc * 100).toFixed(1)}%`}</span>
-      <span title="This lane's steps per second">{fmt(speed, 1)} st/s</span>
+      <span title="This lane's own steps per second (its compute alone); the header's steps/s is every lane together">
+        {fmt(speed, 1)} st/s
+      </span>
       <span title={`Gradient evaluations used so far (${methodGradEvals(method)} per step for this method)`}>{evals ?? 0} grads</span>
       <span title="Wall-clock seconds this lane has trained">{fmt(wall, 1)} s</span>
     </div>

@@ -71,6 +71,25 @@ function drawWhiskers(u: uPlot, ranges: Array<{ color: string; xs: number[]; lo:
   ctx.restore();
 }
 
+/** The y range of the series not in `skip` (with 5% headroom), or uPlot's [min, max] when they have no finite value. */
+function rangeWithout(u: uPlot, skip: Set<number>, min: number, max: number): uPlot.Range.MinMax {
+  let lo = Infinity;
+  let hi = -Infinity;
+  if (skip.size > 0) {
+    u.data.forEach((column, si) => {
+      if (si === 0 || skip.has(si)) return;
+      for (const v of Array.from(column as ArrayLike<number | null | undefined>)) {
+        if (v === null || v === undefined || !Number.isFinite(v)) continue;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    });
+  }
+  if (!(hi >= lo)) [lo, hi] = [min, max];
+  const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
+  return [lo - pad, hi + pad];
+}
+
 export function MetricChart({
   metrics,
   title,
@@ -129,6 +148,11 @@ export function MetricChart({
       })
     : [];
 
+  // Series of diverged lanes (their spike before the blow-up) do not set the y range of the others.
+  const divergedIds = useApp((s) => s.divergences);
+  const diverged = useRef<Set<number>>(new Set());
+  diverged.current = new Set(lanes.flatMap((lane, l) => (divergedIds[lane.id] ? metrics.map((_, i) => 1 + l * metrics.length + i) : [])));
+
   const options = (width: number): uPlot.Options => {
     const events = EVENT_METRICS.includes(primary);
     return {
@@ -143,7 +167,7 @@ export function MetricChart({
           ? { distr: 3, log: 10 }
           : ZERO_BASED.includes(primary)
             ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
-            : { auto: true },
+            : { range: (u, min, max) => rangeWithout(u, diverged.current, min, max) },
       },
       axes: [
         { label: X_LABELS[xAxis], labelSize: 14, size: 30, stroke: '#555', grid: { stroke: '#eee' } },
@@ -165,7 +189,15 @@ export function MetricChart({
             width: 2,
             dash: i > 0 ? [5, 4] : undefined,
             spanGaps: true,
-            points: { show: events || EVENT_METRICS.includes(metric), size: 6 },
+            // Events are points; a series of one point would draw no line, so it is a marker too.
+            points: {
+              show:
+                events || EVENT_METRICS.includes(metric)
+                  ? true
+                  : (u: uPlot, si: number) =>
+                      Array.from(u.data[si] as ArrayLike<number | null | undefined>).filter((v) => v != null).length === 1,
+              size: 6,
+            },
             value: (_u: uPlot, v: number | null) => formatValue(metric, v),
           })),
         ),

@@ -1,5 +1,6 @@
 import { useApp } from './store';
 import { CloseIcon } from '../shared/ui/icons';
+import { ComputedAt } from '../shared/ui/ComputedAt';
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(5) : '–');
 
@@ -18,6 +19,7 @@ export function ShiftReportPanel() {
           <CloseIcon />
         </button>
       </header>
+      <ComputedAt steps={[report.step]} what="The figures of this shift" testId="shift-stale" />
       {!report.changed ? (
         <p className="note warning">{report.reason}</p>
       ) : (

@@ -23,13 +23,23 @@ export async function selectDataset(id: string): Promise<void> {
   const previousPhase = get().phase;
   set({ phase: 'loading', loadProgress: null });
   try {
+    const previous = get().dataset;
     const dataset = await engine.api.loadDataset(id);
     set({ dataset });
     const { trainSize, testSize } = get().config;
+    // "Test samples" at the old split's size means "the whole split": it follows the new one. A value
+    // the user chose is kept where it fits, and said so where it does not.
+    const wholeSplit = previous === null || testSize >= previous.testCount;
+    const nextTestSize = wholeSplit ? dataset.testCount : Math.min(testSize, dataset.testCount);
+    if (!wholeSplit && testSize > dataset.testCount) {
+      notify('info', `test samples: ${dataset.title} has ${dataset.testCount.toLocaleString('en-US')} test images, so that many are used`);
+    } else if (!wholeSplit && testSize !== previous?.testCount) {
+      notify('info', `test samples: kept your ${testSize.toLocaleString('en-US')} (of ${dataset.testCount.toLocaleString('en-US')})`);
+    }
     await applyConfig({
       ...get().config,
       datasetId: id,
-      testSize: Math.min(testSize, dataset.testCount) || dataset.testCount,
+      testSize: nextTestSize,
       trainSize: trainSize !== undefined && trainSize < dataset.trainCount ? trainSize : undefined,
     });
     set({ phase: 'ready' });
@@ -115,7 +125,15 @@ export function removeLane(id: string): Promise<boolean> {
     notify('error', 'a comparison needs at least one lane');
     return Promise.resolve(false);
   }
-  return applyConfig({ ...config, lanes: config.lanes.filter((l) => l.id !== id) });
+  return applyConfig({ ...config, lanes: config.lanes.filter((l) => l.id !== id) }).then((applied) => {
+    // Its curves go with it (a lane added later may reuse the id).
+    if (applied)
+      set((s) => ({
+        series: Object.fromEntries(Object.entries(s.series).filter(([laneId]) => laneId !== id)),
+        seriesVersion: s.seriesVersion + 1,
+      }));
+    return applied;
+  });
 }
 
 /** Copies a lane with its weights, optimizer state and history so far (a fork at the current step). */
@@ -163,6 +181,9 @@ export async function applyPreset(id: string): Promise<void> {
   const preset = PRESETS.find((p) => p.id === id);
   const engine = get().engine;
   if (!preset || !engine) return;
+  const step = get().status.step;
+  const wipe = `"${preset.label}" replaces the lanes and starts again from step 0: the run at step ${step} and its curves go. Go on?`;
+  if (step > 0 && !window.confirm(wipe)) return;
   try {
     await engine.api.reset();
   } catch (error) {

@@ -36,6 +36,8 @@ export interface AppState {
   status: RunStatus;
   series: Record<string, LaneSeries>;
   seriesVersion: number;
+  /** Counts the comparison's rebuilds and resets: results stamped with an older one are from a previous run. */
+  runId: number;
   logScale: boolean;
   smoothing: number;
   xAxis: XAxis;
@@ -73,6 +75,7 @@ export const useApp = create<AppState>(() => ({
   status: IDLE,
   series: {},
   seriesVersion: 0,
+  runId: 0,
   logScale: false,
   smoothing: 0.3,
   xAxis: 'step',
@@ -121,7 +124,8 @@ onEngineEvent((event: EngineEvent) => {
       set({ status: event.status });
       break;
     case 'reset':
-      set((s) => ({ series: {}, seriesVersion: s.seriesVersion + 1, divergences: {} }));
+      // A new run: results of the old one are marked as such (runId), the shift report goes.
+      set((s) => ({ series: {}, seriesVersion: s.seriesVersion + 1, divergences: {}, runId: s.runId + 1, shiftReport: null }));
       break;
     case 'lane-diverged':
       set((s) => ({ divergences: { ...s.divergences, [event.laneId]: event.divergence } }));

@@ -19,6 +19,8 @@ export interface LandscapeContext {
   test: EvalSet | null;
   /** 'naive' runs the per-point reference loop (for checks and the benchmark). */
   path?: 'fast' | 'naive';
+  /** The training step the weights were taken at (stamped on every result; 0 when not from a run). */
+  step?: number;
 }
 
 /** Work of the first pass in first-layer floats: 256 points of the default MLP on 2,000 samples. */
@@ -107,6 +109,7 @@ export async function computeCurve(
     const test = ctx.test && train.complete ? await evaluateAxis(ctx, family, ctx.test, alphas, control, done) : null;
     return {
       kind: source.kind,
+      step: ctx.step ?? 0,
       key: source.key,
       label: source.label,
       alphas,
@@ -148,6 +151,7 @@ export async function computeSurface(
   if (!set) throw new Error('a surface on the test split needs test samples (set "test subset" above 0)');
   const result: SurfaceResult = {
     laneId: source.laneId,
+    step: ctx.step ?? 0,
     alphas: axis,
     betas: axis,
     loss: Array(n * n).fill(NaN),

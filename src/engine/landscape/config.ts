@@ -47,6 +47,8 @@ export interface CurveValues {
 
 export interface CurveResult {
   kind: 'curve' | 'interpolation';
+  /** The training step the weights were taken at. */
+  step: number;
   /** The lane (curve), or "from→to" (interpolation). */
   key: string;
   label: string;
@@ -60,6 +62,8 @@ export interface CurveResult {
 
 export interface SurfaceResult {
   laneId: string;
+  /** The training step the weights were taken at. */
+  step: number;
   alphas: number[];
   betas: number[];
   /** Row-major by β: value at (alphas[i], betas[j]) is at j * alphas.length + i; NaN where not computed. */

@@ -69,7 +69,7 @@ export async function runLandscape(
   try {
     const train = subset('train', sizes.train);
     const test = subset('test', sizes.test);
-    const ctx: LandscapeContext = { model, loss: inputs.loss, train: (train ?? test)!, test };
+    const ctx: LandscapeContext = { model, loss: inputs.loss, train: (train ?? test)!, test, step: inputs.step };
     const directionsOf = (laneId: string, origin: HostParams) =>
       directionSeeds(settings.seed, settings.perLaneSeeds ? laneId : null).map((seed) =>
         randomDirection(model.params, origin, seed, settings.normalization),

@@ -1,9 +1,9 @@
-import { useRef, type ReactNode, type RefObject } from 'react';
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { download } from '../../share/download';
-import { pngBytes } from '../../share/pngExport';
+import { colorBars, pngBytes, type ColorBar } from '../../share/pngExport';
 import { notify } from '../../shell/messages';
 
-/** Downloads the chart or view in `target` as a PNG at 2x. */
+/** Downloads the chart or view in `target` as a PNG at 2x, with its title (`name`) and legend. */
 export function PngButton({ target, name }: { target: RefObject<HTMLElement | null>; name: string }) {
   return (
     <button
@@ -13,7 +13,7 @@ export function PngButton({ target, name }: { target: RefObject<HTMLElement | nu
       aria-label={`Download ${name} as PNG`}
       onClick={async () => {
         const el = target.current;
-        const bytes = el ? await pngBytes(el) : null;
+        const bytes = el ? await pngBytes(el, 2, name) : null;
         if (bytes) download(`${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'plot'}.png`, bytes, 'image/png');
         else notify('error', `${name}: nothing is drawn yet`);
       }}
@@ -23,11 +23,17 @@ export function PngButton({ target, name }: { target: RefObject<HTMLElement | nu
   );
 }
 
-/** Wraps a view (three.js or canvas) with a PNG download button in its corner. */
-export function WithPng({ name, children }: { name: string; children: ReactNode }) {
+/** Wraps a view (three.js or canvas) with a PNG download button in its corner; the PNG carries `name` and the colour bar. */
+export function WithPng({ name, colorBar, children }: { name: string; colorBar?: ColorBar; children: ReactNode }) {
   const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    if (colorBar) colorBars.set(el, colorBar);
+    else colorBars.delete(el);
+  }, [colorBar]);
   return (
-    <div className="png-host" ref={host}>
+    <div className="png-host" ref={host} data-png-name={name}>
       <PngButton target={host} name={name} />
       {children}
     </div>

@@ -54,13 +54,15 @@ export function NumberField({
     setText(formatNumber(value));
     setError(null);
   }, [value]);
+  // A refused value stays in the field, marked invalid, and the message says which value is in use.
+  const inUse = ` — still using ${formatNumber(value)} (Esc puts it back)`;
   const commit = () => {
     const trimmed = text.trim();
     const parsed = Number(trimmed);
-    if (trimmed === '' || !Number.isFinite(parsed)) return setError(`${label}: "${trimmed}" is not a number`);
-    if (integer && !Number.isInteger(parsed)) return setError(`${label} must be a whole number`);
+    if (trimmed === '' || !Number.isFinite(parsed)) return setError(`${label}: "${trimmed}" is not a number${inUse}`);
+    if (integer && !Number.isInteger(parsed)) return setError(`${label} must be a whole number${inUse}`);
     if (parsed < min || parsed > max || (exclusiveMin && parsed === min)) {
-      return setError(`${label} must be in ${exclusiveMin ? '(' : '['}${formatNumber(min)}, ${formatNumber(max)}]`);
+      return setError(`${label} must be in ${exclusiveMin ? '(' : '['}${formatNumber(min)}, ${formatNumber(max)}]${inUse}`);
     }
     setError(null);
     if (parsed !== value) onCommit(parsed);

@@ -42,7 +42,9 @@ const ASAM_ETA = numberParam({
 const metric = {
   name: 'sam_sharpness',
   label: 'SAM sharpness L(θ+e) − L(θ)',
-  help: "SAM/ASAM's own sharpness estimate on the batch: how much the loss rises at the ascent point θ + e (≈ ρ‖g‖ + ρ²/2·vᵀHv for small ρ).",
+  help:
+    "SAM/ASAM's own sharpness estimate on the batch: how much the loss rises at the ascent point θ + e " +
+    '(≈ ρ‖g‖ + ρ²/2·vᵀHv for small ρ).',
 } as const;
 
 /** Where the ascent goes: SAM's plain ρ g/‖g‖, or ASAM's with the scale T = |θ| + η on kernels. */
