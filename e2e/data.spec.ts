@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { stateOf, waitForPhase } from './helpers';
+import { showAllSettings, stateOf, waitForPhase } from './helpers';
 
 /** CIFAR-10 binary records (label byte + R, G, B planes) generated here, in the official layout. */
 function cifarBatch(count: number, seed: number): Buffer {
@@ -50,6 +50,7 @@ test('a CNN trains on WASM (the app adds the convolution filter gradient tfjs 4.
   await page.goto('/?backend=wasm&dataset=mnist');
   await waitForPhase(page, 'ready');
   expect(await stateOf<string>(page, 'backend.name')).toBe('wasm');
+  await showAllSettings(page);
   await page.getByLabel('test samples', { exact: true }).fill('100');
   await page.getByLabel('test samples', { exact: true }).press('Enter');
   await page.getByTestId('model-kind').selectOption('cnn');

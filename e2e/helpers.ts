@@ -26,8 +26,15 @@ export async function settle(page: Page): Promise<void> {
   await page.waitForTimeout(300);
 }
 
+/** Leaves the simple view: every setting is shown (the choice is remembered by the browser). */
+export async function showAllSettings(page: Page): Promise<void> {
+  const toggle = page.getByTestId('all-settings');
+  if (!(await toggle.isChecked())) await toggle.check();
+}
+
 /** Shrinks the comparison so that it trains quickly on a software rasterizer. */
 export async function chooseTinyModel(page: Page): Promise<void> {
+  await showAllSettings(page);
   await setField(page, 'test samples', '200');
   await setField(page, 'log every', '2');
   await setField(page, 'test every', '10');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expandLane, setField, stateOf, chooseTinyModel, waitForPhase } from './helpers';
+import { expandLane, setField, showAllSettings, stateOf, chooseTinyModel, waitForPhase } from './helpers';
 
 const METRIC_OF: Record<string, string> = {
   SAM: 'sam_sharpness',
@@ -64,6 +64,7 @@ test('a one-shot optimum shift reports before and after; the x axis switches to 
 }) => {
   await page.goto('/?dataset=mnist');
   await waitForPhase(page, 'ready');
+  await showAllSettings(page);
   await setField(page, 'test samples', '500');
   await page.getByTestId('preset-os-four-schemes').click();
   await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 4 && window.__fmp?.state().summary?.laneIds.length === 4);

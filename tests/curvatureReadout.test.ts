@@ -79,7 +79,7 @@ describe('the pieces tracking is scheduled with', () => {
 describe('the tracking queue', () => {
   it('skips a round that arrives while the previous one is still being measured, so every round has every lane', async () => {
     const { CurvatureTracker } = await import('../src/engine/hessian/tracker');
-    const tracker = new CurvatureTracker({ every: 1, samples: 1, iterations: 2, traceSamples: 2, tol: 0.01, budget: 0.25 });
+    const tracker = new CurvatureTracker({ every: 1, samples: 1, iterations: 2, traceSamples: 2, tol: 0.01, budget: 0.25, slice: false });
     const item = (laneId: string, step: number) => ({ at: { laneId, step, gradEvals: step, wallSeconds: 0 }, subject: null as never });
     tracker.enqueue([item('a', 1), item('b', 1), item('c', 1)]);
     tracker.enqueue([item('a', 2), item('b', 2), item('c', 2)]);

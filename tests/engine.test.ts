@@ -221,18 +221,27 @@ describe('lockstep comparison', () => {
     comparison.dispose();
   });
 
-  it('adds lanes only at step 0, removes any time, forks with weights and optimizer state', async () => {
+  it('adds lanes at step 0 or mid-run (joining from the initial weights), removes any time, forks with weights and state', async () => {
     const comparison = new Comparison(syntheticDataset(), tiny);
     comparison.applyConfig({ ...tiny, lanes: [...tiny.lanes, makeLane(3, defaultOptimizerConfig('sgd'))] });
     expect(comparison.lanes.length).toBe(4);
+    const initial = await values(comparison.lanes[3].params);
     await comparison.trainWindow(3);
-    expect(() => comparison.applyConfig({ ...tiny, lanes: [...tiny.lanes, makeLane(4, defaultOptimizerConfig('sgd'))] })).toThrow(
-      /reset first, or duplicate a lane/,
-    );
+    // A lane added at step 3 joins there from the shared initial weights, with a fresh optimizer.
+    const joining = makeLane(4, defaultOptimizerConfig('sgd'));
+    comparison.applyConfig({ ...tiny, lanes: [...tiny.lanes, joining] });
+    const joined = comparison.lanes.find((l) => l.config.id === joining.id)!;
+    expect(joined.steps).toBe(3);
+    expect(await values(joined.params)).toEqual(initial);
+    await comparison.trainWindow(1);
+    expect(joined.steps).toBe(4);
+    const moved = await values(joined.params);
+    expect(moved).not.toEqual(initial);
+    expect(Object.values(moved).every((v) => v.every(Number.isFinite))).toBe(true);
     comparison.applyConfig({ ...tiny, lanes: tiny.lanes.slice(0, 3) });
     expect(comparison.lanes.map((l) => l.config.id)).toEqual(['lane1', 'lane2', 'lane3']);
     const fork = comparison.forkLane('lane2', { ...tiny.lanes[1], id: 'fork', name: 'fork' });
-    expect(fork.steps).toBe(3);
+    expect(fork.steps).toBe(4);
     expect(await values(fork.params)).toEqual(await values(comparison.lanes[1].params));
     await comparison.trainWindow(2);
     // Same settings, same momentum buffer, same batches: the fork stays equal to its source.

@@ -1,3 +1,4 @@
+import { parseCsv } from '../src/engine/io/csv';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,11 +96,12 @@ describe('npm run experiment', () => {
     },
   );
 
-  it('trains a CNN on WASM on a subset of the training split', async () => {
+  it('trains a CNN on WASM on a subset of the training split, with tracking: λmax, trace and live slices', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));
     const config = configWith((c) => {
       c.comparison.model = { kind: 'cnn', channels: [2, 4], kernelSize: 3, dense: 8 };
       c.comparison.trainSize = 256;
+      c.hessian = { ...c.hessian, trackingOn: true, tracking: { every: 2, samples: 32, iterations: 4, traceSamples: 2 } };
     });
     const r = await experiment(['--config', config, '--out', out, '--analyses', 'none']);
     expect(r.status, r.err).toBe(0);
@@ -112,6 +114,17 @@ describe('npm run experiment', () => {
       expect(lane.train.samples).toBe(256);
       const start = metrics.find((p) => p.laneId === lane.laneId && p.metric === 'test_loss' && p.step === 0)!.value;
       expect(lane.test.loss).toBeLessThan(start);
+      const tracked = metrics.filter((p) => p.laneId === lane.laneId && p.metric === 'hess_lmax');
+      expect(tracked.map((p) => p.step)).toEqual([2, 4]);
+    }
+    const slices = parseCsv(readFileSync(path.join(out, 'tracked_slices.csv'), 'utf8'));
+    expect(slices[0]).toEqual(['lane', 'name', 'step', 'alpha', 'loss', 'samples']);
+    expect(slices.length - 1).toBe(2 * 2 * 21);
+    const centre = slices.filter((row) => row[3] === '0');
+    expect(centre.map((row) => `${row[0]}@${row[2]}`)).toEqual(['sgd@2', 'sam@2', 'sgd@4', 'sam@4']);
+    for (const row of slices.slice(1)) {
+      expect(Number.isFinite(Number(row[4]))).toBe(true);
+      expect(row[5]).toBe('32');
     }
   });
 });

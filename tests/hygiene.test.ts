@@ -145,7 +145,7 @@ describe.each(MODELS)('every engine operation leaves numTensors unchanged ($kind
     await unchanged('a Hessian analysis cancelled midway', () =>
       analyseHessian(subject, { ...DEFAULT_HESSIAN, samples: 20, topK: 2, maxIterations: 30 }, cancelLater),
     );
-    const tracking = { every: 1, samples: 20, iterations: 3, traceSamples: 2, tol: 0.01, budget: 0.25 };
+    const tracking = { every: 1, samples: 20, iterations: 3, traceSamples: 2, tol: 0.01, budget: 0.25, slice: true };
     await unchanged('curvature tracking: warm-started, in slices, cancelled midway', async () => {
       const tracker = new CurvatureTracker(tracking);
       const item = { at: { laneId: 'lane1', step: 0, gradEvals: 0, wallSeconds: 0 }, subject };

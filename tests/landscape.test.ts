@@ -12,6 +12,7 @@ import { computeCurve, computeSurface, type JobControl, type LandscapeContext } 
 import { AffineFamily } from '../src/engine/landscape/family';
 import { evaluatePointsFast, evaluatePointsNaive } from '../src/engine/landscape/evaluate';
 import { gridLevels, levelIndices, linspace } from '../src/engine/landscape/grid';
+import { LIVE_SLICE_ALPHAS, LIVE_SLICE_SEED, liveSlice } from '../src/engine/landscape/liveSlice';
 import { basinAround, curveReadout, surfaceReadout } from '../src/engine/landscape/sharpness';
 import { syntheticDataset, useCpu } from './helpers';
 
@@ -153,6 +154,34 @@ describe('landscape evaluation', () => {
     expect(curve.test!.loss[3]).toBeCloseTo(ownTest.loss, 5);
     expect(curve.samples).toEqual({ train: 100, test: 40 });
     dispose();
+  });
+
+  it('the live slice of tracking is the 1D curve along the seeded filter-normalized direction, point by point', async () => {
+    for (const spec of [MLP, CNN]) {
+      const { ctx, model, params, weights, dispose } = await context(spec);
+      const before = tf.memory().numTensors;
+      const slice = await liveSlice(model, weights, ctx.train, 'cross-entropy', control);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(slice).toHaveLength(LIVE_SLICE_ALPHAS.length);
+      expect(LIVE_SLICE_ALPHAS[0]).toBe(-1);
+      expect(LIVE_SLICE_ALPHAS[10]).toBe(0);
+      expect(LIVE_SLICE_ALPHAS[20]).toBe(1);
+      const own = await evaluate(model, params, ctx.train);
+      expect(slice[10]).toBeCloseTo(own.loss, 5);
+      const family = new AffineFamily(model.params, weights, [randomDirection(model.params, weights, LIVE_SLICE_SEED)]);
+      const reference = await evaluatePointsNaive(
+        model,
+        family,
+        ctx.train,
+        LIVE_SLICE_ALPHAS.map((a) => [a]),
+        'cross-entropy',
+      );
+      family.dispose();
+      expect(maxRelDiff(slice, reference.loss)).toBeLessThan(1e-4);
+      // Far out along a filter-normalized direction the loss rises.
+      expect(Math.max(slice[0], slice[20])).toBeGreaterThan(slice[10]);
+      dispose();
+    }
   });
 
   it('interpolation goes through both models: α = 0 is θ1, α = 1 is θ2', async () => {

@@ -62,7 +62,8 @@ describe('live curvature tracking on the default comparison', () => {
           const subjects = await trainer.hessianSubjects(ids);
           const converged = new Map<string, number>();
           for (const [i, id] of ids.entries()) converged.set(id, await convergedLambdaMax(subjects[i], DEFAULT_TRACKING.samples));
-          const tracked = await trainer.track(Infinity);
+          const { points: tracked, slices } = await trainer.track(Infinity);
+          expect(slices.map((sl) => sl.laneId)).toEqual(ids);
           const lambda = (p: MetricPoint) => p.metric === 'hess_lmax' && p.step === step;
           const trackedMax = new Map(tracked.filter(lambda).map((p) => [p.laneId, p.value]));
           expect(trackedMax.size).toBe(ids.length);

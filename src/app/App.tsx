@@ -18,6 +18,7 @@ import { useApp } from './training/store';
 import { stepOnce, togglePlay } from './training/actions';
 import { notify } from './shell/messages';
 import { Intro } from './shell/Intro';
+import { AllSettingsToggle } from './shared/ui/AllSettings';
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName));
@@ -113,6 +114,7 @@ export function App() {
       ) : (
         <main className="columns">
           <div className="column column-setup">
+            <AllSettingsToggle />
             <DataPanel />
             <ModelPanel />
             <ExportPanel />

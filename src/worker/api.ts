@@ -15,6 +15,7 @@ import type { Divergence } from '../engine/train/records';
 import type { LandscapeRequest } from '../engine/landscape/config';
 import type { LandscapeUpdate } from '../engine/landscape/job';
 import type { HessianRequest, HessianResult, HessianSettings, HessianTracking } from '../engine/hessian/config';
+import type { TrackedSlice } from '../engine/hessian/tracker';
 
 export interface DatasetSummary {
   id: string;
@@ -80,6 +81,8 @@ export interface JobOutcome {
 export type EngineEvent =
   | { type: 'load-progress'; progress: LoadProgress }
   | { type: 'metrics'; points: MetricPoint[] }
+  /** Live slices of the lanes measured by curvature tracking (the loss along a random filter-normalized direction). */
+  | { type: 'tracked-slices'; slices: TrackedSlice[] }
   | { type: 'status'; status: RunStatus }
   | { type: 'reset' }
   | { type: 'backend'; report: BackendReport }

@@ -46,7 +46,7 @@ import { DatasetStore, type DataServices } from './datasets';
 import { dropLostBackend, loseDevice, watchDevice } from './device';
 import { Mutex, sleep } from './mutex';
 import { Player } from './player';
-import { TrackingScheduler } from './tracking';
+import { backgroundPending, TrackingScheduler } from './tracking';
 import { applyWeights, exportWeights, readWeightFiles } from './weights';
 
 export class EngineHost implements EngineApi {
@@ -72,7 +72,10 @@ export class EngineHost implements EngineApi {
     mutex: this.mutex,
     trainer: () => this.trainer,
     playing: () => this.player.playing,
-    emitPoints: (points) => this.emitPoints(points),
+    emitTracked: ({ points, slices }) => {
+      this.emitPoints(points);
+      if (slices.length > 0) this.emit({ type: 'tracked-slices', slices });
+    },
     emitError: (message) => this.emit({ type: 'error', message }),
   });
   private checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
@@ -134,7 +137,7 @@ export class EngineHost implements EngineApi {
       this.trainer = null;
       const rechosen = await this.auto.rechoose(config, dataset.info, this.backendOptions);
       if (rechosen) this.emit({ type: 'backend', report: rechosen });
-      const trainer = new Trainer(dataset, config, { checkpointEvery: this.checkpointEvery, tracking: this.tracking });
+      const trainer = new Trainer(dataset, config, { checkpointEvery: this.checkpointEvery, tracking: this.tracking, deferTests: true });
       this.trainer = trainer;
       this.emit({ type: 'reset' });
       this.emitPoints(await trainer.start());
@@ -244,7 +247,11 @@ export class EngineHost implements EngineApi {
       watchDevice((reason) => this.onDeviceLost(reason));
       this.emit({ type: 'backend', report });
       const { source, config } = lost.comparison;
-      this.trainer = Trainer.fromCheckpoint(source, config, checkpoint, { checkpointEvery: this.checkpointEvery, tracking: this.tracking });
+      this.trainer = Trainer.fromCheckpoint(source, config, checkpoint, {
+        checkpointEvery: this.checkpointEvery,
+        tracking: this.tracking,
+        deferTests: true,
+      });
       this.deviceLost = null;
       this.emit({ type: 'restored', step: checkpoint.step });
       this.emitStatus();
@@ -310,7 +317,7 @@ export class EngineHost implements EngineApi {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  /** A window of training, then curvature tracking for its share of the time (all of it once finished). */
+  /** A window of training, then a piece of a pending test and curvature tracking for its share of the time. */
   private async trainWindow(wanted: number): Promise<number> {
     const trainer = this.requireTrainer();
     const started = performance.now();
@@ -376,7 +383,7 @@ export class EngineHost implements EngineApi {
 
   private emitStatus(): void {
     this.emit({ type: 'status', status: this.status() });
-    if (!this.player.playing && (this.trainer?.trackingPending ?? 0) > 0) void this.scheduler.whileIdle();
+    if (!this.player.playing && this.trainer && backgroundPending(this.trainer)) void this.scheduler.whileIdle();
   }
 
   private summary(rebuilt: boolean): ComparisonSummary {

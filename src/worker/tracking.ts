@@ -1,10 +1,10 @@
 /**
- * When curvature tracking runs in the app: after each training window for its share of the wall
- * time, and while training is paused or finished until nothing is pending, in short slices that
+ * What runs beside training in the app: a deferred test evaluation, one piece (a chunk of one lane)
+ * after each training window, and curvature tracking after each window for its share of the wall
+ * time; while training is paused or finished, both until nothing is pending, in short slices that
  * each take their own turn of the mutex (so play, settings and analyses get in between).
  */
-import type { MetricPoint } from '../engine/train/metrics';
-import type { Trainer } from '../engine/train/trainer';
+import type { Trainer, TrackOutcome } from '../engine/train/trainer';
 import { errorMessage } from '../engine/errors';
 import { yieldToEventLoop, type Mutex } from './mutex';
 
@@ -35,7 +35,7 @@ export interface TrackingHost {
   mutex: Mutex;
   trainer(): Trainer | null;
   playing(): boolean;
-  emitPoints(points: MetricPoint[]): void;
+  emitTracked(outcome: TrackOutcome): void;
   emitError(message: string): void;
 }
 
@@ -45,12 +45,13 @@ export class TrackingScheduler {
 
   constructor(private readonly host: TrackingHost) {}
 
-  /** After a training window of `ms` (inside the mutex): tracking for its share of the time. */
+  /** After a training window of `ms` (inside the mutex): a test piece, then tracking for its share of the time. */
   async afterWindow(trainer: Trainer, ms: number): Promise<void> {
+    if (trainer.testPending) this.host.emitTracked({ points: await trainer.testPiece(), slices: [] });
     const allowed = this.share.allow(ms, trainer.tracking?.budget ?? 0);
     if (trainer.trackingPending === 0 || allowed <= 0) return;
     const started = performance.now();
-    this.host.emitPoints(await trainer.track(allowed));
+    this.host.emitTracked(await trainer.track(allowed));
     this.share.spent(performance.now() - started);
   }
 
@@ -58,12 +59,17 @@ export class TrackingScheduler {
   async whileIdle(): Promise<void> {
     if (this.idle) return;
     this.idle = true;
-    const pending = () => !this.host.playing() && (this.host.trainer()?.trackingPending ?? 0) > 0;
+    const pending = () => {
+      const trainer = this.host.trainer();
+      return !this.host.playing() && trainer !== null && backgroundPending(trainer);
+    };
     try {
       while (pending()) {
         await this.host.mutex.run(async () => {
           const trainer = this.host.trainer();
-          if (pending() && trainer) this.host.emitPoints(await trainer.track(IDLE_SLICE_MS));
+          if (!pending() || !trainer) return;
+          if (trainer.testPending) this.host.emitTracked({ points: await trainer.testPiece(), slices: [] });
+          else this.host.emitTracked(await trainer.track(IDLE_SLICE_MS));
         });
         await yieldToEventLoop();
       }
@@ -73,4 +79,9 @@ export class TrackingScheduler {
       this.idle = false;
     }
   }
+}
+
+/** A test evaluation or a curvature measurement is waiting. */
+export function backgroundPending(trainer: Trainer): boolean {
+  return trainer.testPending || trainer.trackingPending > 0;
 }

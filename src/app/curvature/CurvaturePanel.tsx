@@ -5,6 +5,7 @@ import { MetricChart } from '../training/MetricChart';
 import { Panel } from '../shared/ui/controls';
 import { curvatureReadout } from './readout';
 import { TrackingControls } from './TrackingControls';
+import { LiveSliceChart } from './LiveSliceChart';
 
 /**
  * The headline: how sharp each lane's minimum is, live. λmax and Tr(H) of every lane at the tracking
@@ -44,7 +45,7 @@ export function CurvaturePanel() {
             ? `${readout.sentence}${behind}`
             : `Press play: the first measurement comes at step ${t.every}.`}
       </p>
-      <div className="charts">
+      <div className="charts curvature-charts">
         <MetricChart
           metrics={['hess_lmax']}
           title="λmax (tracked; whisker: Lanczos residual)"
@@ -57,6 +58,7 @@ export function CurvaturePanel() {
           help={`Hessian trace of each lane; the whisker is ± one standard error. ${settings}`}
           whiskers={{ metric: 'hess_trace_se', kind: 'symmetric' }}
         />
+        <LiveSliceChart />
       </div>
       <details className="tracking-settings">
         <summary title={settings}>tracking settings</summary>

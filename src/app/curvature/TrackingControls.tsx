@@ -74,6 +74,15 @@ export function TrackingControls() {
         integer
         onCommit={(v) => set({ budget: v / 100 })}
       />
+      <CheckboxField
+        label="live 1D slice"
+        help={
+          'At every tracking step also compute each lane’s loss along a random filter-normalized direction ' +
+          '(21 points, the same samples): the curve beside λmax and Tr(H)'
+        }
+        checked={t.slice}
+        onChange={(v) => set({ slice: v })}
+      />
     </div>
   );
 }

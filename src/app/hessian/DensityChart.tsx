@@ -1,3 +1,4 @@
+import { logTickLabels, logTicks } from '../shared/plot/ticks';
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import { useUPlot } from '../shared/plot/useUPlot';
@@ -32,7 +33,9 @@ export function DensityChart({ lines }: { lines: Array<{ name: string; color: st
         size: 56,
         stroke: '#555',
         grid: { stroke: '#eee' },
-        values: (_u, ticks) => ticks.map((t) => (t === null || t === undefined ? '' : t.toExponential(0))),
+        splits: (_u, _axis, min, max) => logTicks(min, max),
+        filter: (_u, splits) => splits,
+        values: (_u, ticks) => logTickLabels(ticks, (t) => t.toExponential(0)),
       },
     ],
     series: [

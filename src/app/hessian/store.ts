@@ -7,6 +7,7 @@ import {
   type HessianTracking,
 } from '../../engine/hessian/config';
 import type { EngineEvent, JobProgress } from '../../worker/api';
+import type { TrackedSlice } from '../../engine/hessian/tracker';
 import { useApp } from '../training/store';
 import { onEngineEvent, onEngineStarted } from '../shell/engineEvents';
 import { notify } from '../shell/messages';
@@ -25,6 +26,8 @@ export interface HessianState {
   resultsRun: number;
   tracking: HessianTracking;
   trackingOn: boolean;
+  /** The latest live slice of each lane from tracking (cleared by a new run). */
+  slices: Record<string, TrackedSlice>;
   /** Measure top eigenvalues and the trace before and after "shift now". */
   measureShift: boolean;
   logBars: boolean;
@@ -39,6 +42,7 @@ export const useHessian = create<HessianState>(() => ({
   resultsRun: 0,
   tracking: DEFAULT_TRACKING,
   trackingOn: true,
+  slices: {},
   measureShift: false,
   logBars: false,
 }));
@@ -46,8 +50,17 @@ export const useHessian = create<HessianState>(() => ({
 const set = useHessian.setState;
 const get = useHessian.getState;
 
+/** Slices newer than `step` are of weights the comparison went back from. */
+function slicesUpTo(slices: Record<string, TrackedSlice>, step: number): Record<string, TrackedSlice> {
+  return Object.fromEntries(Object.entries(slices).filter(([, s]) => s.step <= step));
+}
+
 onEngineEvent((event: EngineEvent) => {
-  if (event.type === 'hessian-progress') set({ progress: event.progress });
+  if (event.type === 'tracked-slices')
+    set((s) => ({ slices: { ...s.slices, ...Object.fromEntries(event.slices.map((x) => [x.laneId, x])) } }));
+  else if (event.type === 'reset') set({ slices: {} });
+  else if (event.type === 'restored') set((s) => ({ slices: slicesUpTo(s.slices, event.step) }));
+  else if (event.type === 'hessian-progress') set({ progress: event.progress });
   else if (event.type === 'hessian-result') {
     const run = useApp.getState().runId;
     set((s) => ({ results: { ...(s.resultsRun === run ? s.results : {}), [event.result.laneId]: event.result }, resultsRun: run }));

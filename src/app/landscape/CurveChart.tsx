@@ -23,6 +23,7 @@ export function CurveChart({
   title,
   help,
   testId,
+  height = SIZE.height,
 }: {
   lines: CurveLine[];
   value: 'loss' | 'accuracy';
@@ -30,6 +31,8 @@ export function CurveChart({
   title: string;
   help: string;
   testId: string;
+  /** Plot height in CSS pixels. */
+  height?: number;
 }) {
   const figure = useRef<HTMLElement>(null);
   const series = useMemo(
@@ -48,7 +51,7 @@ export function CurveChart({
 
   const options = (width: number): uPlot.Options => ({
     width,
-    height: SIZE.height,
+    height,
     legend: { live: true },
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: false } },
@@ -74,7 +77,7 @@ export function CurveChart({
     ],
   });
   // Rebuilt when the set of curves changes; new values of the same curves go through setData.
-  const container = useUPlot(options, data as uPlot.AlignedData, `${key}/${xLabel}/${value}`, SIZE);
+  const container = useUPlot(options, data as uPlot.AlignedData, `${key}/${xLabel}/${value}/${height}`, { ...SIZE, height });
 
   return (
     <figure className="chart landscape-chart" ref={figure} data-testid={testId} data-points={data[0].length}>

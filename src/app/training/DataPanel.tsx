@@ -1,3 +1,4 @@
+import { Advanced } from '../shared/ui/AllSettings';
 import { useRef, useState, type DragEvent } from 'react';
 import type { UserDatasetKind } from '../../worker/api';
 import { useApp } from './store';
@@ -190,20 +191,22 @@ export function DataPanel() {
           disabledReason={lockReason}
           onCommit={(batchSize) => void updateConfig({ batchSize })}
         />
-        <NumberField
-          label="train samples"
-          help={
-            `Train on this many samples of the training split, chosen by the seed (all ${trainCount.toLocaleString('en-US')} ` +
-            `by default): fewer make quick studies. ${RESTART_NOTE}.`
-          }
-          value={config.trainSize ?? trainCount}
-          min={Math.min(config.batchSize, trainCount)}
-          max={trainCount}
-          integer
-          disabled={locked}
-          disabledReason={lockReason}
-          onCommit={(n) => void updateConfig({ trainSize: n >= trainCount ? undefined : n })}
-        />
+        <Advanced>
+          <NumberField
+            label="train samples"
+            help={
+              `Train on this many samples of the training split, chosen by the seed (all ${trainCount.toLocaleString('en-US')} ` +
+              `by default): fewer make quick studies. ${RESTART_NOTE}.`
+            }
+            value={config.trainSize ?? trainCount}
+            min={Math.min(config.batchSize, trainCount)}
+            max={trainCount}
+            integer
+            disabled={locked}
+            disabledReason={lockReason}
+            onCommit={(n) => void updateConfig({ trainSize: n >= trainCount ? undefined : n })}
+          />
+        </Advanced>
         <NumberField
           label="epochs"
           help="Passes over the training split; training stops after the last one"

@@ -1,4 +1,5 @@
 /** One lane: its name, colour and one-line description, its live read-out, its settings and its actions. */
+import { useView } from '../shell/view';
 import { useState } from 'react';
 import { exportLaneWeights } from '../share/weightsActions';
 import { methodGradEvals, type MethodConfig } from '../../engine/optim/methods';
@@ -66,6 +67,7 @@ export function LaneCard({
   const playing = useApp((s) => s.status.playing);
   const features = useApp((s) => s.summary?.featureSize ?? 0);
   const [open, setOpen] = useState(startOpen);
+  const allSettings = useView((v) => v.allSettings);
   const disabled = playing;
   return (
     <article className="lane" style={{ borderLeftColor: lane.color }} data-testid={`lane-${lane.id}`} aria-label={`lane ${lane.name}`}>
@@ -118,8 +120,10 @@ export function LaneCard({
         <div className="lane-editor">
           <BaseOptimizer lane={lane} disabled={disabled} />
           <MethodControls lane={lane} disabled={disabled} />
-          <SosControls lane={lane} disabled={disabled} features={features} />
-          <DeformationControls lane={lane} disabled={disabled} />
+          {/* The simple view keeps a section the lane uses (a preset may turn it on). */}
+          {(allSettings || lane.sos.enabled) && <SosControls lane={lane} disabled={disabled} features={features} />}
+          {(allSettings || lane.deformation.kind !== 'none') && <DeformationControls lane={lane} disabled={disabled} />}
+          {!allSettings && <p className="muted simple-note">schedules, SOS and deformations: tick “all settings”</p>}
         </div>
       )}
       <LaneReadout laneId={lane.id} method={lane.method} />

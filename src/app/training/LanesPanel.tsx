@@ -82,13 +82,14 @@ export function LanesPanel() {
   const lanes = useApp((s) => s.config.lanes);
   const step = useApp((s) => s.status.step);
   const playing = useApp((s) => s.status.playing);
-  const canAdd = !playing && step === 0 && lanes.length < MAX_LANES;
+  const canAdd = !playing && lanes.length < MAX_LANES;
   const addReason = playing
     ? PAUSE
-    : step > 0
-      ? 'A new lane starts from the shared initial weights: reset to add one, or duplicate a lane to fork it at this step'
-      : lanes.length >= MAX_LANES
-        ? `At most ${MAX_LANES} lanes`
+    : lanes.length >= MAX_LANES
+      ? `At most ${MAX_LANES} lanes`
+      : step > 0
+        ? `Add a lane that joins at step ${step} from the shared initial weights with a fresh optimizer, on the same ` +
+          'batches from here on (duplicate a lane instead to fork it with its weights)'
         : 'Add a lane that starts from the shared initial weights';
   return (
     <Panel

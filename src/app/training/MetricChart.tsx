@@ -1,3 +1,4 @@
+import { logTickLabels, logTicks, shortNumber } from '../shared/plot/ticks';
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import { useUPlot } from '../shared/plot/useUPlot';
@@ -175,9 +176,15 @@ export function MetricChart({
           size: 56,
           stroke: '#555',
           grid: { stroke: '#eee' },
-          ...(primary === 'train_acc' || primary === 'test_acc'
-            ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTick(primary, t)) }
-            : {}),
+          ...(logScale
+            ? {
+                splits: (_u: uPlot, _axis: number, min: number, max: number) => logTicks(min, max),
+                filter: (_u: uPlot, splits: number[]) => splits,
+                values: (_u: uPlot, ticks: number[]) => logTickLabels(ticks, shortNumber),
+              }
+            : primary === 'train_acc' || primary === 'test_acc'
+              ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTick(primary, t)) }
+              : {}),
         },
       ],
       series: [

@@ -3,6 +3,7 @@ import { useApp } from './store';
 import { setCheckpointEvery } from '../shell/session';
 import { updateConfig } from './actions';
 import { NumberField, Panel, SelectField, TextField } from '../shared/ui/controls';
+import { Advanced } from '../shared/ui/AllSettings';
 
 function parseWidths(text: string): string | null {
   if (text.trim() === '') return null;
@@ -83,42 +84,46 @@ export function ModelPanel() {
             disabledReason={reason}
             onCommit={(c) => setModel({ ...model, channels: [model.channels[0], c] })}
           />
-          <NumberField
-            label="kernel"
-            help="Convolution kernel size (square, 'same' padding)"
-            value={model.kernelSize}
-            min={1}
-            max={7}
-            integer
-            disabled={locked}
-            disabledReason={reason}
-            onCommit={(k) => setModel({ ...model, kernelSize: k })}
-          />
-          <NumberField
-            label="dense width"
-            help="Width of the ReLU dense layer whose output feeds the head (the features)"
-            value={model.dense}
-            min={1}
-            max={4096}
-            integer
-            disabled={locked}
-            disabledReason={reason}
-            onCommit={(d) => setModel({ ...model, dense: d })}
-          />
+          <Advanced>
+            <NumberField
+              label="kernel"
+              help="Convolution kernel size (square, 'same' padding)"
+              value={model.kernelSize}
+              min={1}
+              max={7}
+              integer
+              disabled={locked}
+              disabledReason={reason}
+              onCommit={(k) => setModel({ ...model, kernelSize: k })}
+            />
+            <NumberField
+              label="dense width"
+              help="Width of the ReLU dense layer whose output feeds the head (the features)"
+              value={model.dense}
+              min={1}
+              max={4096}
+              integer
+              disabled={locked}
+              disabledReason={reason}
+              onCommit={(d) => setModel({ ...model, dense: d })}
+            />
+          </Advanced>
         </div>
       )}
-      <SelectField<LossKind>
-        label="loss"
-        help={
-          'The training loss of every lane: softmax cross-entropy, or squared error ½‖z − y‖² on one-hot ' +
-          "targets (FAM's κ has a closed form for both). Changing it restarts every lane."
-        }
-        value={config.loss}
-        options={(Object.keys(LOSSES) as LossKind[]).map((k) => ({ value: k, label: LOSSES[k].label, title: LOSSES[k].help }))}
-        disabled={locked}
-        disabledReason={reason}
-        onChange={(loss) => void updateConfig({ loss })}
-      />
+      <Advanced>
+        <SelectField<LossKind>
+          label="loss"
+          help={
+            'The training loss of every lane: softmax cross-entropy, or squared error ½‖z − y‖² on one-hot ' +
+            "targets (FAM's κ has a closed form for both). Changing it restarts every lane."
+          }
+          value={config.loss}
+          options={(Object.keys(LOSSES) as LossKind[]).map((k) => ({ value: k, label: LOSSES[k].label, title: LOSSES[k].help }))}
+          disabled={locked}
+          disabledReason={reason}
+          onChange={(loss) => void updateConfig({ loss })}
+        />
+      </Advanced>
       <div
         className="param-count"
         data-testid="param-count"
@@ -129,56 +134,58 @@ export function ModelPanel() {
             `· ${summary.stepsPerEpoch.toLocaleString('en-US')} steps per epoch`
           : '…'}
       </div>
-      <h3>Measurements</h3>
-      <div className="row">
-        <NumberField
-          label="log every"
-          help="Training loss and accuracy are averaged over this many steps per chart point"
-          value={config.logEvery}
-          min={1}
-          max={10000}
-          integer
-          disabled={playing}
-          disabledReason="Pause to change this"
-          onCommit={(logEvery) => void updateConfig({ logEvery })}
-        />
-        <NumberField
-          label="test every"
-          help="Evaluate every lane on the test samples every this many steps (and at step 0)"
-          value={config.testEvery}
-          min={1}
-          max={100000}
-          integer
-          disabled={playing}
-          disabledReason="Pause to change this"
-          onCommit={(testEvery) => void updateConfig({ testEvery })}
-        />
-        <NumberField
-          label="test samples"
-          help="How many test samples (the first N of the test split) each evaluation uses"
-          value={config.testSize}
-          min={1}
-          max={testCount}
-          integer
-          disabled={playing}
-          disabledReason="Pause to change this"
-          onCommit={(testSize) => void updateConfig({ testSize })}
-        />
-        <NumberField
-          label="checkpoint every"
-          help={
-            `Every N steps the weights and optimizer states of all lanes are copied to memory; if the GPU ` +
-            `is lost, training resumes from the last copy${checkpointStep !== null ? ` (now: step ${checkpointStep})` : ''}`
-          }
-          value={checkpointEvery}
-          min={1}
-          max={100000}
-          integer
-          disabled={playing}
-          disabledReason="Pause to change this"
-          onCommit={(n) => void setCheckpointEvery(n)}
-        />
-      </div>
+      <Advanced>
+        <h3>Measurements</h3>
+        <div className="row">
+          <NumberField
+            label="log every"
+            help="Training loss and accuracy are averaged over this many steps per chart point"
+            value={config.logEvery}
+            min={1}
+            max={10000}
+            integer
+            disabled={playing}
+            disabledReason="Pause to change this"
+            onCommit={(logEvery) => void updateConfig({ logEvery })}
+          />
+          <NumberField
+            label="test every"
+            help="Evaluate every lane on the test samples every this many steps (and at step 0)"
+            value={config.testEvery}
+            min={1}
+            max={100000}
+            integer
+            disabled={playing}
+            disabledReason="Pause to change this"
+            onCommit={(testEvery) => void updateConfig({ testEvery })}
+          />
+          <NumberField
+            label="test samples"
+            help="How many test samples (the first N of the test split) each evaluation uses"
+            value={config.testSize}
+            min={1}
+            max={testCount}
+            integer
+            disabled={playing}
+            disabledReason="Pause to change this"
+            onCommit={(testSize) => void updateConfig({ testSize })}
+          />
+          <NumberField
+            label="checkpoint every"
+            help={
+              `Every N steps the weights and optimizer states of all lanes are copied to memory; if the GPU ` +
+              `is lost, training resumes from the last copy${checkpointStep !== null ? ` (now: step ${checkpointStep})` : ''}`
+            }
+            value={checkpointEvery}
+            min={1}
+            max={100000}
+            integer
+            disabled={playing}
+            disabledReason="Pause to change this"
+            onCommit={(n) => void setCheckpointEvery(n)}
+          />
+        </div>
+      </Advanced>
     </Panel>
   );
 }

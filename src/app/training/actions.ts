@@ -116,7 +116,12 @@ export function addLane(): Promise<boolean> {
     id,
     color: freshLaneColor(config.lanes),
   };
-  return applyConfig({ ...config, lanes: [...config.lanes, lane] });
+  const step = get().status.step;
+  return applyConfig({ ...config, lanes: [...config.lanes, lane] }).then((applied) => {
+    if (applied && step > 0)
+      notify('info', `${lane.name} joins at step ${step} from the shared initial weights with a fresh optimizer: its curves start there`);
+    return applied;
+  });
 }
 
 export function removeLane(id: string): Promise<boolean> {

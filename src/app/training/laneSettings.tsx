@@ -1,5 +1,6 @@
 /** A lane's settings, section by section: base optimizer and schedule, method, SOS, deformation. */
 import { useState } from 'react';
+import { useView } from '../shell/view';
 import {
   DEFORMATIONS,
   DEFORMATION_PRESETS,
@@ -22,6 +23,7 @@ export const PAUSE = 'Pause to edit the lanes';
 
 export function BaseOptimizer({ lane, disabled }: { lane: LaneConfig; disabled: boolean }) {
   const entry = OPTIMIZERS[lane.optimizer.kind];
+  const allSettings = useView((v) => v.allSettings);
   return (
     <>
       <SelectField<OptimizerKind>
@@ -40,7 +42,7 @@ export function BaseOptimizer({ lane, disabled }: { lane: LaneConfig; disabled: 
         disabledReason={PAUSE}
         onChange={(key, value) => void updateLane(lane.id, { optimizer: { ...lane.optimizer, [key]: value } as OptimizerConfig })}
       />
-      <ScheduleControls lane={lane} disabled={disabled} />
+      {(allSettings || lane.schedule.kind !== 'constant') && <ScheduleControls lane={lane} disabled={disabled} />}
     </>
   );
 }

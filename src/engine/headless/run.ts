@@ -4,10 +4,11 @@ import { makeEvalSet, disposeEvalSet } from '../data/batch';
 import type { Dataset } from '../data/dataset';
 import { analyseHessian } from '../hessian/analysis';
 import type { HessianResult } from '../hessian/config';
+import type { TrackedSlice } from '../hessian/tracker';
 import type { Experiment } from '../io/experiment';
 import { hessianJson } from '../io/exports/hessian';
 import { surfaceVtp } from '../io/exports/vtp';
-import { curvesCsv, surfaceCsv } from '../io/exports/landscape';
+import { curvesCsv, surfaceCsv, trackedSlicesCsv } from '../io/exports/landscape';
 import { metricsCsv } from '../io/exports/metrics';
 import { weightsToSafetensors } from '../io/weights';
 import { writeSafetensors } from '../io/safetensors';
@@ -136,16 +137,20 @@ export async function runHeadless(
   const names = Object.fromEntries(config.lanes.map((l) => [l.id, l.name]));
   try {
     const points = await trainer.start();
+    const slices: TrackedSlice[] = [];
     while (!trainer.finished && !options.control.cancelled()) {
       const window = await trainer.trainWindow(50);
       points.push(...window.points);
       // Headless, every tracking measurement finishes before training goes on: same seed, same numbers.
-      points.push(...(await trainer.track(Infinity)));
+      const tracked = await trainer.track(Infinity);
+      points.push(...tracked.points);
+      slices.push(...tracked.slices);
       for (const { divergence } of window.diverged) options.onPhase(divergence.message);
       if (comparison.allDiverged) break;
       options.onTrainProgress(comparison.step, comparison.totalSteps);
     }
     out.write('metrics.csv', metricsCsv(points, names));
+    if (slices.length > 0) out.write('tracked_slices.csv', trackedSlicesCsv(slices, names));
     const lanes = await finalResults(comparison, comparison.dataset);
     const hessians: HessianResult[] = [];
     if (!options.control.cancelled()) await analyses(trainer, experiment, options, out, hessians);

@@ -38,6 +38,8 @@ export const hessianTrackingSchema = z.object({
   tol: z.number().gt(0).max(0.5).default(0.01),
   /** Most of the wall time tracking may take while training plays (0.25: a quarter). */
   budget: z.number().min(0.01).max(0.9).default(0.25),
+  /** Also the loss along a random filter-normalized direction through each lane (21 points on the same samples). */
+  slice: z.boolean().default(true),
 });
 export type HessianTracking = z.infer<typeof hessianTrackingSchema>;
 /** Tracking settings as given (tol and budget may be left to their defaults). */

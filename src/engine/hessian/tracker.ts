@@ -14,6 +14,8 @@
  * - Tr(H) = Tr(QᵀHQ) + Tr(PHP), P = I − QQᵀ, Q the Lanczos basis: the first part is Σα exactly, the
  *   second Hutchinson with Rademacher vectors projected by P (unbiased; the top directions, which
  *   dominate Hutchinson's variance, are taken out). Its standard error is the uncertainty shown.
+ * - The live slice (when on): the loss on the same samples along a random filter-normalized
+ *   direction through the lane's weights, at 21 points of α ∈ [−1, 1] (landscape/liveSlice.ts).
  */
 import type { JobControl } from '../control';
 import { disposeEvalSet, makeEvalSet } from '../data/batch';
@@ -25,6 +27,7 @@ import { gaussian, lanczos, topRitz } from './lanczos';
 import { hutchinsonTrace } from './trace';
 import { axpy, dot, norm, type SymmetricOperator } from './operator';
 import { SlicedJob } from './sliced';
+import { LIVE_SLICE_ALPHAS, liveSlice } from '../landscape/liveSlice';
 
 const MIN_LANCZOS = 3;
 const WARM_VECTORS = 3;
@@ -45,11 +48,29 @@ interface Measured {
   trace: number;
   traceStdError: number;
   hvps: number;
+  /** Training samples measured on (the first N of the split). */
+  samples: number;
+  /** Loss along the live slice at LIVE_SLICE_ALPHAS (null when the slice is off). */
+  slice: number[] | null;
   /** The top Ritz vectors, largest first (at most WARM_VECTORS): the next measurement's warm start. */
   vectors: Float64Array[];
 }
 
 export type TrackedCurvature = TrackedAt & Omit<Measured, 'vectors'>;
+
+/** A lane's live slice at a tracking step: loss at each α. */
+export interface TrackedSlice extends TrackedAt {
+  alphas: number[];
+  loss: number[];
+  samples: number;
+}
+
+/** The live slice of a measurement, if it has one. */
+export function sliceOf(t: TrackedCurvature): TrackedSlice | null {
+  if (!t.slice) return null;
+  const { laneId, step, gradEvals, wallSeconds, samples } = t;
+  return { laneId, step, gradEvals, wallSeconds, alphas: [...LIVE_SLICE_ALPHAS], loss: t.slice, samples };
+}
 
 /** P·A·P with P = I − QQᵀ the projection off an orthonormal basis Q: zᵀ(PAP)z is Hutchinson's sample of Tr(PAP). */
 function projectedOff(op: SymmetricOperator, basis: readonly Float64Array[]): SymmetricOperator {
@@ -95,6 +116,7 @@ export async function measureCurvature(
       { tol: 0, minSamples: tracking.traceSamples, maxSamples: tracking.traceSamples, seed: subject.step + 1 },
       control,
     );
+    const slice = tracking.slice ? await liveSlice(subject.model, subject.weights, set, subject.loss, control) : null;
     return {
       lambdaMax: top.value,
       lambdaResidual: top.residual,
@@ -102,6 +124,8 @@ export async function measureCurvature(
       trace: run.alphas.reduce((a, b) => a + b, 0) + rest.trace,
       traceStdError: rest.stdError,
       hvps: op.hvps,
+      samples: set.count,
+      slice,
       vectors: ritz.map((p) => p.vector),
     };
   } finally {

@@ -143,37 +143,37 @@ export class Comparison {
     return { step, stepsPerEpoch: this.sampler.stepsPerEpoch, totalSteps: this.totalSteps };
   }
 
-  /** Test loss and accuracy of every lane on the first `testSize` test samples (kept on the device). */
-  async evaluateTest(only?: Set<string>): Promise<Map<string, Evaluation>> {
+  /** The first `testSize` test samples on the device (made again when the size changes). */
+  testEvalSet(): EvalSet {
     if (!this.testSet || this.testSet.count !== Math.min(this.config.testSize, this.dataset.test.count)) {
       if (this.testSet) disposeEvalSet(this.testSet);
       this.testSet = makeEvalSet(this.dataset.test, this.dataset.info, this.config.testSize);
     }
+    return this.testSet;
+  }
+
+  /** Test loss and accuracy of every lane on the first `testSize` test samples (kept on the device). */
+  async evaluateTest(only?: Set<string>): Promise<Map<string, Evaluation>> {
+    const testSet = this.testEvalSet();
     const out = new Map<string, Evaluation>();
     for (const lane of this.lanes) {
       // A diverged lane keeps its last test point: its weights are not finite.
       if (lane.diverged) continue;
-      if (!only || only.has(lane.config.id))
-        out.set(lane.config.id, await evaluate(this.model, lane.params, this.testSet, this.config.loss));
+      if (!only || only.has(lane.config.id)) out.set(lane.config.id, await evaluate(this.model, lane.params, testSet, this.config.loss));
     }
     return out;
   }
 
   /**
    * Applies settings that keep the weights: optimizer settings, schedules, epochs, logging, and
-   * lanes added (only at step 0: a new lane starts from the shared initial weights) or removed.
+   * lanes added or removed. A lane added after step 0 joins at the current step from the shared
+   * initial weights with a fresh optimizer (as a lane missing from a checkpoint is restored), and
+   * trains on the same batches as the others from there on.
    * Throws if `config` changes the structure (dataset, model, seed, batch size): rebuild instead.
    */
   applyConfig(config: ComparisonConfig): void {
     if (structureKey(config) !== this.key) throw new Error('dataset, model, seed or batch size changed: the comparison must be rebuilt');
     const wanted = new Map(config.lanes.map((lane) => [lane.id, lane]));
-    const added = config.lanes.filter((lane) => !this.lanes.some((l) => l.config.id === lane.id));
-    if (added.length > 0 && this.step > 0) {
-      throw new Error(
-        `a new lane must start from the shared initial weights at step 0 (now at step ${this.step}): ` +
-          `reset first, or duplicate a lane to fork it at this step`,
-      );
-    }
     for (const lane of this.lanes.filter((l) => !wanted.has(l.config.id))) lane.dispose();
     const kept = new Map(this.lanes.filter((l) => wanted.has(l.config.id)).map((l) => [l.config.id, l]));
     this.lanes = config.lanes.map((laneConfig) => {
@@ -182,7 +182,9 @@ export class Comparison {
         existing.reconfigure(laneConfig);
         return existing;
       }
-      return this.newLane(laneConfig);
+      const joining = this.newLane(laneConfig);
+      joining.steps = this.step;
+      return joining;
     });
     this.config = config;
   }

@@ -12,18 +12,42 @@ export interface Evaluation {
   count: number;
 }
 
-/** Sums loss·size and hits over chunks on the device (kept [2] tensor). */
-function accumulate(model: Model, params: Params, chunks: Iterable<Batch>, loss: LossKind): tf.Tensor {
-  return tf.tidy(() => {
-    let lossSum: tf.Tensor = tf.scalar(0);
-    let correct: tf.Tensor = tf.scalar(0);
-    for (const chunk of chunks) {
-      const r = lossAndCorrect(model, params, chunk, loss);
-      lossSum = tf.add(lossSum, tf.mul(r.loss, chunk.size));
-      correct = tf.add(correct, r.correct);
-    }
-    return tf.stack([lossSum, correct]);
+/** Running sums of loss·size and hits on the device. */
+export interface RunningSums {
+  lossSum: tf.Scalar;
+  correct: tf.Scalar;
+}
+
+/** Adds one chunk to the running sums (null: from zero); the old sums are disposed. */
+export function addChunk(model: Model, params: Params, chunk: Batch, loss: LossKind, running: RunningSums | null): RunningSums {
+  const next = tf.tidy(() => {
+    const r = lossAndCorrect(model, params, chunk, loss);
+    const lossSum = tf.add(running?.lossSum ?? tf.scalar(0), tf.mul(r.loss, chunk.size)) as tf.Scalar;
+    const correct = tf.add(running?.correct ?? tf.scalar(0), r.correct) as tf.Scalar;
+    return { lossSum, correct };
   });
+  if (running) tf.dispose([running.lossSum, running.correct]);
+  return next;
+}
+
+/** Mean loss and accuracy from running sums over `count` samples (disposes the sums). */
+export async function readSums(running: RunningSums | null, count: number): Promise<Evaluation> {
+  if (!running) return { loss: NaN, accuracy: NaN, count: 0 };
+  const totals = tf.stack([running.lossSum, running.correct]);
+  tf.dispose([running.lossSum, running.correct]);
+  const [lossSum, correct] = await totals.data();
+  totals.dispose();
+  return { loss: lossSum / count, accuracy: correct / count, count };
+}
+
+/** Sums loss·size and hits over chunks on the device (kept [2] tensor), chunk by chunk as addChunk. */
+function accumulate(model: Model, params: Params, chunks: Iterable<Batch>, loss: LossKind): tf.Tensor {
+  let running: RunningSums | null = null;
+  for (const chunk of chunks) running = addChunk(model, params, chunk, loss, running);
+  const sums = running ?? { lossSum: tf.scalar(0), correct: tf.scalar(0) };
+  const totals = tf.stack([sums.lossSum, sums.correct]);
+  tf.dispose([sums.lossSum, sums.correct]);
+  return totals;
 }
 
 /**

@@ -9,9 +9,10 @@
 import type { Dataset } from '../data/dataset';
 import { DIRECT_CONTROL } from '../control';
 import { analyseHessian, hessianSubject, type HessianSubject } from '../hessian/analysis';
-import { CurvatureTracker, type TrackedCurvature } from '../hessian/tracker';
+import { CurvatureTracker, sliceOf, type TrackedCurvature, type TrackedSlice } from '../hessian/tracker';
 import type { HessianSettings, HessianTracking } from '../hessian/config';
 import { MetricAggregator, testPoints, windowLength } from './aggregator';
+import { DeferredTest } from './deferredTest';
 import { Comparison, type ComparisonCheckpoint, type ShiftReport } from './comparison';
 import type { ComparisonConfig, LaneConfig } from './config';
 import type { MetricPoint } from './metrics';
@@ -27,6 +28,12 @@ export interface CurvatureSummary {
 
 export interface ShiftReportWithHessian extends ShiftReport {
   hessian?: { before: CurvatureSummary; after: CurvatureSummary };
+}
+
+/** What a slice of tracking gave: metric points and each measured lane's live slice. */
+export interface TrackOutcome {
+  points: MetricPoint[];
+  slices: TrackedSlice[];
 }
 
 /** What a window of training gave: its steps, its metric points and the lanes that diverged in it. */
@@ -50,6 +57,11 @@ export interface TrainerOptions {
   checkpointEvery: number | null;
   /** λmax and Tr(H) of every lane every N steps as metrics; null: off. */
   tracking?: HessianTracking | null;
+  /**
+   * Test evaluations after step 0 are taken at their step and computed in pieces by `background`
+   * (the app: training never waits for a test split); otherwise within the window (headless).
+   */
+  deferTests?: boolean;
 }
 
 /** Steps between in-memory checkpoints of every lane by default (what a lost GPU falls back to). */
@@ -62,12 +74,15 @@ export class Trainer {
   checkpoint: ComparisonCheckpoint | null = null;
   private readonly aggregator: MetricAggregator;
   private tracker: CurvatureTracker | null = null;
+  private readonly deferTests: boolean;
+  private pendingTest: DeferredTest | null = null;
 
   /** Builds the comparison; call `start()` for its step-0 points and checkpoint. */
   constructor(source: Dataset, config: ComparisonConfig, options: TrainerOptions) {
     this.comparison = new Comparison(source, config);
     this.aggregator = new MetricAggregator(config.logEvery);
     this.checkpointEvery = options.checkpointEvery;
+    this.deferTests = options.deferTests ?? false;
     if (options.tracking) this.tracker = new CurvatureTracker(options.tracking);
   }
 
@@ -89,11 +104,36 @@ export class Trainer {
     return this.tracker?.pending ?? 0;
   }
 
-  /** Curvature slices for about `ms` (Infinity: every queued measurement); the points that ended. */
-  async track(ms: number): Promise<MetricPoint[]> {
-    if (!this.tracker) return [];
+  /** A deferred test evaluation is waiting for `testPiece`. */
+  get testPending(): boolean {
+    return this.pendingTest !== null;
+  }
+
+  /** One piece (a chunk of one lane) of the pending test evaluation; its points once the last piece is in. */
+  async testPiece(): Promise<MetricPoint[]> {
+    const test = this.pendingTest;
+    if (!test) return [];
+    const points = await test.advance();
+    if (test.done) this.pendingTest = null;
+    return points;
+  }
+
+  /** The pending test evaluation to its end (before anything that changes the lanes or the test set). */
+  async finishTest(): Promise<MetricPoint[]> {
+    const test = this.pendingTest;
+    this.pendingTest = null;
+    return test ? test.finish() : [];
+  }
+
+  /** Curvature work for about `ms` (Infinity: every queued measurement); what the measurements that ended gave. */
+  async track(ms: number): Promise<TrackOutcome> {
+    if (!this.tracker) return { points: [], slices: [] };
     const sigmaOf = (laneId: string) => noiseSigma(this.comparison.lanes.find((l) => l.config.id === laneId)?.config);
-    return (await this.tracker.work(ms)).flatMap((t) => trackedPoints(t, sigmaOf(t.laneId)));
+    const done = await this.tracker.work(ms);
+    return {
+      points: done.flatMap((t) => trackedPoints(t, sigmaOf(t.laneId))),
+      slices: done.flatMap((t) => sliceOf(t) ?? []),
+    };
   }
 
   /** Goes on from a checkpoint taken by a trainer of the same structure (e.g. on a new backend). */
@@ -120,6 +160,7 @@ export class Trainer {
 
   /** Back to step 0 with the same settings: fresh weights and optimizers, metrics from scratch. */
   async reset(): Promise<MetricPoint[]> {
+    this.dropTest();
     await this.tracker?.clear();
     this.comparison.reset();
     this.aggregator.reset();
@@ -128,13 +169,14 @@ export class Trainer {
 
   /** Settings that keep the weights (see Comparison.applyConfig); lanes added at step 0 get their step-0 test point. */
   async reconfigure(config: ComparisonConfig): Promise<MetricPoint[]> {
+    const finished = await this.finishTest();
     const before = new Set(this.comparison.lanes.map((l) => l.config.id));
     this.comparison.applyConfig(config);
     this.aggregator.logEvery = config.logEvery;
     const added = this.comparison.lanes.filter((l) => !before.has(l.config.id)).map((l) => l.config.id);
     const kept = new Set(this.comparison.lanes.map((l) => l.config.id));
     for (const id of before) if (!kept.has(id)) this.tracker?.forget(id);
-    return added.length > 0 ? this.testPoints(new Set(added)) : [];
+    return [...finished, ...(added.length > 0 ? await this.testPoints(new Set(added)) : [])];
   }
 
   /** Trains up to `wanted` steps, never past a logging, test, tracking or checkpoint step or the end. */
@@ -148,7 +190,10 @@ export class Trainer {
     const points = windows.flatMap((w) => this.aggregator.addWindow(w));
     const diverged = windows.flatMap((w) => (w.diverged ? [{ laneId: w.laneId, divergence: w.diverged }] : []));
     const step = comparison.step;
-    if (step % testEvery === 0 || step === comparison.totalSteps) points.push(...(await this.testPoints()));
+    if (step % testEvery === 0 || step === comparison.totalSteps) {
+      if (this.deferTests) points.push(...(await this.deferTest()));
+      else points.push(...(await this.testPoints()));
+    }
     if (tracker && tracking && step % tracking.every === 0) tracker.enqueue(await this.trackingSubjects());
     if (checkpointEvery !== null && step % checkpointEvery === 0) await this.takeCheckpoint();
     return { steps, points, diverged };
@@ -216,10 +261,32 @@ export class Trainer {
     };
   }
 
-  /** Frees every tensor: the comparison's and a measurement's under way. */
+  /** Frees every tensor: the comparison's, a pending test's and a measurement's under way. */
   async dispose(): Promise<void> {
+    this.dropTest();
     await this.tracker?.clear();
     this.comparison.dispose();
+  }
+
+  /** Copies the lanes' weights for a test at this step; a test still pending finishes first (its points). */
+  private async deferTest(): Promise<MetricPoint[]> {
+    const finished = await this.finishTest();
+    const { comparison } = this;
+    const subjects = comparison.lanes
+      .filter((lane) => !lane.diverged)
+      .map((lane) => ({
+        laneId: lane.config.id,
+        params: DeferredTest.copy(lane.params),
+        gradEvals: lane.gradEvals,
+        seconds: lane.seconds,
+      }));
+    this.pendingTest = new DeferredTest(comparison.step, subjects, comparison.testEvalSet(), comparison.model, comparison.config.loss);
+    return finished;
+  }
+
+  private dropTest(): void {
+    this.pendingTest?.dispose();
+    this.pendingTest = null;
   }
 
   private async takeCheckpoint(): Promise<void> {

@@ -74,7 +74,37 @@ function axisLabels(f: BoxFrame, names: [string, string, string]): THREE.Group {
   return new THREE.Group().add(x, y, z);
 }
 
-/** Floor, box edges and axis names: the parts of the scene that do not depend on the values. */
+/** The ends of an axis and its 0 when inside: where the floor gets a tick and a number. */
+function axisTicks(lo: number, hi: number): number[] {
+  return [...new Set([lo, ...(lo < 0 && hi > 0 ? [0] : []), hi])];
+}
+
+function tickText(t: number): string {
+  return String(Number(t.toPrecision(3)));
+}
+
+/** Ticks with numbers along the front (x) and right (y) floor edges, so a still image keeps its scale. */
+function axisTickMarks(f: BoxFrame): THREE.Group {
+  const size = 0.055 * f.span;
+  const mark = 0.03 * f.span;
+  const group = new THREE.Group();
+  const points: number[] = [];
+  for (const x of axisTicks(f.x0, f.x1)) {
+    points.push(x, f.y0, f.zFloor, x, f.y0 - mark, f.zFloor);
+    const label = textSprite(tickText(x), size);
+    label.position.set(x, f.y0 - mark - 0.04 * f.span, f.zFloor);
+    group.add(label);
+  }
+  for (const y of axisTicks(f.y0, f.y1)) {
+    points.push(f.x1, y, f.zFloor, f.x1 + mark, y, f.zFloor);
+    const label = textSprite(tickText(y), size);
+    label.position.set(f.x1 + mark + 0.05 * f.span, y, f.zFloor);
+    group.add(label);
+  }
+  return group.add(lineSegments(points, 0x8a969c));
+}
+
+/** Floor, box edges, axis ticks and names: the parts of the scene that do not depend on the values. */
 export function boxScaffold(f: BoxFrame, names: [string, string, string]): THREE.Object3D[] {
-  return [floorPlane(f), frameLines(f), axisLabels(f, names)];
+  return [floorPlane(f), frameLines(f), axisTickMarks(f), axisLabels(f, names)];
 }

@@ -1,5 +1,6 @@
 /** Landscape curves and surfaces as CSV. */
 import type { CurveResult, CurveValues, SurfaceResult } from '../../landscape/config';
+import type { TrackedSlice } from '../../hessian/tracker';
 import { csvRecords, csvText, readNumber, type Field } from '../csv';
 
 export const CURVES_CSV_HEADER = ['curve', 'kind', 'alpha', 'beta', 'split', 'loss', 'accuracy'] as const;
@@ -125,4 +126,14 @@ export function parseSurfaceCsv(text: string): ParsedSurface {
     loss: nodes.map((x) => x.loss),
     accuracy: nodes.map((x) => x.accuracy),
   };
+}
+
+export const TRACKED_SLICES_CSV_HEADER = ['lane', 'name', 'step', 'alpha', 'loss', 'samples'] as const;
+
+/** The live slices of curvature tracking: one row per lane, tracking step and α (training samples). */
+export function trackedSlicesCsv(slices: readonly TrackedSlice[], names: Record<string, string>): string {
+  const rows = slices.flatMap((s) =>
+    s.alphas.map((alpha, i): Field[] => [s.laneId, names[s.laneId] ?? s.laneId, s.step, alpha, s.loss[i], s.samples]),
+  );
+  return csvText(TRACKED_SLICES_CSV_HEADER, rows);
 }
