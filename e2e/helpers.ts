@@ -51,6 +51,11 @@ export async function trainSteps(page: Page, steps: number): Promise<void> {
   await page.waitForFunction(() => !window.__fmp?.state().status.playing);
 }
 
+/** Waits until nothing is computed beside training (deferred tests, tracking rounds): tensors are settled. */
+export async function quiet(page: Page, timeout = 180_000): Promise<void> {
+  await page.waitForFunction(() => !window.__fmp?.state().status.measuring, null, { timeout });
+}
+
 export interface LaneLosses {
   laneId: string;
   steps: number[];
@@ -134,6 +139,7 @@ export async function tinyTrainedPage(page: Page, steps: number, backend = 'webg
   await page.getByRole('button', { name: 'Remove NSO σ 0.03', exact: true }).click();
   await page.waitForFunction(() => window.__fmp?.state().summary?.laneIds.length === 2);
   await trainSteps(page, steps);
+  await quiet(page);
   expect(await page.evaluate(() => window.__fmp!.tfBackend())).toBe(backend);
   return errors;
 }

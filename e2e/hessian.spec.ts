@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { canvasColours, coloredPixels, computeHessianWith, expandLane, setField, tinyTrainedPage, trainSteps } from './helpers';
+import { canvasColours, coloredPixels, computeHessianWith, expandLane, quiet, setField, tinyTrainedPage, trainSteps } from './helpers';
 
 test(
   'Hessian on WebGPU: top-3 eigenvalues, trace and density of two lanes side by side, tracking ' + 'during training, before/after a shift',
@@ -68,6 +68,7 @@ test(
     await lane.getByRole('button', { name: 'shift now' }).click();
     await expect(page.getByTestId('shift-eigenvalues')).toBeVisible({ timeout: 120_000 });
     await expect(page.getByTestId('shift-trace')).toBeVisible();
+    await quiet(page);
     expect((await page.evaluate(() => window.__fmp!.memory())).numTensors).toBe(tensorsBefore);
     expect(errors).toEqual([]);
   },

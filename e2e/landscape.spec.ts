@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { canvasColours, setField, tinyTrainedPage } from './helpers';
+import { canvasColours, quiet, setField, tinyTrainedPage } from './helpers';
 
 const surfaceColours = (page: Page) => canvasColours(page, 'surface-view');
 
@@ -96,5 +96,6 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   await expect(page.getByTestId('surface-view').first()).toBeVisible();
   for (const colours of await surfaceColours(page)) expect(colours).toBeGreaterThan(50);
   await expect(page.getByText(/landscape cancelled/)).toBeVisible();
+  await quiet(page);
   expect((await page.evaluate(() => window.__fmp!.memory())).numTensors).toBe(tensorsBefore);
 });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { computeHessianWith, setField, chooseTinyModel, waitForPhase } from './helpers';
+import { computeHessianWith, quiet, setField, chooseTinyModel, waitForPhase } from './helpers';
 
 /** 2,000 steps with `npm run soak`; fewer in `npm test` (SOAK_STEPS overrides). */
 const STEPS = Number(process.env.SOAK_STEPS) || 600;
@@ -25,6 +25,7 @@ test(`soak: ${STEPS} steps of three lanes, then a landscape and a Hessian; tenso
   await page.waitForFunction(() => window.__fmp?.state().config.logEvery === 10 && window.__fmp?.state().config.testEvery === 100);
   const cdp = await page.context().newCDPSession(page);
   const measure = async () => {
+    await quiet(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
     const { numTensors, numBytes } = await page.evaluate(() => window.__fmp!.memory());

@@ -47,6 +47,8 @@ export interface RunStatus {
   stepsPerSecond: number;
   /** The step of the last in-memory checkpoint (what a lost GPU falls back to). */
   checkpointStep: number | null;
+  /** A test evaluation or a curvature measurement is still being computed beside training. */
+  measuring: boolean;
 }
 
 export type UserDatasetKind = 'cifar10' | 'mnist-idx';

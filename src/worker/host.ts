@@ -77,6 +77,7 @@ export class EngineHost implements EngineApi {
       if (slices.length > 0) this.emit({ type: 'tracked-slices', slices });
     },
     emitError: (message) => this.emit({ type: 'error', message }),
+    emitIdle: () => this.emit({ type: 'status', status: this.status() }),
   });
   private checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
   private readonly auto = new AutoBackend();
@@ -378,6 +379,7 @@ export class EngineHost implements EngineApi {
       finished: this.trainer?.finished ?? false,
       checkpointStep: this.trainer?.checkpoint?.step ?? null,
       stepsPerSecond: this.player.lastRate,
+      measuring: this.trainer !== null && backgroundPending(this.trainer),
     };
   }
 

@@ -37,6 +37,8 @@ export interface TrackingHost {
   playing(): boolean;
   emitTracked(outcome: TrackOutcome): void;
   emitError(message: string): void;
+  /** Nothing is pending any more while training stands still: the status says so. */
+  emitIdle(): void;
 }
 
 export class TrackingScheduler {
@@ -73,6 +75,7 @@ export class TrackingScheduler {
         });
         await yieldToEventLoop();
       }
+      if (!this.host.playing()) this.host.emitIdle();
     } catch (error) {
       this.host.emitError(`curvature tracking stopped: ${errorMessage(error)}`);
     } finally {

@@ -75,6 +75,7 @@ function Transport() {
           epoch {stepsPerEpoch ? (status.step / stepsPerEpoch).toFixed(2) : '0'} / {epochs}
           {status.playing && status.stepsPerSecond > 0 ? ` · ${status.stepsPerSecond.toFixed(1)} steps/s` : ''}
           {status.finished && !status.playing ? ' · finished' : ''}
+          {status.measuring && !status.playing ? ' · measuring' : ''}
         </div>
       </div>
       <SelectField

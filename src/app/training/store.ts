@@ -60,6 +60,7 @@ export const IDLE: RunStatus = {
   finished: false,
   stepsPerSecond: 0,
   checkpointStep: null,
+  measuring: false,
 };
 
 export const useApp = create<AppState>(() => ({
