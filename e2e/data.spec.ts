@@ -94,8 +94,8 @@ test('with ?worker=0 the lanes train on the page, which stays responsive', async
   await expect(lane1.getByLabel('learning rate η')).toHaveAttribute('aria-invalid', 'true');
   expect(await stateOf(page, 'config.lanes.0.optimizer.lr')).toBe(0.02);
 
-  // After step 0 a new lane cannot join (it would not share the weights), but a lane can be forked.
-  await expect(page.getByRole('button', { name: '+ add lane' })).toBeDisabled();
+  // After step 0 a new lane joins from the initial weights (e2e/newUser.spec.ts), and a lane can be forked.
+  await expect(page.getByRole('button', { name: '+ add lane' })).toHaveAttribute('title', /joins at step \d+ from the shared initial/);
   await page.getByRole('button', { name: 'Duplicate SAM' }).click();
   await page.waitForFunction(() => window.__fmp?.state().config.lanes.length === 4);
   const fork = await page.evaluate(() => {

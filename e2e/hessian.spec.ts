@@ -10,7 +10,7 @@ test(
     const panel = page.getByRole('region', { name: 'Hessian spectrum' });
     await computeHessianWith(
       page,
-      { 'Hessian samples': '100', 'top k': '3', 'max iterations': '15', 'trace samples': '4', 'density runs': '2', 'density steps': '8' },
+      { 'Hessian samples': '100', 'top k': '3', 'max iterations': '10', 'trace samples': '4', 'density runs': '2', 'density steps': '6' },
       200_000,
     );
     const results = await page.evaluate(() => Object.values(window.__fmp!.hessian().results));

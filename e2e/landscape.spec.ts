@@ -19,12 +19,12 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   const panel = page.getByRole('region', { name: 'Loss landscape' });
   await setField(page, 'train subset', '100');
   await setField(page, 'test subset', '50');
-  await setField(page, 'grid points', '9');
+  await setField(page, 'grid points', '7');
   await computeAndWait(page);
   const surfaces = await page.evaluate(() => Object.values(window.__fmp!.landscape().surfaces));
   expect(surfaces.map((s) => s.laneId).sort()).toEqual(['lane1', 'lane2']);
   for (const s of surfaces) {
-    expect(s.computed).toBe(81);
+    expect(s.computed).toBe(49);
     expect(s.samples).toBe(100);
     expect(s.loss.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
   }
@@ -84,7 +84,7 @@ test('landscapes on WebGPU: 2D surfaces of two lanes in 3D, 1D curves, an interp
   // A large grid, cancelled once the preview is in: the preview stays and is drawn.
   await page.getByTestId('landscape-kind').selectOption('surface');
   await setField(page, 'grid points', '101');
-  await setField(page, 'train subset', '300');
+  await setField(page, 'train subset', '150');
   await page.getByTestId('landscape-compute').click();
   await page.waitForFunction(() => Object.values(window.__fmp!.landscape().surfaces).some((s) => s.level.length >= 13), null, {
     timeout: 200_000,

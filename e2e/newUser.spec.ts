@@ -152,7 +152,7 @@ test('a lane added mid-run joins at the current step from the initial weights; t
   // beside training, and the test points of step 100 arrive while the lanes train on.
   await page.waitForFunction(
     () =>
-      window.__fmp!.state().status.step >= 130 &&
+      window.__fmp!.state().status.step >= 110 &&
       Object.values(window.__fmp!.state().series).every((lane) => lane.test_loss?.steps.includes(100)),
     null,
     { timeout: 200_000 },

@@ -45,12 +45,13 @@ export function LiveSliceChart() {
     'A flatter minimum is a wider, lower bowl. The Loss landscape panel below computes the same on more ' +
     'samples, with the test loss and in 2D.';
   if (!on) return null;
+  // Not a figure until something is drawn: the report ZIP exports figures.
   if (lines.length === 0) {
     return (
-      <figure className="chart slice-placeholder" data-testid="live-slice" data-lines="0" title={help}>
-        <figcaption>1D slice (live)</figcaption>
+      <div className="chart slice-placeholder" data-testid="live-slice" data-lines="0" title={help}>
+        <div className="slice-caption">1D slice (live)</div>
         <p className="muted">Each lane’s loss along a random filter-normalized direction appears here at the first tracking step.</p>
-      </figure>
+      </div>
     );
   }
   return (

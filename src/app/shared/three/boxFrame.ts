@@ -85,20 +85,20 @@ function tickText(t: number): string {
 
 /** Ticks with numbers along the front (x) and right (y) floor edges, so a still image keeps its scale. */
 function axisTickMarks(f: BoxFrame): THREE.Group {
-  const size = 0.055 * f.span;
+  const size = 0.085 * f.span;
   const mark = 0.03 * f.span;
   const group = new THREE.Group();
   const points: number[] = [];
   for (const x of axisTicks(f.x0, f.x1)) {
     points.push(x, f.y0, f.zFloor, x, f.y0 - mark, f.zFloor);
     const label = textSprite(tickText(x), size);
-    label.position.set(x, f.y0 - mark - 0.04 * f.span, f.zFloor);
+    label.position.set(x, f.y0 - mark - 0.05 * f.span, f.zFloor);
     group.add(label);
   }
   for (const y of axisTicks(f.y0, f.y1)) {
     points.push(f.x1, y, f.zFloor, f.x1 + mark, y, f.zFloor);
     const label = textSprite(tickText(y), size);
-    label.position.set(f.x1 + mark + 0.05 * f.span, y, f.zFloor);
+    label.position.set(f.x1 + mark + 0.06 * f.span, y, f.zFloor);
     group.add(label);
   }
   return group.add(lineSegments(points, 0x8a969c));
