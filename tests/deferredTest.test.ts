@@ -8,14 +8,14 @@ import { syntheticDataset, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
-// 130 test samples in chunks of 1,000 would be one chunk: 2,500 make three, so a test takes pieces.
-const data = syntheticDataset(200, 2500);
+// 600 test samples are three chunks of 250 (comparison.ts), so a test takes pieces.
+const data = syntheticDataset(200, 600);
 const config: ComparisonConfig = {
   ...defaultComparison('synthetic'),
   model: { kind: 'mlp', hidden: [16] },
   batchSize: 10,
   epochs: 5,
-  testSize: 2500,
+  testSize: 600,
   testEvery: 4,
   logEvery: 2,
   lanes: [makeLane(0, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }), makeLane(1, { ...defaultOptimizerConfig('momentum'), lr: 0.05 })],
