@@ -86,10 +86,10 @@ test('a new user: defaults, play 60 s; every lane’s curvature is live, ranked 
   expect(step).toBeGreaterThan(600);
 
   // Every lane tracked all along. The documented ordering (README, "Using it"; 3 seeds in tests/tracking.test.ts):
-  // SAM's minimum is flatter than SGDM's; over the last 5 rounds by more than 1.2x (measured 1.3-2.1x after step 1000).
-  await page.waitForFunction(() => Object.values(window.__fmp!.state().series).every((lane) => (lane.hess_lmax?.values.length ?? 0) >= 5));
-  const curvature = await commonCurvature(page, 5);
-  testInfo.annotations.push({ type: 'λmax over the last 5 rounds', description: JSON.stringify(curvature) });
+  // SAM's minimum is flatter than SGDM's; over the last 3 rounds by more than 1.2x (measured 1.3-2.1x after step 1000).
+  await page.waitForFunction(() => Object.values(window.__fmp!.state().series).every((lane) => (lane.hess_lmax?.values.length ?? 0) >= 3));
+  const curvature = await commonCurvature(page, 3);
+  testInfo.annotations.push({ type: 'λmax over the last 3 rounds', description: JSON.stringify(curvature) });
   const lane = (name: string) => curvature.lanes.find((l) => l.name === name)!;
   expect(lane('SGDM').mean / lane('SAM').mean).toBeGreaterThan(1.2);
   // The read-out ranks the lanes by their mean over the last 3 common rounds (rounds may still land while
@@ -112,7 +112,7 @@ test('a new user: defaults, play 60 s; every lane’s curvature is live, ranked 
   for (const sl of slices) {
     expect(sl.loss).toHaveLength(21);
     expect(sl.loss.every(Number.isFinite)).toBe(true);
-    expect(Math.abs(sl.alphas[sl.loss.indexOf(Math.min(...sl.loss))])).toBeLessThanOrEqual(0.3);
+    expect(Math.abs(sl.alphas[sl.loss.indexOf(Math.min(...sl.loss))])).toBeLessThanOrEqual(0.3 + 1e-9);
   }
   await expect(page.getByTestId('live-slice')).toHaveAttribute('data-lines', '3');
   await expect(page.getByTestId('live-slice-chart')).toContainText(`step ${slices[0].step}`);

@@ -8,14 +8,14 @@ import { syntheticDataset, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
-// 600 test samples are three chunks of 250 (comparison.ts), so a test takes pieces.
-const data = syntheticDataset(200, 600);
+// 2,500 test samples are three chunks of 1,000 (comparison.ts), so a test takes pieces.
+const data = syntheticDataset(200, 2500);
 const config: ComparisonConfig = {
   ...defaultComparison('synthetic'),
   model: { kind: 'mlp', hidden: [16] },
   batchSize: 10,
   epochs: 5,
-  testSize: 600,
+  testSize: 2500,
   testEvery: 4,
   logEvery: 2,
   lanes: [makeLane(0, { ...defaultOptimizerConfig('sgd'), lr: 0.1 }), makeLane(1, { ...defaultOptimizerConfig('momentum'), lr: 0.05 })],

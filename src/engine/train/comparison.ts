@@ -42,9 +42,9 @@ export interface ComparisonCheckpoint {
  */
 /**
  * Test images per chunk: the piece of a deferred test evaluation (a chunk of the default CNN takes
- * about 0.1 s on WASM here), and the summation order of every test evaluation, deferred or not.
+ * about 0.3 s on WASM here), and the summation order of every test evaluation, deferred or not.
  */
-const TEST_CHUNK = 250;
+const TEST_CHUNK = 1000;
 
 export class Comparison {
   readonly model: Model;
