@@ -11,6 +11,7 @@ import { dataLoss } from '../src/engine/model/loss';
 import { HessianOperator } from '../src/engine/hessian/hvp';
 import { gaussian } from '../src/engine/hessian/lanczos';
 import { norm } from '../src/engine/hessian/operator';
+import { SlicedJob } from '../src/engine/hessian/sliced';
 import { exactMlpHvp } from './hvpOracle';
 import { syntheticDataset, useCpu } from './helpers';
 
@@ -95,5 +96,33 @@ describe('the Hessian-vector product against exact answers', () => {
     expect(relError(fast, reference)).toBeLessThan(1e-4);
     op.dispose();
     disposeEvalSet(set);
+  });
+
+  it('in pieces (a chunk of the samples each, as tracking slices it) equals the product in one go, leaving no tensor behind', async () => {
+    const spec: ModelSpec = { kind: 'cnn', channels: [2, 3], kernelSize: 3, dense: 6 };
+    const { model, weights } = await weightsOf(spec, 5);
+    const whole = makeEvalSet(data.train, data.info, 40, 40);
+    const chunked = makeEvalSet(data.train, data.info, 40, 10);
+    const one = new HessianOperator(model, weights, whole, 'cross-entropy');
+    const four = new HessianOperator(model, weights, chunked, 'cross-entropy');
+    const v = gaussian(one.dimension, 7);
+    const reference = await one.apply(v);
+    // The first product records each chunk's activation pattern (kept by the operator until dispose).
+    expect(relError(await four.apply(gaussian(four.dimension, 8)), await one.apply(gaussian(one.dimension, 8)))).toBeLessThan(1e-5);
+    const before = tf.memory().numTensors;
+    const job = new SlicedJob((control) => four.applyInPieces(v, control));
+    let advances = 0;
+    while (!(await job.advance())) advances++;
+    expect(advances).toBe(4);
+    expect(relError(await job.result(), reference)).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
+    // Cancelled after two of its four pieces: nothing is returned and nothing is left on the device.
+    const cancelled = new SlicedJob((control) => four.applyInPieces(v, control));
+    for (let i = 0; i < 3; i++) await cancelled.advance();
+    await cancelled.cancel();
+    await expect(cancelled.result()).rejects.toThrow('cancelled');
+    expect(tf.memory().numTensors).toBe(before);
+    [one, four].forEach((op) => op.dispose());
+    [whole, chunked].forEach(disposeEvalSet);
   });
 });

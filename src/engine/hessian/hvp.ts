@@ -8,6 +8,7 @@ import type { Model } from '../model/model';
 import { paramSize, paramsFromList } from '../model/params';
 import type { HostParams } from '../model/params';
 import { norm, type SymmetricOperator } from './operator';
+import { CancelledError, DIRECT_CONTROL, type JobControl } from '../control';
 
 /**
  * Relative size of the finite-difference step: ε‖v‖ = STEP · max(‖θ‖, 1). With the activation
@@ -40,7 +41,8 @@ export class HessianOperator implements SymmetricOperator {
   private readonly names: string[];
   private readonly theta: tf.Tensor[];
   private readonly thetaNorm: number;
-  private readonly patterns: FrozenActivations[];
+  /** Chunk c's ReLU and max-pool pattern at θ, recorded on its first use (so that cost is spread over pieces too). */
+  private readonly patterns: (FrozenActivations | null)[];
   /** Index of the first layer's kernel and bias in `names`, and of every other parameter. */
   private readonly first: { kernel: number; bias: number };
   private readonly rest: number[];
@@ -58,20 +60,25 @@ export class HessianOperator implements SymmetricOperator {
     this.theta = model.params.map((p) => tf.keep(tf.tensor(weights[p.name], p.shape, 'float32')));
     this.dimension = model.params.reduce((acc, p) => acc + paramSize(p.shape), 0);
     this.thetaNorm = Math.sqrt(this.names.reduce((acc, name) => acc + weights[name].reduce((s, v) => s + v * v, 0), 0));
-    this.patterns = set.chunks.map((chunk) => {
-      const pattern = new FrozenActivations();
-      tf.tidy(() => {
-        model.forward(paramsFromList(this.names, this.theta), chunk.x, pattern);
-      });
-      pattern.freeze();
-      return pattern;
-    });
+    this.patterns = set.chunks.map(() => null);
     this.first = { kernel: this.names.indexOf(model.firstLayer.kernel), bias: this.names.indexOf(model.firstLayer.bias) };
     this.rest = this.names.map((_, i) => i).filter((i) => i !== this.first.kernel && i !== this.first.bias);
     this.pres = null;
     const pres = set.chunks.map((chunk) => tf.keep(this.preAt(chunk.x, this.theta)));
     if (pres.reduce((acc, t) => acc + t.size, 0) <= PRE_CACHE_FLOATS) this.pres = pres;
     else tf.dispose(pres);
+  }
+
+  private patternOf(c: number): FrozenActivations {
+    const recorded = this.patterns[c];
+    if (recorded) return recorded;
+    const pattern = new FrozenActivations();
+    tf.tidy(() => {
+      this.model.forward(paramsFromList(this.names, this.theta), this.set.chunks[c].x, pattern);
+    });
+    pattern.freeze();
+    this.patterns[c] = pattern;
+    return pattern;
   }
 
   /** The first layer's pre-activation with its bias at the given (or direction's) parameters. */
@@ -86,9 +93,10 @@ export class HessianOperator implements SymmetricOperator {
       let total: tf.Tensor1D | null = null;
       for (const [c, chunk] of this.set.chunks.entries()) {
         const weight = chunk.size / this.set.count;
+        const pattern = this.patternOf(c);
         const f = (...ts: tf.Tensor[]) =>
           tf.mul(
-            dataLoss(this.loss, this.model.forward(paramsFromList(this.names, ts), chunk.x, this.patterns[c]).logits, chunk.y),
+            dataLoss(this.loss, this.model.forward(paramsFromList(this.names, ts), chunk.x, pattern).logits, chunk.y),
             weight,
           ) as tf.Scalar;
         const flat = tf.concat(
@@ -115,59 +123,84 @@ export class HessianOperator implements SymmetricOperator {
     return (this.relativeStep * Math.max(this.thetaNorm, 1)) / vNorm;
   }
 
-  async apply(v: Float64Array): Promise<Float64Array> {
+  apply(v: Float64Array): Promise<Float64Array> {
+    return this.applyInPieces(v, DIRECT_CONTROL);
+  }
+
+  /**
+   * (∇L(θ + εv) − ∇L(θ − εv)) / 2ε, one chunk of the samples per piece of `control` (so a tracking
+   * slice on a CNN is a chunk, not a whole product); the last piece also reads the result back.
+   */
+  async applyInPieces(v: Float64Array, control: JobControl): Promise<Float64Array> {
     if (v.length !== this.dimension) throw new Error(`vector of length ${v.length} for a Hessian of dimension ${this.dimension}`);
     const vNorm = norm(v);
     if (vNorm === 0) return new Float64Array(this.dimension);
     const eps = this.step(vNorm);
     this.hvps++;
-    const hv = tf.tidy(() => {
+    this.gradients += 2;
+    const pieces = tf.tidy(() => {
       const direction = tf.tensor1d(Float32Array.from(v));
       let offset = 0;
-      const pieces = this.model.params.map((p) => {
+      return this.model.params.map((p) => {
         const size = paramSize(p.shape);
         const piece = tf.reshape(tf.slice(direction, offset, size), p.shape);
         offset += size;
         return piece;
       });
-      return this.gradientDifference(pieces, eps);
     });
-    const values = Float64Array.from(await hv.data());
-    hv.dispose();
+    const plusRest = tf.tidy(() => this.rest.map((i) => tf.add(this.theta[i], tf.mul(pieces[i], eps))));
+    const minusRest = tf.tidy(() => this.rest.map((i) => tf.sub(this.theta[i], tf.mul(pieces[i], eps))));
+    let sums: tf.Tensor[] | null = null;
+    let values: Float64Array | null = null;
+    try {
+      for (let c = 0; c < this.set.chunks.length; c++) {
+        await control.exclusive(async () => {
+          const previous: tf.Tensor[] | null = sums;
+          sums = tf.tidy(() => {
+            const part = this.chunkDifference(c, pieces, plusRest, minusRest, eps);
+            return previous ? part.map((t, i) => tf.add(previous[i], t)) : part;
+          });
+          if (previous) tf.dispose(previous);
+          if (c < this.set.chunks.length - 1) return;
+          const done: tf.Tensor[] = sums;
+          const hv = tf.tidy(() => tf.div(tf.concat(done.map((g) => tf.reshape(g, [-1]))), 2 * eps));
+          values = Float64Array.from(await hv.data());
+          hv.dispose();
+        });
+      }
+    } finally {
+      tf.dispose([...pieces, ...plusRest, ...minusRest, ...(sums ?? [])]);
+    }
+    if (!values) throw new CancelledError();
     return values;
   }
 
-  /** (∇L(θ + εv) − ∇L(θ − εv)) / 2ε, flattened, with v given per parameter. */
-  private gradientDifference(pieces: tf.Tensor[], eps: number): tf.Tensor1D {
-    this.gradients += 2;
+  /** Chunk c's weighted share of ∇L(θ + εv) − ∇L(θ − εv), per parameter, with v given per parameter. */
+  private chunkDifference(c: number, pieces: tf.Tensor[], plusRest: tf.Tensor[], minusRest: tf.Tensor[], eps: number): tf.Tensor[] {
+    const chunk = this.set.chunks[c];
     const restNames = this.rest.map((i) => this.names[i]);
-    const plusRest = this.rest.map((i) => tf.add(this.theta[i], tf.mul(pieces[i], eps)));
-    const minusRest = this.rest.map((i) => tf.sub(this.theta[i], tf.mul(pieces[i], eps)));
-    const sums: (tf.Tensor | null)[] = this.names.map(() => null);
-    const accumulate = (i: number, t: tf.Tensor) => (sums[i] = sums[i] ? tf.add(sums[i]!, t) : t);
-    for (const [c, chunk] of this.set.chunks.entries()) {
-      const weight = chunk.size / this.set.count;
-      const pre = this.pres ? this.pres[c] : this.preAt(chunk.x, this.theta);
-      const shift = tf.mul(this.preAt(chunk.x, pieces), eps);
-      const lossAt = (p: tf.Tensor, rest: tf.Tensor[]) =>
-        dataLoss(this.loss, this.model.logitsFromPre(paramsFromList(restNames, rest), p, this.patterns[c]), chunk.y);
-      const r = this.rest.length;
-      const f = (plusPre: tf.Tensor, minusPre: tf.Tensor, ...both: tf.Tensor[]) =>
-        tf.mul(tf.sub(lossAt(plusPre, both.slice(0, r)), lossAt(minusPre, both.slice(r))), weight) as tf.Scalar;
-      const grads = tf.grads(f)([tf.add(pre, shift), tf.sub(pre, shift), ...plusRest, ...minusRest]);
-      // The loss at θ − εv enters with a minus sign, so each sum of a pair is a difference.
-      const dPre = tf.add(grads[0], grads[1]);
-      accumulate(this.first.kernel, this.model.firstKernelGradient(chunk.x, dPre));
-      accumulate(this.first.bias, tf.sum(tf.reshape(dPre, [-1, dPre.shape[dPre.rank - 1]]), 0));
-      this.rest.forEach((i, j) => accumulate(i, tf.add(grads[2 + j], grads[2 + r + j])));
-    }
-    const flat = tf.concat(sums.map((g) => tf.reshape(g!, [-1])));
-    return tf.div(flat, 2 * eps) as tf.Tensor1D;
+    const weight = chunk.size / this.set.count;
+    const pattern = this.patternOf(c);
+    const pre = this.pres ? this.pres[c] : this.preAt(chunk.x, this.theta);
+    const shift = tf.mul(this.preAt(chunk.x, pieces), eps);
+    const lossAt = (p: tf.Tensor, rest: tf.Tensor[]) =>
+      dataLoss(this.loss, this.model.logitsFromPre(paramsFromList(restNames, rest), p, pattern), chunk.y);
+    const r = this.rest.length;
+    const f = (plusPre: tf.Tensor, minusPre: tf.Tensor, ...both: tf.Tensor[]) =>
+      tf.mul(tf.sub(lossAt(plusPre, both.slice(0, r)), lossAt(minusPre, both.slice(r))), weight) as tf.Scalar;
+    const grads = tf.grads(f)([tf.add(pre, shift), tf.sub(pre, shift), ...plusRest, ...minusRest]);
+    // The loss at θ − εv enters with a minus sign, so each sum of a pair is a difference.
+    const dPre = tf.add(grads[0], grads[1]);
+    const part = new Array<tf.Tensor>(this.names.length);
+    part[this.first.kernel] = this.model.firstKernelGradient(chunk.x, dPre);
+    part[this.first.bias] = tf.sum(tf.reshape(dPre, [-1, dPre.shape[dPre.rank - 1]]), 0);
+    this.rest.forEach((i, j) => (part[i] = tf.add(grads[2 + j], grads[2 + r + j])));
+    return part;
   }
 
   dispose(): void {
     tf.dispose(this.theta);
     if (this.pres) tf.dispose(this.pres);
-    this.patterns.forEach((p) => p.dispose());
+    this.patterns.forEach((p) => p?.dispose());
   }
 }

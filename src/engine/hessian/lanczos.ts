@@ -1,7 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { DIRECT_CONTROL, type JobControl } from '../control';
 import { createRng } from '../rng';
-import { axpy, dot, norm, scale, type SymmetricOperator } from './operator';
+import { applyUnder, axpy, dot, norm, scale, type SymmetricOperator } from './operator';
 
 /** The tridiagonal matrix T of a Lanczos run (α on the diagonal, β beside it) and the basis Q. */
 export interface LanczosRun {
@@ -60,7 +60,7 @@ function reorthogonalize(w: Float64Array, basis: readonly Float64Array[]): void 
 
 /**
  * Lanczos with full re-orthogonalization from `start`, for at most `steps` steps; `stop(run)` is
- * asked after every step. Each step is one operator application, run through `control.exclusive`.
+ * asked after every step. Each step is one operator application, run through `control.exclusive` (in the operator's pieces, if any).
  */
 export async function lanczos(
   op: SymmetricOperator,
@@ -77,7 +77,7 @@ export async function lanczos(
   for (let j = 0; j < Math.min(steps, op.dimension); j++) {
     if (control.cancelled()) break;
     run.basis.push(q);
-    const w = await control.exclusive(() => op.apply(q));
+    const w = await applyUnder(op, q, control);
     const alpha = dot(w, q);
     axpy(w, -alpha, q);
     if (j > 0) axpy(w, -run.betas[j - 1], run.basis[j - 1]);

@@ -1,7 +1,16 @@
+import type { JobControl } from '../control';
+
 /** A symmetric linear operator v ↦ Av on R^n, applied asynchronously (e.g. a Hessian on the device). */
 export interface SymmetricOperator {
   readonly dimension: number;
   apply(v: Float64Array): Promise<Float64Array>;
+  /** Av with each piece of its device work (e.g. a chunk of the samples) run through `control.exclusive`. */
+  applyInPieces?(v: Float64Array, control: JobControl): Promise<Float64Array>;
+}
+
+/** Av under a job's control: in the operator's own pieces when it has them, else as one piece. */
+export function applyUnder(op: SymmetricOperator, v: Float64Array, control: JobControl): Promise<Float64Array> {
+  return op.applyInPieces ? op.applyInPieces(v, control) : control.exclusive(() => op.apply(v));
 }
 
 /** An explicit symmetric matrix as an operator (tests, and small problems). */

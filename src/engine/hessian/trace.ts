@@ -1,6 +1,6 @@
 import { DIRECT_CONTROL, type JobControl } from '../control';
 import { rademacher } from './lanczos';
-import { dot, type SymmetricOperator } from './operator';
+import { applyUnder, dot, type SymmetricOperator } from './operator';
 
 export interface TraceResult {
   /** Running mean of zᵀHz over Rademacher z: an unbiased estimate of Tr(H). */
@@ -32,7 +32,7 @@ export async function hutchinsonTrace(
   let result: TraceResult = { trace: NaN, stdError: NaN, samples: 0, converged: false };
   while (n < options.maxSamples && !control.cancelled()) {
     const z = rademacher(op.dimension, options.seed + n * 7919);
-    const value = dot(z, await control.exclusive(() => op.apply(z)));
+    const value = dot(z, await applyUnder(op, z, control));
     n++;
     const delta = value - mean;
     mean += delta / n;

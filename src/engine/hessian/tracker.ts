@@ -19,13 +19,13 @@
  */
 import type { JobControl } from '../control';
 import { disposeEvalSet, makeEvalSet } from '../data/batch';
-import { gradientChunkSize } from '../model/chunks';
+import { pieceChunkSize } from '../model/chunks';
 import type { HessianSubject } from './analysis';
 import type { HessianTracking } from './config';
 import { HessianOperator } from './hvp';
 import { gaussian, lanczos, topRitz } from './lanczos';
 import { hutchinsonTrace } from './trace';
-import { axpy, dot, norm, type SymmetricOperator } from './operator';
+import { applyUnder, axpy, dot, norm, type SymmetricOperator } from './operator';
 import { SlicedJob } from './sliced';
 import { LIVE_SLICE_ALPHAS, liveSlice } from '../landscape/liveSlice';
 
@@ -79,7 +79,11 @@ function projectedOff(op: SymmetricOperator, basis: readonly Float64Array[]): Sy
     for (const q of basis) axpy(out, -dot(out, q), q);
     return out;
   };
-  return { dimension: op.dimension, apply: async (v) => project(await op.apply(project(v))) };
+  return {
+    dimension: op.dimension,
+    apply: async (v) => project(await op.apply(project(v))),
+    applyInPieces: async (v, control) => project(await applyUnder(op, project(v), control)),
+  };
 }
 
 /** Σ of the unit previous Ritz vectors, plus a seeded Gaussian of norm ½·√(their count). */
@@ -99,7 +103,7 @@ export async function measureCurvature(
   warm: readonly Float64Array[] | null,
   control: JobControl,
 ): Promise<Measured> {
-  const set = makeEvalSet(subject.dataset.train, subject.dataset.info, tracking.samples, gradientChunkSize(subject.model));
+  const set = makeEvalSet(subject.dataset.train, subject.dataset.info, tracking.samples, pieceChunkSize(subject.model, tracking.samples));
   const op = new HessianOperator(subject.model, subject.weights, set, subject.loss);
   try {
     const start =

@@ -32,3 +32,16 @@ export function landscapeChunkSize(model: Model): number {
 export function gradientChunkSize(model: Model): number {
   return chunkWithin(model, GRADIENT_FLOATS);
 }
+
+/** Largest first-layer output of one piece of a tracking HVP, in floats (a slice between training windows). */
+const PIECE_FLOATS = 2 ** 19;
+
+/**
+ * Samples per chunk when `count` samples are measured in slices beside training, split evenly: the
+ * default MLP's 256 in one chunk; the default CNN's in 7 of 37, so a slice is a seventh of an HVP
+ * (one whole HVP on 256 samples was 0.7-2 s on WASM here, and with a training window the longest stall).
+ */
+export function pieceChunkSize(model: Model, count: number): number {
+  const most = chunkWithin(model, PIECE_FLOATS);
+  return Math.ceil(count / Math.ceil(count / most));
+}
