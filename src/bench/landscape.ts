@@ -12,7 +12,7 @@ import { createModel } from '../engine/model/registry';
 import { DEFAULT_CNN, DEFAULT_MLP, describeModel, type ModelSpec } from '../engine/model/spec';
 import { randomDirection } from '../engine/landscape/directions';
 import { evaluatePointsFast, evaluatePointsNaive } from '../engine/landscape/evaluate';
-import { landscapeChunkSize } from '../engine/model/chunks';
+import { evaluationChunkSize } from '../engine/model/chunks';
 import { AffineFamily } from '../engine/landscape/family';
 import { linspace } from '../engine/landscape/grid';
 
@@ -37,7 +37,7 @@ export async function benchLandscape(dataset: Dataset, spec: ModelSpec, gridSize
     randomDirection(model.params, weights, 1),
     randomDirection(model.params, weights, 2),
   ]);
-  const set = makeEvalSet(dataset.train, dataset.info, samples, landscapeChunkSize(model));
+  const set = makeEvalSet(dataset.train, dataset.info, samples, evaluationChunkSize(model));
   const axis = linspace(-1, 1, gridSize);
   const coords = axis.flatMap((b) => axis.map((a) => [a, b]));
   try {

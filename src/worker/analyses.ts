@@ -5,7 +5,7 @@
 import { analyseHessian, hessianBudget } from '../engine/hessian/analysis';
 import { hessianRequestSchema } from '../engine/hessian/config';
 import { landscapeRequestSchema } from '../engine/landscape/config';
-import { gradientChunkSize, landscapeChunkSize } from '../engine/model/chunks';
+import { gradientChunkSize, evaluationChunkSize } from '../engine/model/chunks';
 import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
 import { checkEvaluationFits, checkLanczosFits } from '../engine/memory';
 import type { Trainer } from '../engine/train/trainer';
@@ -69,7 +69,7 @@ export class Analyses {
         const { settings } = request;
         const { train, test, info } = comparison.dataset;
         const samples = Math.min(settings.trainSamples, train.count) + Math.min(settings.testSamples, test.count);
-        checkEvaluationFits(comparison.config.model, info, samples, landscapeChunkSize(comparison.model), 'landscape', 4);
+        checkEvaluationFits(comparison.config.model, info, samples, evaluationChunkSize(comparison.model), 'landscape', 4);
         return comparison.snapshot(lanesOf(request));
       });
       job.setTotal(landscapeWork(snapshot, request));

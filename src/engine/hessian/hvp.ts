@@ -138,18 +138,18 @@ export class HessianOperator implements SymmetricOperator {
     const eps = this.step(vNorm);
     this.hvps++;
     this.gradients += 2;
-    const pieces = tf.tidy(() => {
+    const vParts = tf.tidy(() => {
       const direction = tf.tensor1d(Float32Array.from(v));
       let offset = 0;
       return this.model.params.map((p) => {
         const size = paramSize(p.shape);
-        const piece = tf.reshape(tf.slice(direction, offset, size), p.shape);
+        const part = tf.reshape(tf.slice(direction, offset, size), p.shape);
         offset += size;
-        return piece;
+        return part;
       });
     });
-    const plusRest = tf.tidy(() => this.rest.map((i) => tf.add(this.theta[i], tf.mul(pieces[i], eps))));
-    const minusRest = tf.tidy(() => this.rest.map((i) => tf.sub(this.theta[i], tf.mul(pieces[i], eps))));
+    const plusRest = tf.tidy(() => this.rest.map((i) => tf.add(this.theta[i], tf.mul(vParts[i], eps))));
+    const minusRest = tf.tidy(() => this.rest.map((i) => tf.sub(this.theta[i], tf.mul(vParts[i], eps))));
     let sums: tf.Tensor[] | null = null;
     let values: Float64Array | null = null;
     try {
@@ -157,7 +157,7 @@ export class HessianOperator implements SymmetricOperator {
         await control.exclusive(async () => {
           const previous: tf.Tensor[] | null = sums;
           sums = tf.tidy(() => {
-            const part = this.chunkDifference(c, pieces, plusRest, minusRest, eps);
+            const part = this.chunkDifference(c, vParts, plusRest, minusRest, eps);
             return previous ? part.map((t, i) => tf.add(previous[i], t)) : part;
           });
           if (previous) tf.dispose(previous);
@@ -169,20 +169,20 @@ export class HessianOperator implements SymmetricOperator {
         });
       }
     } finally {
-      tf.dispose([...pieces, ...plusRest, ...minusRest, ...(sums ?? [])]);
+      tf.dispose([...vParts, ...plusRest, ...minusRest, ...(sums ?? [])]);
     }
     if (!values) throw new CancelledError();
     return values;
   }
 
   /** Chunk c's weighted share of ∇L(θ + εv) − ∇L(θ − εv), per parameter, with v given per parameter. */
-  private chunkDifference(c: number, pieces: tf.Tensor[], plusRest: tf.Tensor[], minusRest: tf.Tensor[], eps: number): tf.Tensor[] {
+  private chunkDifference(c: number, vParts: tf.Tensor[], plusRest: tf.Tensor[], minusRest: tf.Tensor[], eps: number): tf.Tensor[] {
     const chunk = this.set.chunks[c];
     const restNames = this.rest.map((i) => this.names[i]);
     const weight = chunk.size / this.set.count;
     const pattern = this.patternOf(c);
     const pre = this.pres ? this.pres[c] : this.preAt(chunk.x, this.theta);
-    const shift = tf.mul(this.preAt(chunk.x, pieces), eps);
+    const shift = tf.mul(this.preAt(chunk.x, vParts), eps);
     const lossAt = (p: tf.Tensor, rest: tf.Tensor[]) =>
       dataLoss(this.loss, this.model.logitsFromPre(paramsFromList(restNames, rest), p, pattern), chunk.y);
     const r = this.rest.length;

@@ -3,7 +3,7 @@ import { computeCurve, computeSurface, type JobControl, type LandscapeContext } 
 import type { CurveResult, Endpoint, LandscapeRequest, SurfaceResult } from './config';
 import { difference, directionSeeds, randomDirection } from './directions';
 import { type HostParams } from '../model/params';
-import { landscapeChunkSize } from '../model/chunks';
+import { evaluationChunkSize } from '../model/chunks';
 import { linspace } from './grid';
 import type { WeightsSnapshot } from '../train/snapshot';
 
@@ -57,7 +57,7 @@ export async function runLandscape(
   const { settings } = request;
   const sizes = subsetSizes(inputs, request);
   if (sizes.train + sizes.test === 0) throw new Error('a surface on the test split needs test samples: set "test subset" above 0');
-  const chunk = landscapeChunkSize(model);
+  const chunk = evaluationChunkSize(model);
   const sets: EvalSet[] = [];
   const subset = (split: 'train' | 'test', count: number) => {
     if (count === 0) return null;

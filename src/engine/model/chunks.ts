@@ -20,8 +20,8 @@ function chunkWithin(model: Model, floats: number): number {
   return Math.max(16, Math.min(MOST_SAMPLES, Math.floor(floats / firstLayerWidth(model))));
 }
 
-/** Samples per landscape evaluation chunk: 1,000 for the default MLP, 334 for the default CNN. */
-export function landscapeChunkSize(model: Model): number {
+/** Samples per forward-only evaluation chunk (landscapes, test evaluations): 1,000 for the default MLP, 334 for the default CNN. */
+export function evaluationChunkSize(model: Model): number {
   return chunkWithin(model, EVALUATION_FLOATS);
 }
 

@@ -8,7 +8,7 @@ import type { Model } from '../model/model';
 import { countParams, type Params, type HostParams } from '../model/params';
 import { disposeParams, readParams, uploadParams } from '../model/paramTensors';
 import { createModel } from '../model/registry';
-import { landscapeChunkSize } from '../model/chunks';
+import { evaluationChunkSize } from '../model/chunks';
 import { structureKey, type ComparisonConfig, type LaneConfig } from './config';
 import { evaluate, evaluateSplit, type Evaluation } from './evaluate';
 import { Lane, type LaneCheckpoint, type StepEnvironment } from './lane';
@@ -152,7 +152,7 @@ export class Comparison {
       // A chunk is the piece of a deferred test evaluation beside training and fixes the summation
       // order of every test evaluation, deferred or not: 1,000 images of the default MLP, 334 of the
       // CNN (1,000 of its images were a 0.3-0.8 s piece on WASM here, the longest stalls).
-      this.testSet = makeEvalSet(this.dataset.test, this.dataset.info, this.config.testSize, landscapeChunkSize(this.model));
+      this.testSet = makeEvalSet(this.dataset.test, this.dataset.info, this.config.testSize, evaluationChunkSize(this.model));
     }
     return this.testSet;
   }
