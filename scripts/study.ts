@@ -1,7 +1,7 @@
 /**
  * The reproduction study of REPORT.md.
  *   npm run study -- configs              writes experiments/study/*.json (committed)
- *   npm run study -- run [--only mlp|cnn] runs each config with `npm run experiment`'s engine into
+ *   npm run study -- run [--only mlp|cnn|mnist|mnist-cnn…] runs each config with `npm run experiment`'s engine into
  *                                         experiment-results/study/<name>/ (skips finished ones)
  *   npm run study -- run-ablations        the sensitivity runs (experiments/study-ablations/)
  *   npm run study -- report               aggregates the results into docs/study/ (tables + SVG plots)
@@ -147,13 +147,21 @@ function writeConfigs(): void {
   );
 }
 
+/** `--only` names a model (mlp, cnn), a dataset (mnist, fashion-mnist) or both (mnist-cnn). */
+function matchesOnly(name: string, only: string): boolean {
+  const parts = /^(.+)-(mlp|cnn)-seed\d+$/.exec(name);
+  if (!parts) return false;
+  const [, dataset, model] = parts;
+  return only === model || only === dataset || only === `${dataset}-${model}`;
+}
+
 async function runAll(configs: string, results: string, only: string | undefined): Promise<number> {
   const STUDY_CONFIGS = configs;
   const STUDY_RESULTS = results;
   const names = readdirSync(STUDY_CONFIGS)
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.replace(/\.json$/, ''))
-    .filter((n) => !only || n.includes(`-${only}-`))
+    .filter((n) => !only || matchesOnly(n, only))
     .sort();
   for (const name of names) {
     const out = path.join(STUDY_RESULTS, name);
@@ -185,6 +193,6 @@ export async function main(args: string[]): Promise<number> {
     if (finished) studyReport(ABLATION_RESULTS, path.join(root, 'docs', 'study', 'ablations'));
     return 0;
   }
-  console.error('usage: npm run study -- configs | run [--only mlp|cnn] | run-ablations | report');
+  console.error('usage: npm run study -- configs | run [--only <model>|<dataset>|<dataset>-<model>] | run-ablations | report');
   return 2;
 }

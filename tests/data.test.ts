@@ -8,8 +8,8 @@ import { mnistFromIdxFiles, parseIdx } from '../src/engine/data/idx';
 import { loadDataset, MemoryByteCache, storeEncodedDataset, type FileFetcher } from '../src/engine/data/loader';
 import { encodeDataset, parseManifest } from '../src/engine/data/shards';
 import { sha256Hex } from '../src/engine/data/checksum';
-import { interleaveClasses, stratifiedTestCounts, channelStatistics } from '../src/engine/data/split';
-import { mnistFromPackage, fashionFromPackage } from '../src/engine/data/builtin';
+import { interleaveClasses, channelStatistics } from '../src/engine/data/split';
+import { mnistFromOfficialFiles, fashionFromPackage } from '../src/engine/data/builtin';
 import { readTar, writeTar } from '../src/engine/data/tar';
 import { BatchSampler } from '../src/engine/data/sampler';
 import { syntheticDataset } from './helpers';
@@ -337,13 +337,6 @@ describe('IDX files', () => {
 });
 
 describe('built-in datasets', () => {
-  it('stratified test counts are proportional and sum exactly', () => {
-    const counts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
-    const test = stratifiedTestCounts(counts, 2000);
-    expect(test.reduce((a, b) => a + b, 0)).toBe(2000);
-    test.forEach((t, c) => expect(Math.abs(t - counts[c] * 0.2)).toBeLessThan(1));
-  });
-
   it('interleaves classes round-robin', () => {
     const a = [new Uint8Array([1]), new Uint8Array([2])];
     const b = [new Uint8Array([9])];
@@ -352,15 +345,35 @@ describe('built-in datasets', () => {
     expect(Array.from(split.images)).toEqual([1, 9, 2]);
   });
 
-  it('recovers MNIST bytes exactly from the package floats and splits 8,000/2,000', () => {
-    const perClass = Array.from({ length: 10 }, (_, c) => {
-      const n = 1000 + (c % 3) * 7 - 7;
-      return Array.from({ length: n * 784 }, (_, i) => Math.round((((i * 31 + c) % 256) / 255) * 1000) / 1000);
-    });
-    const dataset = mnistFromPackage(perClass);
-    expect(dataset.train.count + dataset.test.count).toBe(perClass.reduce((a, p) => a + p.length / 784, 0));
-    expect(dataset.test.count).toBe(2000);
-    expect(dataset.train.images[5]).toBe((5 * 31) % 256);
+  it('refuses MNIST IDX files that are not the official 60,000 / 10,000 split, naming the file', () => {
+    const idx = (dims: number[], data: Uint8Array, name: string) => {
+      const header = new Uint8Array(4 + 4 * dims.length);
+      header.set([0, 0, 8, dims.length]);
+      const view = new DataView(header.buffer);
+      dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+      const bytes = new Uint8Array(header.length + data.length);
+      bytes.set(header);
+      bytes.set(data, header.length);
+      return { name, bytes };
+    };
+    const images = (n: number, name: string) => idx([n, 28, 28], new Uint8Array(n * 784), name);
+    const labels = (n: number, name: string) =>
+      idx(
+        [n],
+        Uint8Array.from({ length: n }, (_, i) => i % 10),
+        name,
+      );
+    const files = {
+      trainImages: images(50, 'train-images-idx3-ubyte'),
+      trainLabels: labels(50, 'train-labels-idx1-ubyte'),
+      testImages: images(20, 't10k-images-idx3-ubyte'),
+      testLabels: labels(20, 't10k-labels-idx1-ubyte'),
+    };
+    expect(() => mnistFromOfficialFiles(files, '1.2.6')).toThrow(
+      /train-images-idx3-ubyte: expected the official 60,000 \/ 10,000 images, got 50 \/ 20/,
+    );
+    const small = { ...files, testImages: idx([20, 14, 14], new Uint8Array(20 * 196), 't10k-images-idx3-ubyte') };
+    expect(() => mnistFromOfficialFiles(small, '1.2.6')).toThrow(/t10k-images-idx3-ubyte: expected 28x28 images, got 14x14/);
   });
 
   it('rejects a Fashion-MNIST package with the wrong number of images', () => {
@@ -381,7 +394,7 @@ describe('built-in datasets', () => {
     async () => {
       for (const [id, train, test] of [
         ['fashion-mnist', 60000, 10000],
-        ['mnist', 8000, 2000],
+        ['mnist', 60000, 10000],
       ] as const) {
         const dir = path.join(built, id);
         const manifest = parseManifest(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));

@@ -36,7 +36,7 @@ describe('npm run experiment', () => {
       [['--config', configWith((c) => (c.comparison.bogus = 1))], /comparison\.bogus: unknown key/],
       [
         ['--config', configWith((c) => (c.comparison.trainSize = 70000))],
-        /cannot run on mnist: train samples 70,000 is more than the training split holds \(8,000\)/,
+        /cannot run on mnist: train samples 70,000 is more than the training split holds \(60,000\)/,
       ],
       [
         [

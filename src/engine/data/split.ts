@@ -25,25 +25,6 @@ export function interleaveClasses(byClass: ClassImages[], sampleSize: number): S
   return { count, images, labels };
 }
 
-/**
- * How many of each class go to the test split so that the test split has exactly `testTotal`
- * samples and each class's share is as close to proportional as possible (largest remainder).
- */
-export function stratifiedTestCounts(classCounts: number[], testTotal: number): number[] {
-  const total = classCounts.reduce((a, b) => a + b, 0);
-  if (testTotal > total) throw new Error(`cannot take ${testTotal} test samples from ${total}`);
-  const exact = classCounts.map((c) => (c * testTotal) / total);
-  const counts = exact.map(Math.floor);
-  let missing = testTotal - counts.reduce((a, b) => a + b, 0);
-  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (const { i } of order) {
-    if (missing <= 0) break;
-    counts[i]++;
-    missing--;
-  }
-  return counts;
-}
-
 /** Per-channel mean and standard deviation of pixels / 255 over a split (HWC layout). */
 export function channelStatistics(split: SplitArrays, channels: number): Normalization {
   const sum = new Float64Array(channels);
