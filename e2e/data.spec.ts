@@ -17,6 +17,13 @@ test('CIFAR-10 files in the official binary format are converted, cached, surviv
   await waitForPhase(page, 'ready');
   const before = await stateOf<{ id: string }>(page, 'dataset');
   expect(before.id).toBe('fashion-mnist');
+  // No CIFAR-10 yet: the data panel says what to run, and its preset says so instead of failing later.
+  await expect(page.getByTestId('cifar-howto')).toContainText('npm run data:cifar -- --download');
+  await page.getByTestId('preset-cifar10-cnn').click();
+  await expect(page.getByTestId('message-error').last()).toContainText(
+    'needs CIFAR-10, which is not here yet: run "npm run data:cifar -- --download"',
+  );
+  expect(await stateOf(page, 'config.model.kind')).toBe('mlp');
 
   // A truncated batch: a clear error naming the file; Fashion-MNIST stays loaded.
   await page.getByTestId('cifar-input').setInputFiles([
@@ -44,6 +51,19 @@ test('CIFAR-10 files in the official binary format are converted, cached, surviv
   await waitForPhase(page, 'ready');
   expect(await stateOf(page, 'dataset')).toMatchObject({ id: 'user-cifar10', trainCount: 100, fetched: 0, fromCache: 2 });
   await expect(page.getByTestId('dataset-select')).toHaveValue('user-cifar10');
+  await expect(page.getByTestId('cifar-howto')).toHaveCount(0);
+
+  // With CIFAR-10 here, its preset is one click from another dataset: it switches the data, the model and the lanes.
+  await page.getByTestId('dataset-select').selectOption('fashion-mnist');
+  await page.waitForFunction(() => window.__fmp?.state().dataset?.id === 'fashion-mnist' && window.__fmp?.state().phase === 'ready');
+  await page.getByTestId('preset-cifar10-cnn').click();
+  await page.waitForFunction(() => window.__fmp?.state().config.model.kind === 'cnn' && window.__fmp?.state().phase === 'ready', null, {
+    timeout: 120_000,
+  });
+  expect(await stateOf(page, 'config.datasetId')).toBe('user-cifar10');
+  expect(await stateOf(page, 'config.model')).toEqual({ kind: 'cnn', channels: [32, 64], kernelSize: 3, dense: 128 });
+  expect(await stateOf<Array<{ name: string }>>(page, 'config.lanes').then((l) => l.map((x) => x.name))).toEqual(['SGDM', 'SAM', 'ASAM']);
+  await expect(page.getByTestId('param-count')).toContainText('545,098');
 });
 
 test('a CNN trains on WASM (the app adds the convolution filter gradient tfjs 4.22 lacks there)', async ({ page }) => {

@@ -6,6 +6,7 @@ import { importFiles, selectDataset, updateConfig } from './actions';
 import { notify } from '../shell/messages';
 import { NumberField, Panel, SelectField } from '../shared/ui/controls';
 import { MAX_SEED } from '../../engine/validation';
+import { CIFAR_HOWTO } from '../../engine/train/presets';
 
 const RESTART_NOTE = 'Changing this restarts every lane from step 0';
 
@@ -36,6 +37,17 @@ function Progress() {
         {(progress.bytesTotal / 1e6).toFixed(1)} MB
         {progress.fromCache > 0 ? ` · ${progress.fromCache} from cache` : ''} · {progress.currentFile}
       </div>
+    </div>
+  );
+}
+
+/** Where CIFAR-10 comes from, while it is not here: no npm package ships it. */
+function CifarHowTo() {
+  const missing = useApp((s) => !s.datasets.some((d) => d.id === 'cifar10' || d.id === 'user-cifar10'));
+  if (!missing) return null;
+  return (
+    <div className="cifar-howto" data-testid="cifar-howto" title={`CIFAR-10 is not on npm, so it is not built in: ${CIFAR_HOWTO}.`}>
+      CIFAR-10: run <code>npm run data:cifar -- --download</code> and reload, or drop <code>cifar-10-binary.tar.gz</code> here
     </div>
   );
 }
@@ -93,6 +105,7 @@ function OwnFiles() {
           MNIST IDX files…
         </button>
       </div>
+      <CifarHowTo />
       <input
         ref={cifarInput}
         data-testid="cifar-input"

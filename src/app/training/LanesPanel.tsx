@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { importLaneWeights } from '../share/weightsActions';
 import { type LaneConfig } from '../../engine/train/config';
 import { MAX_LANES } from '../../engine/train/lanes';
-import { PRESETS } from '../../engine/train/presets';
+import { CIFAR_HOWTO, PRESETS, type Preset } from '../../engine/train/presets';
 import { useApp } from './store';
 import { addLane, applyPreset } from './actions';
 import { Panel, SelectField } from '../shared/ui/controls';
@@ -10,14 +10,24 @@ import { Panel, SelectField } from '../shared/ui/controls';
 import { LaneCard } from './LaneCard';
 import { PAUSE } from './laneSettings';
 
+function presetTitle(preset: Preset, present: ReadonlySet<string>): string {
+  if (!preset.data || preset.data.datasetIds.some((id) => present.has(id))) return preset.description;
+  return `${preset.description} Needs ${preset.data.datasetName}, not here yet: ${CIFAR_HOWTO}.`;
+}
+
 function Presets() {
   const playing = useApp((s) => s.status.playing);
   const ready = useApp((s) => s.phase === 'ready');
+  const datasets = useApp((s) => s.datasets);
+  const present = new Set(datasets.map((d) => d.id));
   return (
     <div className="presets" role="group" aria-label="Presets">
       <span
         className="label"
-        title="Set up the lanes of a paper's comparison in one click (restarts from step 0; the dataset and model stay)"
+        title={
+          "Set up the lanes of a paper's comparison in one click (restarts from step 0; " +
+          'the dataset and model stay, except for a preset made for other data)'
+        }
       >
         presets
       </span>
@@ -27,7 +37,7 @@ function Presets() {
           type="button"
           className="preset"
           disabled={playing || !ready}
-          title={playing ? PAUSE : preset.description}
+          title={playing ? PAUSE : presetTitle(preset, present)}
           onClick={() => void applyPreset(preset.id)}
           data-testid={`preset-${preset.id}`}
         >

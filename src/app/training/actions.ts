@@ -4,7 +4,7 @@ import { errorMessage } from '../../engine/errors';
 import { defaultOptimizerConfig } from '../../engine/optim/optimizers';
 import { freshLaneColor, makeLane, type ComparisonConfig, type LaneConfig } from '../../engine/train/config';
 import { MAX_LANES } from '../../engine/train/lanes';
-import { PRESETS } from '../../engine/train/presets';
+import { CIFAR_HOWTO, PRESETS } from '../../engine/train/presets';
 import type { UserDatasetKind } from '../../worker/api';
 import type { StartedEngine } from '../../worker/client';
 import { useHessian } from '../hessian/store';
@@ -182,12 +182,23 @@ export async function duplicateLane(id: string): Promise<void> {
 }
 
 /** Replaces the lanes by a paper's comparison, from step 0 (dataset, model and seed stay). */
+/** The first of a preset's datasets that is here (built or loaded from your files). */
+export function presetDataset(ids: readonly string[]): string | undefined {
+  const present = new Set(get().datasets.map((d) => d.id));
+  return ids.find((id) => present.has(id));
+}
+
 export async function applyPreset(id: string): Promise<void> {
   const preset = PRESETS.find((p) => p.id === id);
   const engine = get().engine;
   if (!preset || !engine) return;
   const step = get().status.step;
   const wipe = `"${preset.label}" replaces the lanes and starts again from step 0: the run at step ${step} and its curves go. Go on?`;
+  const datasetId = preset.data ? presetDataset(preset.data.datasetIds) : get().config.datasetId;
+  if (datasetId === undefined) {
+    notify('error', `${preset.label} needs ${preset.data?.datasetName}, which is not here yet: ${CIFAR_HOWTO}`);
+    return;
+  }
   if (step > 0 && !window.confirm(wipe)) return;
   try {
     await engine.api.reset();
@@ -195,7 +206,12 @@ export async function applyPreset(id: string): Promise<void> {
     notify('error', errorMessage(error));
     return;
   }
-  if (await applyConfig({ ...get().config, lanes: preset.lanes })) notify('info', `${preset.label}: ${preset.description}`);
+  if (datasetId !== get().config.datasetId) {
+    await selectDataset(datasetId);
+    if (get().config.datasetId !== datasetId) return;
+  }
+  const model = preset.data?.model ?? get().config.model;
+  if (await applyConfig({ ...get().config, model, lanes: preset.lanes })) notify('info', `${preset.label}: ${preset.description}`);
 }
 
 export async function shiftNow(laneId: string, samples: number): Promise<void> {

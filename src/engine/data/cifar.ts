@@ -86,7 +86,7 @@ function collectBatchFiles(files: InputFile[]): Map<string, InputFile> {
  * training split (in file order) and test_batch.bin as the test split, given loose or inside the
  * official cifar-10-binary.tar.gz.
  */
-export function cifarFromFiles(files: InputFile[]): Dataset {
+export function cifarFromFiles(files: InputFile[], origin?: { title: string; source: string }): Dataset {
   if (files.length === 0)
     throw new DataError('CIFAR-10', 'no files given; pick data_batch_*.bin and test_batch.bin, or cifar-10-binary.tar.gz');
   const batches = collectBatchFiles(files);
@@ -106,11 +106,11 @@ export function cifarFromFiles(files: InputFile[]): Dataset {
   return {
     info: {
       id: 'cifar10',
-      title: `CIFAR-10 (${train.count.toLocaleString('en-US')} train, your files)`,
+      title: origin?.title ?? `CIFAR-10 (${train.count.toLocaleString('en-US')} train, your files)`,
       shape: [32, 32, 3],
       classNames: CIFAR_CLASSES,
       normalization: channelStatistics(train, 3),
-      source: `official CIFAR-10 binary files provided by the user: ${trainNames.join(', ')}, test_batch.bin`,
+      source: origin?.source ?? `official CIFAR-10 binary files provided by the user: ${trainNames.join(', ')}, test_batch.bin`,
       license: 'CIFAR-10 (Krizhevsky 2009); see https://www.cs.toronto.edu/~kriz/cifar.html',
       splitNote: `train: ${trainNames.join(' + ')} in file order; test: test_batch.bin`,
     },

@@ -3,6 +3,7 @@ import { defaultMethod, type MethodConfig } from '../optim/methods';
 import { DEFAULT_SOS, type SosConfig } from '../optim/sos';
 import type { Deformation } from '../optim/deformation';
 import { makeLane, type LaneConfig } from './config';
+import type { ModelSpec } from '../model/spec';
 
 export interface Preset {
   id: string;
@@ -10,6 +11,8 @@ export interface Preset {
   /** Which paper's comparison this is, and what to look for. */
   description: string;
   lanes: LaneConfig[];
+  /** A preset for other data: the dataset ids it runs on (the first one present is used) and its model. */
+  data?: { datasetIds: string[]; datasetName: string; model: ModelSpec };
 }
 
 interface LaneSpec {
@@ -32,6 +35,14 @@ function lanes(specs: LaneSpec[]): LaneConfig[] {
 const SGDM: OptimizerConfig = { kind: 'momentum', lr: 0.05, momentum: 0.9, nesterov: false, weightDecay: 0 };
 const SGD_NESTEROV: OptimizerConfig = { kind: 'momentum', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 };
 const SOS_ON: SosConfig = { ...DEFAULT_SOS, enabled: true };
+
+/** A CNN for 32x32x3 colour images: twice the default's channels (32, 64), dense 128; 545,098 parameters. */
+export const CIFAR_CNN: ModelSpec = { kind: 'cnn', channels: [32, 64], kernelSize: 3, dense: 128 };
+
+/** What to run when CIFAR-10 is not there (the files cannot be shipped with the app). */
+export const CIFAR_HOWTO =
+  'run "npm run data:cifar -- --download" in the project folder (fetches the official 163 MB archive, checks its MD5, ' +
+  'converts it) and reload, or drop cifar-10-binary.tar.gz (or data_batch_N.bin and test_batch.bin) on "Use your own files"';
 
 /**
  * One-click comparisons from the papers (optimum shifting, noise stability optimization, FAM, loss
@@ -85,6 +96,19 @@ export const PRESETS: Preset[] = [
       { name: 'SGDM + AP', optimizer: { ...SGDM, lr: 0.02 }, deformation: { kind: 'ap', a1: 18 / Math.PI, a2: 1, a3: 2, a4: 1 } },
       { name: 'SGDM + LE', optimizer: { ...SGDM, lr: 0.02 }, deformation: { kind: 'le', e1: 1, e2: 0.9 } },
     ]),
+  },
+  {
+    id: 'cifar10-cnn',
+    label: 'CIFAR-10 CNN: SGDM vs SAM vs ASAM',
+    description:
+      "SAM's own benchmark in miniature: CIFAR-10 with a CNN sized for 32x32x3 images (conv 32 and 64 channels, " +
+      'dense 128), SGD with momentum (η 0.02) against SAM (ρ 0.05) and ASAM (ρ 0.5). Switches the dataset and the model.',
+    lanes: lanes([
+      { name: 'SGDM', optimizer: { ...SGDM, lr: 0.02 } },
+      { name: 'SAM', optimizer: { ...SGDM, lr: 0.02 }, method: defaultMethod('sam') },
+      { name: 'ASAM', optimizer: { ...SGDM, lr: 0.02 }, method: defaultMethod('asam') },
+    ]),
+    data: { datasetIds: ['cifar10', 'user-cifar10'], datasetName: 'CIFAR-10', model: CIFAR_CNN },
   },
   {
     id: 'every-method',
