@@ -43,7 +43,13 @@ function linear(x: Float64Array, n: number, w: { shape: number[]; data: Float64A
   return y;
 }
 
-/** A stride-1 convolution of x [n, cin, h, w] with 'same' output size, padded (k−1)//2 before and k//2 after. */
+/**
+ * How the convolutions pad: 'tfjs-same' ((k − 1) // 2 before, k // 2 after, what the engine trains
+ * with) or 'symmetric' (k // 2 on both sides, PyTorch's padding=k//2: the same only for odd k).
+ */
+export type Padding = 'tfjs-same' | 'symmetric';
+
+/** A stride-1 convolution of x [n, cin, h, w] with the given padding; returns the output and its size. */
 function conv(
   x: Float64Array,
   n: number,
@@ -51,14 +57,17 @@ function conv(
   wd: number,
   w: { shape: number[]; data: Float64Array },
   b: Float64Array,
-): Float64Array {
+  padding: Padding,
+): { y: Float64Array; oh: number; ow: number } {
   const [cout, cin, k] = w.shape;
-  const before = Math.floor((k - 1) / 2);
-  const y = new Float64Array(n * cout * h * wd);
+  const before = padding === 'tfjs-same' ? Math.floor((k - 1) / 2) : Math.floor(k / 2);
+  const oh = h + before + Math.floor(k / 2) - k + 1;
+  const ow = wd + before + Math.floor(k / 2) - k + 1;
+  const y = new Float64Array(n * cout * oh * ow);
   for (let s = 0; s < n; s++)
     for (let o = 0; o < cout; o++)
-      for (let r = 0; r < h; r++)
-        for (let c = 0; c < wd; c++) {
+      for (let r = 0; r < oh; r++)
+        for (let c = 0; c < ow; c++) {
           let acc = b[o];
           for (let i = 0; i < cin; i++)
             for (let dr = 0; dr < k; dr++) {
@@ -70,9 +79,9 @@ function conv(
                 acc += x[((s * cin + i) * h + rr) * wd + cc] * w.data[((o * cin + i) * k + dr) * k + dc];
               }
             }
-          y[((s * cout + o) * h + r) * wd + c] = acc;
+          y[((s * cout + o) * oh + r) * ow + c] = acc;
         }
-  return y;
+  return { y, oh, ow };
 }
 
 /** 2x2 max-pool, stride 2, odd trailing rows/columns dropped; with a pattern, the recorded selection. */
@@ -121,16 +130,18 @@ export function cnnLogitsNchw(
   t: Tensors,
   x: Float64Array,
   n: number,
-  [c, h, w]: [number, number, number],
+  [, h, w]: [number, number, number],
   pattern?: Pattern,
+  padding: Padding = 'tfjs-same',
 ): Float64Array {
   const c1 = t['conv1.weight'].shape[0];
   const c2 = t['conv2.weight'].shape[0];
-  void c;
-  const a1 = maxPool(relu(conv(x, n, h, w, t['conv1.weight'], t['conv1.bias'].data), 'conv1', pattern), n, c1, h, w, 'pool1', pattern);
-  const [h1, w1] = [Math.floor(h / 2), Math.floor(w / 2)];
-  const a2 = maxPool(relu(conv(a1, n, h1, w1, t['conv2.weight'], t['conv2.bias'].data), 'conv2', pattern), n, c2, h1, w1, 'pool2', pattern);
-  const [h2, w2] = [Math.floor(h1 / 2), Math.floor(w1 / 2)];
+  const z1 = conv(x, n, h, w, t['conv1.weight'], t['conv1.bias'].data, padding);
+  const a1 = maxPool(relu(z1.y, 'conv1', pattern), n, c1, z1.oh, z1.ow, 'pool1', pattern);
+  const [h1, w1] = [Math.floor(z1.oh / 2), Math.floor(z1.ow / 2)];
+  const z2 = conv(a1, n, h1, w1, t['conv2.weight'], t['conv2.bias'].data, padding);
+  const a2 = maxPool(relu(z2.y, 'conv2', pattern), n, c2, z2.oh, z2.ow, 'pool2', pattern);
+  const [h2, w2] = [Math.floor(z2.oh / 2), Math.floor(z2.ow / 2)];
   const features = relu(linear(flattenHwc(a2, n, c2, h2, w2), n, t['dense1.weight'], t['dense1.bias'].data), 'dense1', pattern);
   return linear(features, n, t['head.weight'], t['head.bias'].data);
 }
