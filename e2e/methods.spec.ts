@@ -6,7 +6,7 @@ const METRIC_OF: Record<string, string> = {
   ASAM: 'sam_sharpness',
   NSO: 'nso_gap',
   'WP-SGD': 'nso_gap',
-  FAM: 'fam_kappa',
+  FAM: 'fam_kappa_batch_mean',
   'SOS + SGD': 'sos_head_after',
   'SGDM + AP': 'deform_scale',
 };
@@ -51,7 +51,13 @@ test('one lane per method trains on WebGPU: no NaN, and each lane logs its metho
   expect(evals.SAM).toBe(2 * evals.SGD);
   expect(evals.NSO).toBe(2 * evals.SGD);
   expect(evals.FAM).toBe(evals.SGD);
-  for (const chart of ['chart-fam_kappa', 'chart-sam_sharpness', 'chart-nso_gap', 'chart-sos_head_before', 'chart-deform_scale']) {
+  for (const chart of [
+    'chart-fam_kappa_batch_mean',
+    'chart-sam_sharpness',
+    'chart-nso_gap',
+    'chart-sos_head_before',
+    'chart-deform_scale',
+  ]) {
     await expect(page.getByTestId(chart)).toBeVisible();
   }
   const shot = testInfo.outputPath('every-method-webgpu.png');

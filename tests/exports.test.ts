@@ -78,6 +78,13 @@ describe('metrics exports', () => {
     expect(names).toEqual([TRICKY, TRICKY, 'plain', 'plain']);
   });
 
+  it('reads FAM κ exported under its old name "fam_kappa" as fam_kappa_batch_mean', () => {
+    const old = 'lane,lane_name,step,grad_evals,wall_s,metric,value\nl1,FAM,20,20,1.5,fam_kappa,0.25\n';
+    expect(parseMetricsCsv(old)).toEqual([
+      { laneId: 'l1', step: 20, gradEvals: 20, wallSeconds: 1.5, metric: 'fam_kappa_batch_mean', value: 0.25 },
+    ]);
+  });
+
   it('rejects a wrong header or an unknown metric', () => {
     const text = metricsCsv(POINTS, NAMES);
     expect(() => parseMetricsCsv(text.replace('grad_evals', 'evals'))).toThrow(/header/);

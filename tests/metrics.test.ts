@@ -11,7 +11,7 @@ describe('metric logging', () => {
         loss: from + i,
         accuracy: 0.5,
         lr: 0.1,
-        metrics: { fam_kappa: 2 * (from + i), deform_clamps: 1 },
+        metrics: { fam_kappa_batch_mean: 2 * (from + i), deform_clamps: 1 },
       })),
       headNorm: 3,
       sosEvents: to === 4 ? [{ step: 4, changed: true, rank: 3, headNormBefore: 5, headNormAfter: 4 }] : [],
@@ -26,7 +26,7 @@ describe('metric logging', () => {
     expect(byMetric.train_acc).toBe(0.5);
     expect(byMetric.steps_per_s).toBeCloseTo(4 / 0.4, 10);
     expect(byMetric.head_norm).toBe(3);
-    expect(byMetric.fam_kappa).toBe((2 + 4 + 6 + 8) / 4);
+    expect(byMetric.fam_kappa_batch_mean).toBe((2 + 4 + 6 + 8) / 4);
     expect(byMetric.deform_clamps).toBe(4);
     expect(byMetric.sos_head_before).toBe(5);
     expect(byMetric.sos_head_after).toBe(4);

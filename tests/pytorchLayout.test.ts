@@ -26,7 +26,13 @@ async function engineAndExport(spec: CnnSpec) {
   const pixels = normalizedPixels(data.train, data.info, rangeIndices(0, N));
   const logits = tf.tidy(() => {
     const theta = model.params.map((p) => tf.tensor(weights[p.name], p.shape));
-    return model.forward(paramsFromList(model.params.map((p) => p.name), theta), tf.tensor4d(pixels, [N, ...SHAPE])).logits;
+    return model.forward(
+      paramsFromList(
+        model.params.map((p) => p.name),
+        theta,
+      ),
+      tf.tensor4d(pixels, [N, ...SHAPE]),
+    ).logits;
   });
   const engine = Float64Array.from(await logits.data());
   logits.dispose();

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { isMetricName, type MetricName, type MetricPoint } from '../../train/metrics';
 import { csvRecords, csvText, exportLanes, jsonNumber, laneName, readNumber } from '../csv';
 
+/** Metrics exported under an older name (FAM's κ was "fam_kappa" until it said what it averages). */
+const RENAMED: Record<string, MetricName> = { fam_kappa: 'fam_kappa_batch_mean' };
+
 export const METRICS_CSV_HEADER = ['lane', 'lane_name', 'step', 'grad_evals', 'wall_s', 'metric', 'value'] as const;
 export const METRICS_JSON_FORMAT = 'flat-minima-playground/metrics';
 
@@ -60,7 +63,7 @@ const metricsJsonSchema = z.object({
       step: jsonNumber,
       grad_evals: jsonNumber,
       wall_s: jsonNumber,
-      metric: z.string().refine(isMetricName, 'unknown metric'),
+      metric: z.string().refine((m) => isMetricName(RENAMED[m] ?? m), 'unknown metric'),
       value: jsonNumber,
     }),
   ),
@@ -80,6 +83,7 @@ export function parseMetricsJson(text: string): MetricPoint[] {
 }
 
 function readMetric(text: string, what: string): MetricName {
-  if (!isMetricName(text)) throw new Error(`${what}: unknown metric "${text}"`);
-  return text;
+  const name = RENAMED[text] ?? text;
+  if (!isMetricName(name)) throw new Error(`${what}: unknown metric "${text}"`);
+  return name;
 }

@@ -93,9 +93,12 @@ export function famKappa(
 }
 
 const metric = {
-  name: 'fam_kappa',
-  label: 'FAM κ',
-  help: 'Relative flatness of the head (or ‖W‖²·Tr(H) for the simplified measure) on the minibatch.',
+  name: 'fam_kappa_batch_mean',
+  label: 'FAM κ (batch mean)',
+  help:
+    'Relative flatness κ of the head (or ‖W‖²·Tr(H) for the simplified measure): the mean, over the logging window, ' +
+    'of the values on each training batch before its update. Not κ at the logged weights on a fixed set of samples, ' +
+    'so it differs from κ recomputed from an exported lane.',
 } as const;
 
 export const fam = defineMethod({
