@@ -41,7 +41,7 @@ export const CIFAR_CNN: ModelSpec = { kind: 'cnn', channels: [32, 64], kernelSiz
 
 /** What to run when CIFAR-10 is not there (the files cannot be shipped with the app). */
 export const CIFAR_HOWTO =
-  'run "npm run data:cifar -- --download" in the project folder (fetches the official 163 MB archive, checks its MD5, ' +
+  'run "npm run data:cifar -- --download" in the project folder (fetches the official archive of about 170 MB, checks its MD5, ' +
   'converts it) and reload, or drop cifar-10-binary.tar.gz (or data_batch_N.bin and test_batch.bin) on "Use your own files"';
 
 /**
