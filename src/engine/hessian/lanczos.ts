@@ -157,6 +157,16 @@ export async function topEigenvalues(
   options: TopEigenOptions,
   control: JobControl = DIRECT_CONTROL,
 ): Promise<TopEigenResult> {
+  const { pairs, ...rest } = await topEigenpairs(op, options, control);
+  return { ...rest, eigenvalues: pairs.map((p) => p.value), residuals: pairs.map((p) => p.residual) };
+}
+
+/** `topEigenvalues` with the unit Ritz vectors (eigen-direction slices). */
+export async function topEigenpairs(
+  op: SymmetricOperator,
+  options: TopEigenOptions,
+  control: JobControl = DIRECT_CONTROL,
+): Promise<{ pairs: RitzPair[]; iterations: number; converged: boolean }> {
   const k = Math.min(options.k, op.dimension);
   const converged = (pairs: RitzPair[], count: number) =>
     pairs.length >= count && pairs.slice(0, count).every((p) => p.residual <= options.tol * Math.max(Math.abs(p.value), 1e-12));
@@ -186,10 +196,5 @@ export async function topEigenvalues(
     }
     locked = [...locked, ...fresh].sort((a, b) => b.value - a.value).slice(0, k);
   }
-  return {
-    eigenvalues: locked.map((p) => p.value),
-    residuals: locked.map((p) => p.residual),
-    iterations,
-    converged: allConverged && !control.cancelled(),
-  };
+  return { pairs: locked, iterations, converged: allConverged && !control.cancelled() };
 }

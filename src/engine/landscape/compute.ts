@@ -61,7 +61,7 @@ function evaluatePoints(ctx: LandscapeContext, family: AffineFamily, set: EvalSe
 }
 
 /** Loss and accuracy at `alphas` along one direction, in passes; NaN where cancelled before computing. */
-async function evaluateAxis(
+function evaluateAxis(
   ctx: LandscapeContext,
   family: AffineFamily,
   set: EvalSet,
@@ -69,11 +69,26 @@ async function evaluateAxis(
   control: JobControl,
   done: { value: number },
 ): Promise<CurveValues & { complete: boolean }> {
-  const out = { loss: alphas.map(() => NaN), accuracy: alphas.map(() => NaN), complete: true };
+  return evaluateCoords(ctx, family, set, alphas.map((a) => [a]), control, done);
+}
+
+/**
+ * Loss and accuracy at points of an affine family given by their coordinates, in passes sized to
+ * about a second each (progress, cancel); NaN where cancelled before computing.
+ */
+export async function evaluateCoords(
+  ctx: LandscapeContext,
+  family: AffineFamily,
+  set: EvalSet,
+  points: number[][],
+  control: JobControl,
+  done: { value: number },
+): Promise<CurveValues & { complete: boolean }> {
+  const out = { loss: points.map(() => NaN), accuracy: points.map(() => NaN), complete: true };
   const sizer = PassSizer.for(ctx.model, set.count);
-  for (let s = 0, size = sizer.next(); s < alphas.length; s += size, size = sizer.next()) {
+  for (let s = 0, size = sizer.next(); s < points.length; s += size, size = sizer.next()) {
     if (control.cancelled()) return { ...out, complete: false };
-    const coords = alphas.slice(s, s + size).map((a) => [a]);
+    const coords = points.slice(s, s + size);
     const [values, seconds] = await control.exclusive(() => timed(() => evaluatePoints(ctx, family, set, coords)));
     sizer.measured(coords.length, seconds);
     values.loss.forEach((v, k) => {

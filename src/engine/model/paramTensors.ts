@@ -24,3 +24,11 @@ export async function readParams(params: Params): Promise<HostParams> {
 export function uploadParams(specs: readonly ParamSpec[], values: HostParams): Params {
   return Object.fromEntries(specs.map((spec) => [spec.name, tf.keep(tf.tensor(values[spec.name], spec.shape, 'float32'))]));
 }
+
+/** All parameters as one float32 vector in the specs' order, read back at once. */
+export async function readFlat(specs: readonly ParamSpec[], params: Params): Promise<Float32Array> {
+  const flat = tf.tidy(() => tf.concat(specs.map((s) => tf.reshape(params[s.name], [-1]))));
+  const values = (await flat.data()) as Float32Array;
+  flat.dispose();
+  return values;
+}

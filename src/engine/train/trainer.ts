@@ -17,6 +17,8 @@ import { Comparison, type ComparisonCheckpoint, type ShiftReport } from './compa
 import type { ComparisonConfig, LaneConfig } from './config';
 import type { MetricPoint } from './metrics';
 import type { Divergence } from './records';
+import { DEFAULT_TRAJECTORY, TrajectoryRecorder, type TrajectoryOptions } from './trajectories';
+import { readFlat } from '../model/paramTensors';
 
 /** Top eigenvalues and trace of a lane's Hessian (before or after an optimum shift). */
 export interface CurvatureSummary {
@@ -62,6 +64,8 @@ export interface TrainerOptions {
    * (the app: training never waits for a test split); otherwise within the window (headless).
    */
   deferTests?: boolean;
+  /** Weight snapshots of every lane for the trajectory plane (default: every 20 steps within 64 MiB); null: none. */
+  trajectory?: TrajectoryOptions | null;
 }
 
 /** Steps between in-memory checkpoints of every lane by default (what a lost GPU falls back to). */
@@ -76,6 +80,8 @@ export class Trainer {
   private tracker: CurvatureTracker | null = null;
   private readonly deferTests: boolean;
   private pendingTest: DeferredTest | null = null;
+  /** The lanes' weight snapshots for the trajectory plane (null: not recorded). */
+  readonly trajectories: TrajectoryRecorder | null;
 
   /** Builds the comparison; call `start()` for its step-0 points and checkpoint. */
   constructor(source: Dataset, config: ComparisonConfig, options: TrainerOptions) {
@@ -84,6 +90,8 @@ export class Trainer {
     this.checkpointEvery = options.checkpointEvery;
     this.deferTests = options.deferTests ?? false;
     if (options.tracking) this.tracker = new CurvatureTracker(options.tracking);
+    const trajectory = options.trajectory === undefined ? DEFAULT_TRAJECTORY : options.trajectory;
+    this.trajectories = trajectory ? new TrajectoryRecorder(trajectory) : null;
   }
 
   get tracking(): HessianTracking | null {
@@ -155,6 +163,7 @@ export class Trainer {
   /** Step 0: the checkpoint and every lane's test point. */
   async start(): Promise<MetricPoint[]> {
     await this.takeCheckpoint();
+    await this.recordTrajectories();
     return this.testPoints();
   }
 
@@ -164,6 +173,7 @@ export class Trainer {
     await this.tracker?.clear();
     this.comparison.reset();
     this.aggregator.reset();
+    this.trajectories?.clear();
     return this.start();
   }
 
@@ -176,6 +186,7 @@ export class Trainer {
     const added = this.comparison.lanes.filter((l) => !before.has(l.config.id)).map((l) => l.config.id);
     const kept = new Set(this.comparison.lanes.map((l) => l.config.id));
     for (const id of before) if (!kept.has(id)) this.tracker?.forget(id);
+    for (const id of before) if (!kept.has(id)) this.trajectories?.forget(id);
     return [...finished, ...(added.length > 0 ? await this.testPoints(new Set(added)) : [])];
   }
 
@@ -183,7 +194,7 @@ export class Trainer {
   async trainWindow(wanted: number): Promise<WindowOutcome> {
     const { comparison, tracking, checkpointEvery, tracker } = this;
     const { logEvery, testEvery } = comparison.config;
-    const cadences = [checkpointEvery, tracking?.every].filter((n): n is number => n !== null && n !== undefined);
+    const cadences = [checkpointEvery, tracking?.every, this.trajectories?.options.every].filter((n): n is number => n !== null && n !== undefined);
     const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, ...cadences);
     if (steps === 0) return { steps: 0, points: [], diverged: [] };
     const windows = await comparison.trainWindow(steps);
@@ -196,6 +207,7 @@ export class Trainer {
     }
     if (tracker && tracking && step % tracking.every === 0) tracker.enqueue(await this.trackingSubjects());
     if (checkpointEvery !== null && step % checkpointEvery === 0) await this.takeCheckpoint();
+    if (this.trajectories?.due(step)) await this.recordTrajectories();
     return { steps, points, diverged };
   }
 
@@ -287,6 +299,15 @@ export class Trainer {
   private dropTest(): void {
     this.pendingTest?.dispose();
     this.pendingTest = null;
+  }
+
+  /** Every training lane's weights at this step into the trajectory recorder. */
+  private async recordTrajectories(): Promise<void> {
+    const { comparison, trajectories } = this;
+    if (!trajectories) return;
+    for (const lane of comparison.lanes) {
+      if (!lane.diverged) trajectories.record(lane.config.id, comparison.step, await readFlat(comparison.model.params, lane.params));
+    }
   }
 
   private async takeCheckpoint(): Promise<void> {
