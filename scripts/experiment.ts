@@ -1,6 +1,6 @@
 /**
  * npm run experiment -- --config <file.json> [--out <dir>] [--backend wasm|cpu] [--save-eval-data]
- *   [--analyses curve,surface,hessian | none]
+ *   [--analyses curve,surface,hessian,sharpness,layers,eigen-slices,connectivity,trajectory,convexity | none]
  * Runs a comparison headless in Node with a setup file the app saves ("save setup"): trains every
  * lane, then the analyses asked for, and writes results.json, metrics.csv, landscapes, Hessian
  * results and weights to the output folder. Ctrl-C stops cleanly and keeps what was written.
@@ -13,6 +13,7 @@ import { type BackendName } from '../src/engine/gpuProbe';
 import { loadDataset } from '../src/engine/data/loader';
 import { experimentFromJson } from '../src/engine/io/experiment';
 import { runHeadless, type Analyses } from '../src/engine/headless/run';
+import { DEFAULT_HEADLESS_ANALYSES, HEADLESS_ANALYSES } from '../src/engine/headless/analyses';
 import { Comparison } from '../src/engine/train/comparison';
 import { checkTrainingFits } from '../src/engine/memory';
 import { errorMessage } from '../src/engine/errors';
@@ -21,12 +22,12 @@ import { parseOptions, UsageError } from './args';
 const root = path.resolve(import.meta.dirname, '..');
 
 function parseAnalyses(text: string | undefined): Analyses {
-  if (text === undefined) return { curve: true, surface: false, hessian: true };
-  if (text === 'none') return { curve: false, surface: false, hessian: false };
-  const parts = text.split(',');
-  const bad = parts.filter((p) => !['curve', 'surface', 'hessian'].includes(p));
-  if (bad.length) throw new UsageError(`--analyses: unknown ${bad.join(', ')}; use curve, surface, hessian (comma-separated) or none`);
-  return { curve: parts.includes('curve'), surface: parts.includes('surface'), hessian: parts.includes('hessian') };
+  if (text === undefined) return { ...DEFAULT_HEADLESS_ANALYSES };
+  const parts = text === 'none' ? [] : text.split(',');
+  const bad = parts.filter((p) => !(HEADLESS_ANALYSES as readonly string[]).includes(p));
+  if (bad.length)
+    throw new UsageError(`--analyses: unknown ${bad.join(', ')}; use ${HEADLESS_ANALYSES.join(', ')} (comma-separated) or none`);
+  return Object.fromEntries(HEADLESS_ANALYSES.map((a) => [a, parts.includes(a)])) as Analyses;
 }
 
 let lastLoggedTenth = -1;

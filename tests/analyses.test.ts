@@ -53,7 +53,14 @@ describe('per-layer curvature', () => {
   it('each block’s λmax and trace match the block of an explicitly built Hessian; the traces sum to Tr(H)', async () => {
     const snapshot = await snapshotOf(MLP, data, 'cross-entropy', [{ id: 'a', seed: 1, steps: 60 }]);
     const h = await denseHessian(snapshot, 'a', 120);
-    const settings = { ...DEFAULT_ANALYSIS_SETTINGS.layers, samples: 120, maxIterations: 120, tol: 1e-6, traceSamples: 2000, traceTol: 1e-3 };
+    const settings = {
+      ...DEFAULT_ANALYSIS_SETTINGS.layers,
+      samples: 120,
+      maxIterations: 120,
+      tol: 1e-6,
+      traceSamples: 2000,
+      traceTol: 1e-3,
+    };
     const before = tf.memory().numTensors;
     const [r] = await collect(snapshot, { kind: 'layers', laneIds: ['a'], settings });
     expect(tf.memory().numTensors).toBe(before);
@@ -101,7 +108,14 @@ describe('eigen-direction slices', () => {
   ] as const) {
     it(`on the ${name}, the second difference of the loss along v1 at the origin equals λ1 within 1%`, async () => {
       const snapshot = await snapshotOf(spec, set, 'cross-entropy', [{ id: 'a', seed: 3, steps: 80 }]);
-      const settings = { ...DEFAULT_ANALYSIS_SETTINGS['eigen-slices'], samples: set.train.count, testSamples: 40, curvePoints: 11, surfacePoints: 5, maxIterations: 80 };
+      const settings = {
+        ...DEFAULT_ANALYSIS_SETTINGS['eigen-slices'],
+        samples: set.train.count,
+        testSamples: 40,
+        curvePoints: 11,
+        surfacePoints: 5,
+        maxIterations: 80,
+      };
       const before = tf.memory().numTensors;
       const [r] = await collect(snapshot, { kind: 'eigen-slices', laneIds: ['a'], settings });
       expect(tf.memory().numTensors).toBe(before);
@@ -122,14 +136,14 @@ describe('eigen-direction slices', () => {
 });
 
 describe('sharpness measures on the device', () => {
-  it('on a linear model with squared error (exactly quadratic), the average-case rise is ρ²/(2d)·Tr(H) with Tr(H) = classes·mean(‖x‖² + 1)', async () => {
+  it('on a linear model with squared error (quadratic): the average rise is ρ²/(2d)·Tr(H), Tr(H) = classes·mean(‖x‖² + 1)', async () => {
     const snapshot = await snapshotOf(LINEAR, data, 'mse', [{ id: 'a', seed: 4, steps: 5 }]);
     const d = blocksOf(snapshot.model.params).reduce((a, b) => a + b.size, 0);
     const set = makeEvalSet(data.train, data.info, 120);
     const x = await tf.sum(tf.square(tf.reshape(set.chunks[0].x, [120, -1])), 1).data();
     disposeEvalSet(set);
     const exactTrace = 3 * (Array.from(x).reduce((a, b) => a + b, 0) / 120 + 1);
-    const settings = { ...DEFAULT_ANALYSIS_SETTINGS.sharpness, samples: 120, rho: 0.5, draws: 300, steps: 5, m: 30 };
+    const settings = { ...DEFAULT_ANALYSIS_SETTINGS.sharpness, samples: 120, rho: 0.5, averageRho: 0.5, draws: 300, steps: 5, m: 30 };
     const before = tf.memory().numTensors;
     const [r] = await collect(snapshot, { kind: 'sharpness', laneIds: ['a'], settings });
     expect(tf.memory().numTensors).toBe(before);
@@ -227,12 +241,21 @@ describe('trajectory plane', () => {
 });
 
 describe('mode connectivity on the device', () => {
-  it('between two lanes: both paths end at the lanes’ losses, the trained curve’s barrier is not above the straight one’s; no tensors left', async () => {
+  it('between two lanes: both paths end at the lanes’ losses, the trained curve’s barrier is lower; no tensors left', async () => {
     const snapshot = await snapshotOf(MLP, data, 'cross-entropy', [
       { id: 'a', seed: 7, steps: 80 },
       { id: 'b', seed: 8, steps: 80 },
     ]);
-    const settings = { ...DEFAULT_ANALYSIS_SETTINGS.connectivity, trainSamples: 120, evalSamples: 120, testSamples: 40, steps: 200, batchSize: 40, pathPoints: 11, surfacePoints: 5 };
+    const settings = {
+      ...DEFAULT_ANALYSIS_SETTINGS.connectivity,
+      trainSamples: 120,
+      evalSamples: 120,
+      testSamples: 40,
+      steps: 200,
+      batchSize: 40,
+      pathPoints: 11,
+      surfacePoints: 5,
+    };
     const before = tf.memory().numTensors;
     const [r] = await collect(snapshot, { kind: 'connectivity', from: 'a', to: 'b', settings });
     expect(tf.memory().numTensors).toBe(before);

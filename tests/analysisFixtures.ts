@@ -41,7 +41,13 @@ export interface Lane {
 }
 
 /** A snapshot of lanes trained from their own seeds (as the analyses receive it from a comparison). */
-export async function snapshotOf(spec: ModelSpec, data: Dataset, loss: LossKind, lanes: Lane[], classes = data.info.classNames.length): Promise<WeightsSnapshot> {
+export async function snapshotOf(
+  spec: ModelSpec,
+  data: Dataset,
+  loss: LossKind,
+  lanes: Lane[],
+  classes = data.info.classNames.length,
+): Promise<WeightsSnapshot> {
   const model = createModel(spec, data.info.shape, classes);
   const weights: WeightsSnapshot['weights'] = new Map();
   for (const lane of lanes) {

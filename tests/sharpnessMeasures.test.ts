@@ -40,7 +40,17 @@ describe('sharpness measures on a quadratic at its minimum (closed forms of docs
 
   it('m-sharpness averages the batches, each with its own δ; the full measures count their work', async () => {
     const batches = new QuadraticObjective(h, [theta, theta, theta]);
-    const settings = { samples: 3, rho: 0.2, adaptiveRho: 0.5, draws: 50, steps: 20, m: 1, seed: 0 };
+    const settings = {
+      samples: 3,
+      rho: 0.2,
+      adaptiveRho: 0.5,
+      averageRho: 0.2,
+      averageAdaptiveRho: 0.5,
+      draws: 50,
+      steps: 20,
+      m: 1,
+      seed: 0,
+    };
     const r = await sharpnessMeasures(batches, theta, settings, [0, 1, 2], DIRECT_CONTROL);
     expect(r.loss).toBe(0);
     expect(r.mSharpness?.batches).toBe(3);

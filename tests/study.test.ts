@@ -1,3 +1,4 @@
+import { DEFAULT_HEADLESS_ANALYSES } from '../src/engine/headless/analyses';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,7 +115,7 @@ describe('the reproduction study', () => {
           },
         },
         {
-          analyses: { curve: true, surface: false, hessian: true },
+          analyses: { ...DEFAULT_HEADLESS_ANALYSES },
           backend: 'cpu',
           backendReason: 'test',
           saveEvalData: false,

@@ -9,6 +9,7 @@ import { Header } from './shell/Header';
 import { LanesPanel } from './training/LanesPanel';
 import { LandscapePanel } from './landscape/LandscapePanel';
 import { HessianPanel } from './hessian/HessianPanel';
+import { AnalysesPanel } from './analyses/AnalysesPanel';
 import { Messages } from './shell/Messages';
 import { ModelPanel } from './training/ModelPanel';
 import { ExportPanel } from './share/ExportPanel';
@@ -112,23 +113,28 @@ export function App() {
       {tab === 'toy' ? (
         <ToyLab />
       ) : (
-        <main className="columns">
-          <div className="column column-setup">
-            <AllSettingsToggle />
-            <DataPanel />
-            <ModelPanel />
-            <ExportPanel />
-          </div>
-          <div className="column column-lanes">
-            <LanesPanel />
-          </div>
-          <div className="column column-charts">
-            <CurvaturePanel />
-            <ChartsPanel />
-            <LandscapePanel />
-            <HessianPanel />
-          </div>
-        </main>
+        <>
+          <main className="columns">
+            <div className="column column-setup">
+              <AllSettingsToggle />
+              <DataPanel />
+              <ModelPanel />
+              <ExportPanel />
+            </div>
+            <div className="column column-lanes">
+              <LanesPanel />
+            </div>
+            <div className="column column-charts">
+              <CurvaturePanel />
+              <ChartsPanel />
+              <LandscapePanel />
+              <HessianPanel />
+            </div>
+          </main>
+          <section className="wide-row" aria-label="Analyses across lanes">
+            <AnalysesPanel />
+          </section>
+        </>
       )}
       <footer className="footer">
         Keys: Space play/pause · → one step · every control explains itself on hover. Data stays in your browser.

@@ -6,6 +6,7 @@ import { useApp } from './training/store';
 import { boot } from './shell/session';
 import { useLandscape } from './landscape/store';
 import { useHessian } from './hessian/store';
+import { useAnalyses } from './analyses/store';
 import { applyExperimentFromUrl } from './share/experimentActions';
 import './styles.css';
 
@@ -16,6 +17,7 @@ declare global {
       state: typeof useApp.getState;
       landscape: typeof useLandscape.getState;
       hessian: typeof useHessian.getState;
+      analyses: typeof useAnalyses.getState;
       tfBackend(): Promise<string>;
       memory(): Promise<{ numTensors: number; numBytes: number }>;
       /** Destroys the engine's WebGPU device, as a driver reset would. */
@@ -28,6 +30,7 @@ window.__fmp = {
   state: useApp.getState,
   landscape: useLandscape.getState,
   hessian: useHessian.getState,
+  analyses: useAnalyses.getState,
   tfBackend: async () => {
     const engine = useApp.getState().engine;
     if (!engine) throw new Error('the engine has not started');

@@ -10,6 +10,8 @@ import { landscapeWork, lanesOf, runLandscape } from '../engine/landscape/job';
 import { checkEvaluationFits, checkLanczosFits } from '../engine/memory';
 import type { Trainer } from '../engine/train/trainer';
 import { parse } from '../engine/validation';
+import { analysisRequestSchema, type AnalysisRequest } from '../engine/analyses/config';
+import { analysisLanes, analysisWork, runAnalysis } from '../engine/analyses/run';
 import type { EngineEvent, JobOutcome } from './api';
 import { JobRunner } from './jobs';
 import type { Mutex } from './mutex';
@@ -17,6 +19,7 @@ import type { Mutex } from './mutex';
 export class Analyses {
   private readonly landscapes: JobRunner;
   private readonly hessians: JobRunner;
+  private readonly others: JobRunner;
 
   constructor(
     private readonly mutex: Mutex,
@@ -33,6 +36,43 @@ export class Analyses {
       (progress) => emit({ type: 'hessian-progress', progress }),
       'a Hessian analysis is running: wait for it or cancel it first',
     );
+    this.others = new JobRunner(
+      mutex,
+      (progress) => emit({ type: 'analysis-progress', progress }),
+      'an analysis is running: wait for it or cancel it first',
+    );
+  }
+
+  /** Sharpness measures, per-layer curvature, eigen-direction slices, mode connectivity, the trajectory plane or the convexity map. */
+  analysis(raw: unknown): Promise<JobOutcome> {
+    const request = parse(analysisRequestSchema, raw, 'analysis settings');
+    return this.others.run(async (job) => {
+      const inputs = await this.mutex.run(async () => {
+        const trainer = this.trainer();
+        const { comparison } = trainer;
+        checkEvaluationFits(
+          comparison.config.model,
+          comparison.dataset.info,
+          samplesOf(request),
+          gradientChunkSize(comparison.model),
+          'analysis',
+          6,
+        );
+        const recorder = trainer.trajectories;
+        return {
+          snapshot: await comparison.snapshot(analysisLanes(request)),
+          trajectories: recorder ? { of: (id: string) => recorder.snapshots(id), state: recorder.state() } : null,
+        };
+      });
+      job.setTotal(analysisWork(inputs, request));
+      await runAnalysis(inputs, request, job.control, (result, final) =>
+        this.emit({ type: 'analysis-result', jobId: job.id, result, final }),
+      );
+    });
+  }
+
+  cancelAnalysis(): void {
+    this.others.cancel();
   }
 
   /** Top eigenvalues, trace and density of each named lane's Hessian, one lane after the other. */
@@ -86,7 +126,15 @@ export class Analyses {
   }
 
   cancelAll(): void {
+    this.others.cancel();
     this.hessians.cancel();
     this.landscapes.cancel();
   }
+}
+
+/** The most training samples an analysis request evaluates at once (for the memory check). */
+function samplesOf(request: AnalysisRequest): number {
+  const s = request.settings;
+  if (request.kind === 'connectivity') return Math.max(request.settings.evalSamples, request.settings.testSamples);
+  return 'samples' in s ? s.samples : 1000;
 }

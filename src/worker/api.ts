@@ -16,6 +16,8 @@ import type { LandscapeRequest } from '../engine/landscape/config';
 import type { LandscapeUpdate } from '../engine/landscape/job';
 import type { HessianRequest, HessianResult, HessianSettings, HessianTracking } from '../engine/hessian/config';
 import type { TrackedSlice } from '../engine/hessian/tracker';
+import type { AnalysisRequest } from '../engine/analyses/config';
+import type { AnalysisResult } from '../engine/analyses/run';
 
 export interface DatasetSummary {
   id: string;
@@ -98,7 +100,10 @@ export type EngineEvent =
   | { type: 'landscape-progress'; progress: JobProgress }
   | { type: 'landscape-update'; jobId: number; update: LandscapeUpdate }
   | { type: 'hessian-progress'; progress: JobProgress }
-  | { type: 'hessian-result'; jobId: number; result: HessianResult };
+  | { type: 'hessian-result'; jobId: number; result: HessianResult }
+  | { type: 'analysis-progress'; progress: JobProgress }
+  /** A partial (final: false) or finished result of the running analysis. */
+  | { type: 'analysis-result'; jobId: number; result: AnalysisResult; final: boolean };
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -131,6 +136,13 @@ export interface EngineApi {
    */
   computeLandscape(request: LandscapeRequest): Promise<JobOutcome>;
   cancelLandscape(): Promise<void>;
+  /**
+   * Sharpness measures, per-layer curvature, eigen-direction slices, mode connectivity, the
+   * trajectory plane or the convexity map, on snapshots of the lanes' weights taken now; results
+   * stream as events; resolves when done or cancelled.
+   */
+  computeAnalysis(request: AnalysisRequest): Promise<JobOutcome>;
+  cancelAnalysis(): Promise<void>;
   /** A lane's weights as files (safetensors, or TF.js model.json + weights.bin) with their metadata. */
   exportWeights(laneId: string, format: WeightsFormat): Promise<InputFile[]>;
   /** Restores weights from files into a new or an existing lane; refuses mismatches and corrupt files, changing nothing. */

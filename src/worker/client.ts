@@ -55,6 +55,8 @@ function workerApi(remote: Comlink.Remote<EngineApi>): EngineApi {
     setHessianTracking: (t) => remote.setHessianTracking(t),
     computeLandscape: (r) => remote.computeLandscape(r),
     cancelLandscape: () => remote.cancelLandscape(),
+    computeAnalysis: (r) => remote.computeAnalysis(r),
+    cancelAnalysis: () => remote.cancelAnalysis(),
     exportWeights: (laneId, format) => remote.exportWeights(laneId, format),
     importWeights: (files: InputFile[], target) =>
       remote.importWeights(

@@ -42,6 +42,7 @@ import type {
   WeightsTarget,
 } from './api';
 import { Analyses } from './analyses';
+import type { AnalysisRequest } from '../engine/analyses/config';
 import { DatasetStore, type DataServices } from './datasets';
 import { dropLostBackend, loseDevice, watchDevice } from './device';
 import { Mutex, sleep } from './mutex';
@@ -196,6 +197,15 @@ export class EngineHost implements EngineApi {
 
   async cancelLandscape(): Promise<void> {
     this.analyses.cancelLandscape();
+  }
+
+  async computeAnalysis(raw: AnalysisRequest): Promise<JobOutcome> {
+    this.requireDevice();
+    return this.analyses.analysis(raw);
+  }
+
+  async cancelAnalysis(): Promise<void> {
+    this.analyses.cancelAnalysis();
   }
 
   // ---- weights ------------------------------------------------------------------------------

@@ -7,15 +7,31 @@ import { nearestIndex, readoutText, sampleGrid, scaledContourBands, type ColorSc
 import { LaneTitle } from './SurfaceView';
 import { type SurfaceGrid } from '../shared/plot/surfaceGrid';
 
+/** A path drawn over the map (e.g. a lane's trajectory): start hollow, end filled. */
+export interface ContourPath {
+  label: string;
+  color: string;
+  points: Array<[number, number]>;
+  dashed?: boolean;
+}
+
 export interface ContourViewProps {
   title: string;
   color: string;
   grid: SurfaceGrid;
   scale: ColorScale;
   height?: number;
+  paths?: ContourPath[];
+  /** Named points (e.g. θ1, θ2, the bend), drawn as labelled dots. */
+  marks?: Array<{ label: string; at: [number, number]; color: string }>;
+  /** Replaces the lane dot at the origin and the default tooltip (another plane than a lane's). */
+  tooltip?: string;
+  showOrigin?: boolean;
 }
 
 const DEFAULT_HEIGHT = 260;
+const NONE: ContourPath[] = [];
+const NO_MARKS: NonNullable<ContourViewProps['marks']> = [];
 /** Iso-lines; the filled bands are the CONTOUR_LEVELS + 1 intervals between them. */
 const CONTOUR_LEVELS = 10;
 const MARGIN = { left: 40, right: 10, top: 8, bottom: 30 };
@@ -50,6 +66,51 @@ function drawOrigin(ctx: CanvasRenderingContext2D, p: Plot, grid: SurfaceGrid, l
   ctx.stroke();
 }
 
+function drawDot(ctx: CanvasRenderingContext2D, p: Plot, at: [number, number], color: string, filled: boolean, label?: string): void {
+  const [x, y] = toPx(p, at[0], at[1]);
+  ctx.beginPath();
+  ctx.arc(x, y, 4.5, 0, Math.PI * 2);
+  ctx.fillStyle = filled ? color : '#ffffff';
+  ctx.fill();
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = filled ? '#ffffff' : color;
+  ctx.stroke();
+  if (label) {
+    ctx.fillStyle = '#202124';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(label, x + 6, y - 4);
+  }
+}
+
+function drawPaths(ctx: CanvasRenderingContext2D, p: Plot, paths: ContourPath[]): void {
+  for (const path of paths) {
+    if (path.points.length === 0) continue;
+    ctx.beginPath();
+    path.points.forEach(([a, b], k) => {
+      const [x, y] = toPx(p, a, b);
+      if (k === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.setLineDash(path.dashed ? [5, 4] : []);
+    ctx.lineWidth = 3.5;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.8)';
+    ctx.stroke();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = path.color;
+    ctx.stroke();
+    ctx.setLineDash([]);
+    drawDot(ctx, p, path.points[0], path.color, false);
+    drawDot(ctx, p, path.points[path.points.length - 1], path.color, true);
+  }
+}
+
+interface Overlay {
+  paths: ContourPath[];
+  marks: NonNullable<ContourViewProps['marks']>;
+  showOrigin: boolean;
+}
+
 function draw(
   canvas: HTMLCanvasElement,
   grid: SurfaceGrid,
@@ -57,6 +118,7 @@ function draw(
   laneColor: string,
   cssWidth: number,
   cssHeight: number,
+  overlay: Overlay,
 ): Plot | null {
   const ctx = hiDpiContext(canvas, cssWidth, cssHeight);
   if (!ctx) return null;
@@ -66,13 +128,20 @@ function draw(
   if (!p || grid.loss.length !== grid.xs.length * grid.ys.length) return null;
   drawContourMap(ctx, p, grid, scale, scaledContourBands(grid, scale, CONTOUR_LEVELS));
   drawAxesWithNames(ctx, p);
-  drawOrigin(ctx, p, grid, laneColor);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(p.left, p.top, p.width, p.height);
+  ctx.clip();
+  if (overlay.showOrigin) drawOrigin(ctx, p, grid, laneColor);
+  drawPaths(ctx, p, overlay.paths);
+  ctx.restore();
+  for (const m of overlay.marks) drawDot(ctx, p, m.at, m.color, true, m.label);
   return p;
 }
 
 /** 2D filled contour map of one lane's loss surface on the shared colour scale. */
 export function ContourView(props: ContourViewProps) {
-  const { title, color, grid, scale, height = DEFAULT_HEIGHT } = props;
+  const { title, color, grid, scale, height = DEFAULT_HEIGHT, paths = NONE, marks = NO_MARKS, tooltip, showOrigin = true } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const plotRef = useRef<Plot | null>(null);
   const width = useHostWidth(canvasRef);
@@ -81,8 +150,8 @@ export function ContourView(props: ContourViewProps) {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || width <= 0) return;
-    plotRef.current = draw(canvas, grid, scale, color, width, height);
-  }, [grid, scale, color, width, height]);
+    plotRef.current = draw(canvas, grid, scale, color, width, height, { paths, marks, showOrigin });
+  }, [grid, scale, color, width, height, paths, marks, showOrigin]);
 
   const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
     const p = plotRef.current;
@@ -103,8 +172,9 @@ export function ContourView(props: ContourViewProps) {
         title={title}
         color={color}
         tooltip={
+          tooltip ??
           `${title}: loss around this lane's weights along two filter-normalized random directions (α, ` +
-          `β); the dot marks the lane's own weights (α = β = 0).`
+            `β); the dot marks the lane's own weights (α = β = 0).`
         }
       />
       <div className="contour-stage" style={{ height }}>

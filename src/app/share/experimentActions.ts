@@ -3,6 +3,7 @@ import { decodeExperimentParam, encodeExperimentParam } from '../../engine/io/sh
 import { download } from './download';
 import { applyTracking, useHessian } from '../hessian/store';
 import { useLandscape } from '../landscape/store';
+import { useAnalyses } from '../analyses/store';
 import { useApp } from '../training/store';
 import { applyConfig, selectDataset } from '../training/actions';
 import { notify } from '../shell/messages';
@@ -22,6 +23,7 @@ export function collectExperiment(): Experiment {
     comparison: config,
     landscape: { settings: landscape.settings, kind: landscape.kind },
     hessian: { settings: hessian.settings, tracking: hessian.tracking, trackingOn: hessian.trackingOn },
+    analysisSettings: useAnalyses.getState().settings,
     toy: {
       surface: toy.surfaceId,
       formula: toy.formula,
@@ -40,8 +42,9 @@ export async function applyExperiment({ experiment, ignored }: LoadedExperiment,
       `${source}: ignored ${ignored.length === 1 ? 'one thing' : `${ignored.length} things`}: ` +
         `${ignored.slice(0, 6).join('; ')}${ignored.length > 6 ? '; …' : ''}`,
     );
-  const { comparison, landscape, hessian, toy } = experiment;
+  const { comparison, landscape, hessian, toy, analysisSettings } = experiment;
   useLandscape.setState({ settings: landscape.settings, kind: landscape.kind });
+  useAnalyses.setState({ settings: analysisSettings });
   useHessian.setState({ settings: hessian.settings });
   await applyTracking(hessian.trackingOn, hessian.tracking);
   useToy.setState({

@@ -12,10 +12,17 @@ const radius = z.number().gt(0).max(100);
 export const sharpnessSettingsSchema = z.object({
   /** The loss is the mean training loss on the first N training samples. */
   samples: samples(1000),
-  /** ρ of the plain measures (weight units): δ ~ N(0, ρ²I/d), or ‖δ‖ ≤ ρ. */
+  /** ρ of the worst-case measure (weight units): ‖δ‖ ≤ ρ. */
   rho: radius.default(0.1),
-  /** ρ of the adaptive measures: δ = |θ| ⊙ u with u ~ N(0, ρ²I/d), or ‖u‖ ≤ ρ. */
+  /** ρ of the adaptive worst-case measure: δ = |θ| ⊙ u, ‖u‖ ≤ ρ. */
   adaptiveRho: radius.default(1),
+  /**
+   * ρ of the average-case measure: δ ~ N(0, ρ²I/d), so ‖δ‖ ≈ ρ. Random directions are so much flatter
+   * than the worst one that the same ρ gives a rise near float32 noise: the average case needs its own.
+   */
+  averageRho: radius.default(10),
+  /** ρ of the adaptive average-case measure: δ = |θ| ⊙ u, u ~ N(0, ρ²I/d). */
+  averageAdaptiveRho: radius.default(30),
   /** Antithetic pairs (δ, −δ) of the average-case estimate. */
   draws: z.number().int().min(1).max(1000).default(20),
   /** Projected gradient-ascent steps of the worst-case measures. */
@@ -113,11 +120,24 @@ export type AnalysisKind = AnalysisRequest['kind'];
 
 export const ANALYSIS_KINDS = ['sharpness', 'layers', 'eigen-slices', 'connectivity', 'trajectory', 'convexity'] as const;
 
-export const DEFAULT_ANALYSIS_SETTINGS = {
-  sharpness: sharpnessSettingsSchema.parse({}),
-  layers: layerCurvatureSettingsSchema.parse({}),
-  'eigen-slices': eigenSliceSettingsSchema.parse({}),
-  connectivity: connectivitySettingsSchema.parse({}),
-  trajectory: trajectorySettingsSchema.parse({}),
-  convexity: convexitySettingsSchema.parse({}),
-};
+export const ANALYSIS_SETTINGS_SCHEMAS = {
+  sharpness: sharpnessSettingsSchema,
+  layers: layerCurvatureSettingsSchema,
+  'eigen-slices': eigenSliceSettingsSchema,
+  connectivity: connectivitySettingsSchema,
+  trajectory: trajectorySettingsSchema,
+  convexity: convexitySettingsSchema,
+} as const;
+
+/** Every analysis's settings (the experiment document's "analysisSettings" section). */
+export const analysisSettingsSchema = z.object(ANALYSIS_SETTINGS_SCHEMAS);
+export type AnalysisSettings = z.infer<typeof analysisSettingsSchema>;
+
+export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = analysisSettingsSchema.parse({
+  sharpness: {},
+  layers: {},
+  'eigen-slices': {},
+  connectivity: {},
+  trajectory: {},
+  convexity: {},
+});

@@ -128,7 +128,14 @@ export async function connectivity(
   try {
     const straight = new AffineFamily(model.params, a.weights, [unflatten(model.params, span)]);
     try {
-      result.linear = await pathValues(ctx, straight, t, t.map((x) => [x]), control, done);
+      result.linear = await pathValues(
+        ctx,
+        straight,
+        t,
+        t.map((x) => [x]),
+        control,
+        done,
+      );
     } finally {
       straight.dispose();
     }

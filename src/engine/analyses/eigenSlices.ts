@@ -175,14 +175,24 @@ export async function eigenSlices(
     const random = flatten(model.params, randomDirection(model.params, weights, deriveSeed(settings.seed, 'eigen-slices/random')));
     const randomNorm = norm(random);
     const directions = [
-      ...top.pairs.map((p, i) => ({ key: `v${i + 1}`, name: `v${i + 1} (λ${i + 1} = ${p.value.toPrecision(4)})`, vector: oriented(p.vector) })),
+      ...top.pairs.map((p, i) => ({
+        key: `v${i + 1}`,
+        name: `v${i + 1} (λ${i + 1} = ${p.value.toPrecision(4)})`,
+        vector: oriented(p.vector),
+      })),
       { key: 'random', name: 'random (filter-normalized, norm 1)', vector: random.map((x) => x / randomNorm) },
     ];
     const alphas = linspace(settings.range[0], settings.range[1], settings.curvePoints);
     const h = CHECK_STEP * Math.max(norm(theta), 1);
     for (const [i, d] of directions.entries()) {
       if (control.cancelled()) return finish();
-      const source = { key: `${laneId}:${d.key}`, label: `${label}: ${d.name}`, kind: 'curve' as const, origin: weights, direction: unflatten(model.params, d.vector) };
+      const source = {
+        key: `${laneId}:${d.key}`,
+        label: `${label}: ${d.name}`,
+        kind: 'curve' as const,
+        origin: weights,
+        direction: unflatten(model.params, d.vector),
+      };
       const curve = await computeCurve(ctx, source, alphas, control, done);
       result.curves.push(curve);
       const check = await computeCurve({ ...ctx, test: null }, source, [-h, 0, h], control, done);
@@ -201,7 +211,11 @@ export async function eigenSlices(
     if (settings.surface && directions.length >= 3 && !control.cancelled()) {
       result.surface = await computeSurface(
         { ...ctx, test: null },
-        { laneId, origin: weights, directions: [unflatten(model.params, directions[0].vector), unflatten(model.params, directions[1].vector)] },
+        {
+          laneId,
+          origin: weights,
+          directions: [unflatten(model.params, directions[0].vector), unflatten(model.params, directions[1].vector)],
+        },
         settings.range,
         settings.surfacePoints,
         'train',

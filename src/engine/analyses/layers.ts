@@ -104,16 +104,19 @@ export async function layerCurvature(
       { k: 1, tol: settings.tol, maxIterations: Math.min(settings.maxIterations, block.size), seed: deriveSeed(settings.seed, block.name) },
       control,
     );
-    const trace = block.size <= settings.traceSamples ? await exactTrace(op, control) : await hutchinsonTrace(
-      op,
-      {
-        tol: settings.traceTol,
-        minSamples: Math.min(10, settings.traceSamples),
-        maxSamples: settings.traceSamples,
-        seed: deriveSeed(settings.seed, `trace/${block.name}`),
-      },
-      control,
-    );
+    const trace =
+      block.size <= settings.traceSamples
+        ? await exactTrace(op, control)
+        : await hutchinsonTrace(
+            op,
+            {
+              tol: settings.traceTol,
+              minSamples: Math.min(10, settings.traceSamples),
+              maxSamples: settings.traceSamples,
+              seed: deriveSeed(settings.seed, `trace/${block.name}`),
+            },
+            control,
+          );
     out.push({
       name: block.name,
       size: block.size,

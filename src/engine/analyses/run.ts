@@ -1,7 +1,7 @@
 import type { JobControl } from '../control';
 import { HessianOperator } from '../hessian/hvp';
 import type { WeightsSnapshot } from '../train/snapshot';
-import type { WeightSnapshot } from '../train/trajectories';
+import type { TrajectoryState, WeightSnapshot } from '../train/trajectories';
 import type { AnalysisRequest, LayerCurvatureSettings, SharpnessSettings } from './config';
 import { connectivity, connectivityWork, type ConnectivityResult } from './connectivity';
 import { convexityMap, convexityWork, type ConvexityResult } from './convexity';
@@ -46,8 +46,8 @@ export type AnalysisResult =
 /** What the analyses need besides the lanes' weights now. */
 export interface AnalysisInputs {
   snapshot: WeightsSnapshot;
-  /** The trajectory recorder's snapshots of a lane, and their spacing (null: none recorded). */
-  trajectories: { of(laneId: string): readonly WeightSnapshot[]; every: number } | null;
+  /** The trajectory recorder's snapshots of a lane, and its state (null: none recorded). */
+  trajectories: { of(laneId: string): readonly WeightSnapshot[]; state: TrajectoryState } | null;
 }
 
 /** Lanes whose weights a request needs. */
@@ -58,7 +58,12 @@ export function analysisLanes(request: AnalysisRequest): string[] {
   return request.laneIds;
 }
 
-async function sharpnessOf(inputs: AnalysisInputs, laneId: string, settings: SharpnessSettings, control: JobControl): Promise<SharpnessResult> {
+async function sharpnessOf(
+  inputs: AnalysisInputs,
+  laneId: string,
+  settings: SharpnessSettings,
+  control: JobControl,
+): Promise<SharpnessResult> {
   const started = performance.now();
   const { snapshot } = inputs;
   const { weights, label } = laneWeights(snapshot, laneId);
@@ -88,7 +93,12 @@ async function sharpnessOf(inputs: AnalysisInputs, laneId: string, settings: Sha
   }
 }
 
-async function layersOf(inputs: AnalysisInputs, laneId: string, settings: LayerCurvatureSettings, control: JobControl): Promise<LayerCurvatureResult> {
+async function layersOf(
+  inputs: AnalysisInputs,
+  laneId: string,
+  settings: LayerCurvatureSettings,
+  control: JobControl,
+): Promise<LayerCurvatureResult> {
   const started = performance.now();
   const { snapshot } = inputs;
   const { weights, label } = laneWeights(snapshot, laneId);
@@ -96,7 +106,12 @@ async function layersOf(inputs: AnalysisInputs, laneId: string, settings: LayerC
   const set = subsets.forGradients(Math.min(settings.samples, snapshot.dataset.train.count));
   const op = new HessianOperator(snapshot.model, weights, set, snapshot.loss);
   try {
-    const blocks = await layerCurvature(op, blocksOf(snapshot.model.params), settings, countingControl(control, () => op.hvps));
+    const blocks = await layerCurvature(
+      op,
+      blocksOf(snapshot.model.params),
+      settings,
+      countingControl(control, () => op.hvps),
+    );
     return {
       laneId,
       label,
@@ -169,8 +184,8 @@ export async function runAnalysis(
     }
     case 'trajectory': {
       if (!inputs.trajectories) throw new Error('no weight snapshots were recorded in this comparison: the trajectory plane needs them');
-      const { of, every } = inputs.trajectories;
-      const r = await trajectoryPlane(snapshot, request.laneIds, of, every, request.settings, at(0), (p) =>
+      const { of, state } = inputs.trajectories;
+      const r = await trajectoryPlane(snapshot, request.laneIds, of, state, request.settings, at(0), (p) =>
         onResult({ kind: 'trajectory', result: p }, false),
       );
       onResult({ kind: 'trajectory', result: r }, true);

@@ -124,8 +124,17 @@ export async function sharpnessMeasures(
   const loss = await control.exclusive(() => objective.loss(theta, null));
   const seed = (purpose: string) => deriveSeed(settings.seed, purpose);
   const average = {
-    plain: await averageSharpness(objective, theta, settings.rho, settings.draws, seed('avg'), null, control, loss),
-    adaptive: await averageSharpness(objective, theta, settings.adaptiveRho, settings.draws, seed('avg-adaptive'), adaptive, control, loss),
+    plain: await averageSharpness(objective, theta, settings.averageRho, settings.draws, seed('avg'), null, control, loss),
+    adaptive: await averageSharpness(
+      objective,
+      theta,
+      settings.averageAdaptiveRho,
+      settings.draws,
+      seed('avg-adaptive'),
+      adaptive,
+      control,
+      loss,
+    ),
   };
   const worst = {
     plain: await worstSharpness(objective, theta, settings.rho, settings.steps, seed('max'), null, null, control),

@@ -2,7 +2,7 @@ import type { JobControl } from '../control';
 import { computeSurface } from '../landscape/compute';
 import type { SurfaceResult } from '../landscape/config';
 import type { WeightsSnapshot } from '../train/snapshot';
-import type { WeightSnapshot } from '../train/trajectories';
+import type { TrajectoryState, WeightSnapshot } from '../train/trajectories';
 import type { TrajectorySettings } from './config';
 import { planePca } from './pca';
 import { laneWeights, Subsets } from './subject';
@@ -22,16 +22,20 @@ export interface TrajectoryResult {
   centre: string;
   explained: [number, number];
   paths: LanePath[];
-  /** Snapshots in the PCA, and the spacing they were taken at. */
+  /** Snapshots in the PCA, and the recorder's spacing, memory and budget (bytes) when it was read. */
   snapshots: number;
-  every: number;
+  recorder: TrajectoryState;
   surface: SurfaceResult | null;
   seconds: number;
   cancelled: boolean;
 }
 
 /** A lane's recorded snapshots with its current weights appended (the path's end is where the lane is now). */
-export function pathOf(recorded: readonly WeightSnapshot[], step: number, current: Float64Array): Array<{ step: number; weights: ArrayLike<number> }> {
+export function pathOf(
+  recorded: readonly WeightSnapshot[],
+  step: number,
+  current: Float64Array,
+): Array<{ step: number; weights: ArrayLike<number> }> {
   const list: Array<{ step: number; weights: ArrayLike<number> }> = recorded.filter((s) => s.step <= step);
   if (list.length === 0 || list[list.length - 1].step < step) list.push({ step, weights: current });
   return list;
@@ -46,7 +50,7 @@ export async function trajectoryPlane(
   snapshot: WeightsSnapshot,
   laneIds: readonly string[],
   recorded: (laneId: string) => readonly WeightSnapshot[],
-  every: number,
+  recorder: TrajectoryState,
   settings: TrajectorySettings,
   control: JobControl,
   onUpdate: (partial: TrajectoryResult) => void = () => undefined,
@@ -61,7 +65,11 @@ export async function trajectoryPlane(
     if (index < 0) throw new Error(`the centre lane "${settings.centre}" is not among the chosen lanes`);
     centre = finals[index];
   }
-  const lanes = laneIds.map((id, i) => ({ id, label: laneWeights(snapshot, id).label, path: pathOf(recorded(id), snapshot.step, finals[i]) }));
+  const lanes = laneIds.map((id, i) => ({
+    id,
+    label: laneWeights(snapshot, id).label,
+    path: pathOf(recorded(id), snapshot.step, finals[i]),
+  }));
   const rows = lanes.flatMap((l) => l.path.map((p) => p.weights));
   const pca = await planePca(rows, centre);
   let offset = 0;
@@ -76,7 +84,7 @@ export async function trajectoryPlane(
     explained: pca.explained,
     paths,
     snapshots: rows.length,
-    every,
+    recorder,
     surface: null,
     seconds: 0,
     cancelled: false,
@@ -89,7 +97,11 @@ export async function trajectoryPlane(
     const ctx = subsets.landscape(Math.min(settings.samples, snapshot.dataset.train.count), 0);
     result.surface = await computeSurface(
       ctx,
-      { laneId: 'trajectory', origin: unflatten(model.params, centre), directions: [unflatten(model.params, pca.directions[0]), unflatten(model.params, pca.directions[1])] },
+      {
+        laneId: 'trajectory',
+        origin: unflatten(model.params, centre),
+        directions: [unflatten(model.params, pca.directions[0]), unflatten(model.params, pca.directions[1])],
+      },
       [-r, r],
       settings.surfacePoints,
       'train',

@@ -19,14 +19,11 @@ import type { Comparison } from '../train/comparison';
 import { evaluate, evaluateSplit } from '../train/evaluate';
 import { Trainer } from '../train/trainer';
 
-/** Which analyses a headless run does after training. */
-export interface Analyses {
-  curve: boolean;
-  surface: boolean;
-  hessian: boolean;
-}
+import { laneAnalysesSchema, runAnalysesSchema, runHeadlessAnalyses, type Analyses, type LaneAnalyses, type RunAnalyses } from './analyses';
 
-export interface LaneResult {
+export type { Analyses };
+
+export interface LaneResult extends LaneAnalyses {
   laneId: string;
   name: string;
   steps: number;
@@ -59,6 +56,8 @@ export interface HeadlessResults {
   cancelled: boolean;
   seconds: number;
   lanes: LaneResult[];
+  connectivity?: RunAnalyses['connectivity'];
+  trajectory?: RunAnalyses['trajectory'];
 }
 
 const nullableNumber = z.number().nullable();
@@ -97,10 +96,12 @@ export const headlessResultsSchema = z
             trace: nullableNumber,
             traceStdError: nullableNumber,
             divergence: z.object({ step: z.number().int(), message: z.string() }).nullable().optional(),
+            ...laneAnalysesSchema,
           })
           .strict(),
       )
       .min(1),
+    ...runAnalysesSchema,
   })
   .strict();
 
@@ -154,6 +155,12 @@ export async function runHeadless(
     const lanes = await finalResults(comparison, comparison.dataset);
     const hessians: HessianResult[] = [];
     if (!options.control.cancelled()) await analyses(trainer, experiment, options, out, hessians);
+    const healthy = comparison.lanes.filter((l) => !l.diverged).map((l) => l.config.id);
+    const more =
+      healthy.length > 0 && !options.control.cancelled()
+        ? await runHeadlessAnalyses(trainer, healthy, options.analyses, experiment.analysisSettings, out, options.control, options.onPhase)
+        : { lanes: new Map<string, LaneAnalyses>(), run: {} };
+    for (const lane of lanes) Object.assign(lane, more.lanes.get(lane.laneId) ?? {});
     for (const lane of lanes) {
       const h = hessians.find((r) => r.laneId === lane.laneId);
       if (h)
@@ -186,6 +193,7 @@ export async function runHeadless(
       cancelled: options.control.cancelled(),
       seconds: (performance.now() - started) / 1000,
       lanes,
+      ...more.run,
     };
     out.write(
       'results.json',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_HESSIAN, DEFAULT_TRACKING, hessianSettingsSchema, hessianTrackingSchema } from '../hessian/config';
 import { DEFAULT_LANDSCAPE, landscapeSettingsSchema } from '../landscape/config';
+import { ANALYSIS_SETTINGS_SCHEMAS, DEFAULT_ANALYSIS_SETTINGS, analysisSettingsSchema } from '../analyses/config';
 import {
   has,
   isJsonObject,
@@ -73,6 +74,8 @@ export const experimentSchema = z.object({
   comparison: comparisonConfigSchema,
   landscape: landscapeSectionSchema,
   hessian: hessianSectionSchema,
+  /** Settings of the sharpness, per-layer, eigen-slice, connectivity, trajectory and convexity analyses. */
+  analysisSettings: analysisSettingsSchema,
   toy: toySectionSchema,
 });
 
@@ -104,6 +107,7 @@ export function defaultExperiment(): Experiment {
     comparison: defaultComparison(),
     landscape: { settings: structuredClone(DEFAULT_LANDSCAPE), kind: 'surface' },
     hessian: { settings: structuredClone(DEFAULT_HESSIAN), tracking: structuredClone(DEFAULT_TRACKING), trackingOn: true },
+    analysisSettings: structuredClone(DEFAULT_ANALYSIS_SETTINGS),
     toy: defaultToy(),
   };
 }
@@ -143,6 +147,17 @@ function loadHessian(raw: Json | undefined, path: string, notes: Notes): Experim
   return loadObject(hessianSectionSchema, raw, fallback, path, notes, { settings, tracking });
 }
 
+function loadAnalysisSettings(raw: Json | undefined, path: string, notes: Notes): Experiment['analysisSettings'] {
+  const fallback = defaultExperiment().analysisSettings;
+  const loaders = Object.fromEntries(
+    Object.entries(ANALYSIS_SETTINGS_SCHEMAS).map(([kind, schema]) => [
+      kind,
+      ((value, at, n) => loadObject(schema, value, fallback[kind as keyof typeof fallback], at, n)) as Loader,
+    ]),
+  );
+  return loadObject(analysisSettingsSchema, raw, fallback, path, notes, loaders);
+}
+
 function loadToy(raw: Json | undefined, path: string, notes: Notes): Toy {
   const fallback = defaultToy();
   const runs: Loader = (value, at, n) =>
@@ -165,7 +180,7 @@ function loadToy(raw: Json | undefined, path: string, notes: Notes): Toy {
 // ---------------------------------------------------------------------------------------------------------------
 // The document
 
-const V2_KEYS = ['format', 'version', 'comparison', 'landscape', 'hessian', 'toy'];
+const V2_KEYS = ['format', 'version', 'comparison', 'landscape', 'hessian', 'analysisSettings', 'toy'];
 const V1_KEYS = ['format', 'version', 'config'];
 
 /** 1 or 2 (how to read the document), or null (nothing to read). Newer versions read as 2. */
@@ -209,6 +224,9 @@ function loadDocument(doc: JsonObject, notes: Notes): Experiment {
     comparison: loadComparison(doc.comparison, 'comparison', notes),
     landscape: loadLandscape(doc.landscape, 'landscape', notes),
     hessian: loadHessian(doc.hessian, 'hessian', notes),
+    analysisSettings: has(doc, 'analysisSettings')
+      ? loadAnalysisSettings(doc.analysisSettings, 'analysisSettings', notes)
+      : base.analysisSettings,
     toy: loadToy(doc.toy, 'toy', notes),
   };
 }

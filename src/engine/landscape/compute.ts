@@ -69,7 +69,14 @@ function evaluateAxis(
   control: JobControl,
   done: { value: number },
 ): Promise<CurveValues & { complete: boolean }> {
-  return evaluateCoords(ctx, family, set, alphas.map((a) => [a]), control, done);
+  return evaluateCoords(
+    ctx,
+    family,
+    set,
+    alphas.map((a) => [a]),
+    control,
+    done,
+  );
 }
 
 /**

@@ -194,7 +194,9 @@ export class Trainer {
   async trainWindow(wanted: number): Promise<WindowOutcome> {
     const { comparison, tracking, checkpointEvery, tracker } = this;
     const { logEvery, testEvery } = comparison.config;
-    const cadences = [checkpointEvery, tracking?.every, this.trajectories?.options.every].filter((n): n is number => n !== null && n !== undefined);
+    const cadences = [checkpointEvery, tracking?.every, this.trajectories?.options.every].filter(
+      (n): n is number => n !== null && n !== undefined,
+    );
     const steps = windowLength(comparison.step, wanted, logEvery, testEvery, comparison.totalSteps, ...cadences);
     if (steps === 0) return { steps: 0, points: [], diverged: [] };
     const windows = await comparison.trainWindow(steps);

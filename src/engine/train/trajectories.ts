@@ -66,7 +66,11 @@ export class TrajectoryRecorder {
 
   /** Drops snapshots after `step` (the comparison went back to it). */
   dropAfter(step: number): void {
-    for (const [id, list] of this.lanes) this.lanes.set(id, list.filter((s) => s.step <= step));
+    for (const [id, list] of this.lanes)
+      this.lanes.set(
+        id,
+        list.filter((s) => s.step <= step),
+      );
   }
 
   get bytes(): number {
