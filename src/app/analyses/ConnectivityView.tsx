@@ -105,6 +105,7 @@ export function ConnectivityView({ result: r, colors }: { result: ConnectivityRe
           paths={paths}
           marks={marks}
           color={colors[0]}
+          surface3d
         />
       </div>
     </div>

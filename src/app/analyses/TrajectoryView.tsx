@@ -36,6 +36,7 @@ export function TrajectoryView({ result: r, colorOf }: { result: TrajectoryResul
         }
         paths={paths}
         color={paths[0]?.color ?? '#1a73e8'}
+        surface3d
       />
     </div>
   );

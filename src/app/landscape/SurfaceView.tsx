@@ -30,6 +30,11 @@ export interface SurfaceViewProps {
   onCameraChange(state: CameraState): void;
   /** Canvas height in CSS pixels; default 260. */
   height?: number;
+  /** Paths over the surface (e.g. trajectories), drawn on it at the interpolated loss; start hollow, end filled. */
+  paths?: Array<{ color: string; points: Array<[number, number]> }>;
+  /** Replaces the lane's marker at the origin and the default tooltip (a plane that is not a lane's). */
+  tooltip?: string;
+  showOrigin?: boolean;
 }
 
 const DEFAULT_HEIGHT = 260;
@@ -38,6 +43,13 @@ const CAMERA_TOLERANCE = 1e-5;
 const WRAPPER_HELP =
   'Drag to orbit, scroll to zoom, right-drag to pan; hover for values. ' +
   'Keyboard (when focused): arrow keys pan, Shift+arrows orbit, + / − zoom.';
+
+interface ContentOptions {
+  paths: NonNullable<SurfaceViewProps['paths']>;
+  showOrigin: boolean;
+}
+
+const NO_PATHS: NonNullable<SurfaceViewProps['paths']> = [];
 
 interface Stage {
   orbit: OrbitStage;
@@ -85,7 +97,64 @@ function originMarker(grid: SurfaceGrid, scale: ColorScale, f: BoxFrame, laneCol
   return new THREE.Group().add(stem, ball);
 }
 
-function buildContent(stage: Stage, grid: SurfaceGrid, scale: ColorScale, laneColor: string): BoxFrame {
+/** Sub-points per path segment, so a drawn path follows the surface between its points. */
+const PATH_SUBDIVISIONS = 8;
+
+/**
+ * The height of the drawn mesh at (x, y): linear on the cell's triangle (the mesh splits each cell
+ * along its (i, j)–(i+1, j+1) diagonal) in normalized heights, so a path never dips under the faces.
+ */
+function meshHeight(grid: SurfaceGrid, scale: ColorScale, x: number, y: number): number | null {
+  const { xs, ys } = grid;
+  if (x < xs[0] || x > xs[xs.length - 1] || y < ys[0] || y > ys[ys.length - 1]) return null;
+  const cell = (axis: number[], v: number) => Math.min(axis.length - 2, Math.max(0, axis.findIndex((a, k) => v <= axis[k + 1]) ?? 0));
+  const i = cell(xs, x);
+  const j = cell(ys, y);
+  const fu = (x - xs[i]) / (xs[i + 1] - xs[i]);
+  const fv = (y - ys[j]) / (ys[j + 1] - ys[j]);
+  const h = (a: number, b: number) => scale.normalize(grid.loss[(j + b) * xs.length + i + a]);
+  const [h00, h10, h01, h11] = [h(0, 0), h(1, 0), h(0, 1), h(1, 1)];
+  return fu >= fv ? h00 + fu * (h10 - h00) + fv * (h11 - h10) : h00 + fv * (h01 - h00) + fu * (h11 - h01);
+}
+
+/** A path lifted onto the surface (slightly above it), with a hollow start and a filled end. */
+function pathOnSurface(grid: SurfaceGrid, scale: ColorScale, f: BoxFrame, color: string, points: Array<[number, number]>): THREE.Group {
+  const radius = 0.012 * f.span;
+  const at = (x: number, y: number): [number, number, number] | null => {
+    const height = meshHeight(grid, scale, x, y);
+    return height === null ? null : [x, y, height * f.zTop + 2 * radius];
+  };
+  const lifted: THREE.Vector3[] = [];
+  for (let k = 0; k + 1 < points.length; k++) {
+    const [x0, y0] = points[k];
+    const [x1, y1] = points[k + 1];
+    for (let s = 0; s <= PATH_SUBDIVISIONS; s++) {
+      if (s === PATH_SUBDIVISIONS && k + 2 < points.length) continue;
+      const p = at(x0 + ((x1 - x0) * s) / PATH_SUBDIVISIONS, y0 + ((y1 - y0) * s) / PATH_SUBDIVISIONS);
+      if (p) lifted.push(new THREE.Vector3(...p));
+    }
+  }
+  const group = new THREE.Group();
+  if (lifted.length >= 2) {
+    // A tube, not a line: WebGL draws lines one pixel wide, which vanish on a dark surface.
+    const tube = new THREE.TubeGeometry(new THREE.CatmullRomCurve3(lifted), lifted.length * 2, radius, 6, false);
+    group.add(new THREE.Mesh(tube, new THREE.MeshBasicMaterial({ color: new THREE.Color(color) })));
+  }
+  const ends: Array<[[number, number] | undefined, boolean]> = [
+    [points[0], false],
+    [points[points.length - 1], true],
+  ];
+  for (const [point, filled] of ends) {
+    const p = point ? at(...point) : null;
+    if (!p) continue;
+    const ball = rimmedBall(0.02 * f.span, 1.35, new THREE.Color(filled ? color : '#ffffff'));
+    ball.position.set(...p);
+    group.add(ball);
+  }
+  return group;
+}
+
+function buildContent(stage: Stage, grid: SurfaceGrid, scale: ColorScale, laneColor: string, options: ContentOptions): BoxFrame {
   clearGroup(stage.content);
   stage.surface = null;
   stage.wire = null;
@@ -99,8 +168,9 @@ function buildContent(stage: Stage, grid: SurfaceGrid, scale: ColorScale, laneCo
   stage.surface = surface;
   stage.wire = wire;
   stage.content.add(surface, wire, floorContours(scaledContourBands(grid, scale, CONTOUR_LEVELS), grid, scale, f));
-  const marker = originMarker(grid, scale, f, laneColor);
+  const marker = options.showOrigin ? originMarker(grid, scale, f, laneColor) : null;
   if (marker) stage.content.add(marker);
+  for (const path of options.paths) stage.content.add(pathOnSurface(grid, scale, f, path.color, path.points));
   return f;
 }
 
@@ -177,6 +247,7 @@ export function LaneTitle({ prefix, title, color, tooltip }: { prefix: string; t
  */
 export function SurfaceView(props: SurfaceViewProps) {
   const { title, color, grid, scale, wireframe, camera, onCameraChange, height = DEFAULT_HEIGHT } = props;
+  const { paths = NO_PATHS, tooltip, showOrigin = true } = props;
   const onCameraChangeRef = useRef(onCameraChange);
   const { wrapperRef, hostRef, stageRef, unavailable, onKeyDown } = useOrbitStage((host, keyTarget) =>
     createStage(host, keyTarget, (s) => onCameraChangeRef.current(s)),
@@ -194,14 +265,14 @@ export function SurfaceView(props: SurfaceViewProps) {
   useEffect(() => {
     const stage = stageRef.current;
     if (!stage) return;
-    const f = buildContent(stage, grid, scale, color);
+    const f = buildContent(stage, grid, scale, color, { paths, showOrigin });
     stage.orbit.fitDepth(f.span);
     if (!stage.cameraReady) {
       stage.cameraReady = true;
       applyCamera(stage, defaultCamera(f));
     }
     stage.orbit.render();
-  }, [stageRef, grid, scale, color]);
+  }, [stageRef, grid, scale, color, paths, showOrigin]);
 
   useEffect(() => {
     const stage = stageRef.current;
@@ -230,9 +301,10 @@ export function SurfaceView(props: SurfaceViewProps) {
         title={title}
         color={color}
         tooltip={
+          tooltip ??
           `${title}: loss around this lane's weights along two filter-normalized random directions (α, ` +
-          `β). Height and colour use the scale shared by all lanes; the dot marks the lane's own weights ` +
-          `(α = β = 0).`
+            `β). Height and colour use the scale shared by all lanes; the dot marks the lane's own weights ` +
+            `(α = β = 0).`
         }
       />
       <div className="surface-stage" style={{ height }} onPointerMove={onPointerMove} onPointerLeave={() => setReadout(null)}>
