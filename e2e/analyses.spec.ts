@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { tinyTrainedPage } from './helpers';
 
 /** Chooses an analysis, fills its fields (label → value), runs it and waits for it to end. */
@@ -97,6 +98,14 @@ test(TITLE, async ({ page }, testInfo) => {
   const convexity = await page.evaluate(() => Object.values(window.__fmp!.analyses().results.convexity));
   expect(convexity.map((r) => r.computed)).toEqual([9, 9]);
   expect((await csvOf(page)).split('\n').filter((l) => l.trim()).length).toBe(1 + 18);
+
+  // The report ZIP carries every analysis as the headless runner writes it.
+  const [zip] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('report-zip').click()]);
+  const names = Object.keys(unzipSync(new Uint8Array(readFileSync((await zip.path())!))));
+  for (const kind of ['sharpness', 'layers', 'eigen-slices', 'connectivity', 'trajectory', 'convexity'])
+    expect(names).toContain(`analyses/${kind}.csv`);
+  for (const file of ['connectivity-plane.vtp', 'connectivity-paths.vtp', 'trajectory-surface.vtp', 'trajectory-paths.vtp'])
+    expect(names).toContain(`analyses/${file}`);
 
   const shot = testInfo.outputPath('analyses.png');
   await panel.screenshot({ path: shot });

@@ -69,6 +69,25 @@ test(
     await expect(page.getByTestId('shift-eigenvalues')).toBeVisible({ timeout: 120_000 });
     await expect(page.getByTestId('shift-trace')).toBeVisible();
     await quiet(page);
+
+    // The analyses across lanes run on WebGPU too (e2e/analyses.spec.ts runs all six on WASM): the
+    // eigen-direction slices of both lanes, whose check is the second difference along v1 against λ1.
+    const more = page.getByRole('region', { name: 'More analyses' });
+    await more.getByTestId('analysis-kind-eigen-slices').click();
+    for (const [label, value] of Object.entries({ samples: '100', 'Lanczos steps': '8', points: '5', 'test samples': '0' })) {
+      await more.getByLabel(label, { exact: true }).first().fill(value);
+      await more.getByLabel(label, { exact: true }).first().press('Enter');
+    }
+    await more.getByLabel('2D surface over (v1, v2)').uncheck();
+    await more.getByTestId('analysis-compute').click();
+    await page.waitForFunction(() => Object.keys(window.__fmp!.analyses().results['eigen-slices']).length === 2, null, {
+      timeout: 120_000,
+    });
+    await page.waitForFunction(() => window.__fmp!.analyses().running === null, null, { timeout: 120_000 });
+    for (const r of await page.evaluate(() => Object.values(window.__fmp!.analyses().results['eigen-slices']))) {
+      expect(r.curves).toHaveLength(3);
+      expect(Math.abs(r.checks[0].secondDifference - r.eigenvalues[0]) / r.eigenvalues[0]).toBeLessThan(0.05);
+    }
     expect((await page.evaluate(() => window.__fmp!.memory())).numTensors).toBe(tensorsBefore);
     expect(errors).toEqual([]);
   },

@@ -96,6 +96,58 @@ describe('npm run experiment', () => {
     },
   );
 
+  it('runs the six analyses across lanes headless: their keys in results.json and their files under analyses/', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));
+    const config = configWith((c) => {
+      c.comparison.trainSize = 1000;
+      c.analysisSettings = {
+        sharpness: { samples: 200, draws: 3, steps: 3, m: 100 },
+        layers: { samples: 100, maxIterations: 4, traceSamples: 4 },
+        'eigen-slices': { samples: 100, maxIterations: 10, curvePoints: 5, surfacePoints: 3, testSamples: 50 },
+        connectivity: { trainSamples: 200, steps: 10, batchSize: 50, evalSamples: 100, testSamples: 50, pathPoints: 5, surfacePoints: 3 },
+        trajectory: { samples: 100, surfacePoints: 3 },
+        convexity: { samples: 50, gridPoints: 2, lanczosSteps: 4 },
+      };
+    });
+    const analyses = 'sharpness,layers,eigen-slices,connectivity,trajectory,convexity';
+    const r = await experiment(['--config', config, '--out', out, '--analyses', analyses]);
+    expect(r.status, r.err).toBe(0);
+    const results = headlessResultsSchema.parse(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')));
+    for (const lane of results.lanes) {
+      expect(lane.sharpness?.samples).toBe(200);
+      expect(lane.sharpness?.mSharpness?.value).toBeGreaterThan(0);
+      expect(lane.layers?.map((l) => l.tensor)).toEqual(['dense1/kernel', 'dense1/bias', 'head/kernel', 'head/bias']);
+      expect(lane.eigenSlices?.eigenvalues).toHaveLength(2);
+      expect(lane.convexity?.points).toBe(4);
+      expect(lane.lambdaMax).toBeNull(); // the Hessian analysis was not asked for
+    }
+    expect(results.connectivity?.from).toBe('sgd');
+    expect(results.connectivity?.bezierBarrier).not.toBeNull();
+    expect(results.trajectory?.every).toBe(20);
+    // 16 steps (1,000 samples in batches of 64): snapshots at 0 and now.
+    expect(results.trajectory?.snapshots).toBe(2 * 2);
+    for (const file of [
+      'sharpness.csv',
+      'layers.csv',
+      'eigen-slices.csv',
+      'eigen-surface-sgd.vtp',
+      'connectivity.csv',
+      'connectivity-plane.vtp',
+      'connectivity-paths.vtp',
+      'trajectory.csv',
+      'trajectory-surface.vtp',
+      'trajectory-paths.vtp',
+      'convexity.csv',
+    ])
+      expect(existsSync(path.join(out, 'analyses', file)), file).toBe(true);
+    const sharpness = parseCsv(readFileSync(path.join(out, 'analyses/sharpness.csv'), 'utf8'));
+    expect(sharpness[0]).toEqual(['lane', 'step', 'samples', 'measure', 'rho', 'm', 'steps', 'draws', 'value', 'std_error']);
+    const measures = ['loss', 'avg', 'avg-adaptive', 'max', 'max-adaptive', 'm-max', 'm-max-adaptive'];
+    expect(sharpness.slice(1).map((row) => `${row[0]}:${row[3]}`)).toEqual(
+      ['sgd', 'sam'].flatMap((lane) => measures.map((m) => `${lane}:${m}`)),
+    );
+  });
+
   it('trains a CNN on WASM on a subset of the training split, with tracking: λmax, trace and live slices', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'fmp-run-'));
     const config = configWith((c) => {

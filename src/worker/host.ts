@@ -262,6 +262,7 @@ export class EngineHost implements EngineApi {
         checkpointEvery: this.checkpointEvery,
         tracking: this.tracking,
         deferTests: true,
+        trajectories: lost.trajectories,
       });
       this.deviceLost = null;
       this.emit({ type: 'restored', step: checkpoint.step });

@@ -1,4 +1,5 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
+import { analysisFiles } from '../analyses/downloads';
 import { toyCsv } from '../../engine/io/exports/toy';
 import { hessianJson } from '../../engine/io/exports/hessian';
 import { surfaceVtp } from '../../engine/io/exports/vtp';
@@ -98,6 +99,7 @@ function reportReadme(files: string[], left: string[]): string {
     'metrics.csv/.json    every logged metric of every lane (long format: lane, step, grad_evals, wall_s, metric, value)',
     'plots/               every chart and view on screen as PNG (2x), titled, with legend or colour bar',
     'landscape/, hessian.json, toy/   the analyses computed on screen (each says the step it was computed at)',
+    'analyses/            sharpness, per-layer curvature, eigen-slices, connectivity, trajectories, convexity (CSV; planes as VTP)',
     "weights/             each lane's weights as safetensors (PyTorch: safetensors.torch.load_file)",
     '',
     `Files (${files.length + 1}):`,
@@ -148,6 +150,9 @@ export async function downloadReport(): Promise<void> {
   await attempt('hessian.json', () => {
     const hessian = Object.values(useHessian.getState().results);
     if (hessian.length > 0) files['hessian.json'] = strToU8(hessianJson(hessian, laneNames()));
+  });
+  await attempt('analyses', () => {
+    for (const [name, text] of Object.entries(analysisFiles())) files[`analyses/${name}`] = strToU8(text);
   });
   await attempt('toy lab trajectories', () => {
     if (Object.keys(useToy.getState().results).length === 0) recompute();

@@ -66,6 +66,8 @@ export interface TrainerOptions {
   deferTests?: boolean;
   /** Weight snapshots of every lane for the trajectory plane (default: every 20 steps within 64 MiB); null: none. */
   trajectory?: TrajectoryOptions | null;
+  /** Snapshots to go on with (a trainer rebuilt from a checkpoint keeps those up to its step). */
+  trajectories?: TrajectoryRecorder | null;
 }
 
 /** Steps between in-memory checkpoints of every lane by default (what a lost GPU falls back to). */
@@ -91,7 +93,7 @@ export class Trainer {
     this.deferTests = options.deferTests ?? false;
     if (options.tracking) this.tracker = new CurvatureTracker(options.tracking);
     const trajectory = options.trajectory === undefined ? DEFAULT_TRAJECTORY : options.trajectory;
-    this.trajectories = trajectory ? new TrajectoryRecorder(trajectory) : null;
+    this.trajectories = options.trajectories ?? (trajectory ? new TrajectoryRecorder(trajectory) : null);
   }
 
   get tracking(): HessianTracking | null {
@@ -149,6 +151,7 @@ export class Trainer {
     const trainer = new Trainer(source, config, options);
     trainer.comparison.restore(checkpoint);
     trainer.checkpoint = checkpoint;
+    trainer.trajectories?.dropAfter(checkpoint.step);
     return trainer;
   }
 
