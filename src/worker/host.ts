@@ -35,7 +35,6 @@ import type {
   EngineListener,
   InitOptions,
   JobOutcome,
-  RunStatus,
   UserDatasetKind,
   WeightsFormat,
   WeightsImportSummary,
@@ -47,7 +46,7 @@ import { DatasetStore, type DataServices } from './datasets';
 import { dropLostBackend, loseDevice, watchDevice } from './device';
 import { Mutex, sleep } from './mutex';
 import { Player } from './player';
-import { backgroundPending, TrackingScheduler } from './tracking';
+import { backgroundPending, runStatus, TrackingScheduler } from './tracking';
 import { applyWeights, exportWeights, readWeightFiles } from './weights';
 
 export class EngineHost implements EngineApi {
@@ -78,7 +77,7 @@ export class EngineHost implements EngineApi {
       if (slices.length > 0) this.emit({ type: 'tracked-slices', slices });
     },
     emitError: (message) => this.emit({ type: 'error', message }),
-    emitIdle: () => this.emit({ type: 'status', status: this.status() }),
+    emitIdle: () => this.emit({ type: 'status', status: runStatus(this.trainer, this.player) }),
   });
   private checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
   private readonly auto = new AutoBackend();
@@ -380,22 +379,8 @@ export class EngineHost implements EngineApi {
     if (points.length > 0) this.emit({ type: 'metrics', points });
   }
 
-  private status(): RunStatus {
-    const c = this.trainer?.comparison;
-    return {
-      playing: this.player.playing,
-      step: c?.step ?? 0,
-      epoch: c?.epoch ?? 0,
-      totalSteps: c?.totalSteps ?? 0,
-      finished: this.trainer?.finished ?? false,
-      checkpointStep: this.trainer?.checkpoint?.step ?? null,
-      stepsPerSecond: this.player.lastRate,
-      measuring: this.trainer !== null && backgroundPending(this.trainer),
-    };
-  }
-
   private emitStatus(): void {
-    this.emit({ type: 'status', status: this.status() });
+    this.emit({ type: 'status', status: runStatus(this.trainer, this.player) });
     if (!this.player.playing && this.trainer && backgroundPending(this.trainer)) void this.scheduler.whileIdle();
   }
 

@@ -5,6 +5,7 @@
  * each take their own turn of the mutex (so play, settings and analyses get in between).
  */
 import type { Trainer, TrackOutcome } from '../engine/train/trainer';
+import type { RunStatus } from './api';
 import { errorMessage } from '../engine/errors';
 import { yieldToEventLoop, type Mutex } from './mutex';
 
@@ -103,4 +104,19 @@ export class TrackingScheduler {
 /** A test evaluation or a curvature measurement is waiting. */
 export function backgroundPending(trainer: Trainer): boolean {
   return trainer.testPending || trainer.trackingPending > 0;
+}
+
+/** Where training stands, for the status event. */
+export function runStatus(trainer: Trainer | null, player: { playing: boolean; lastRate: number }): RunStatus {
+  const c = trainer?.comparison;
+  return {
+    playing: player.playing,
+    step: c?.step ?? 0,
+    epoch: c?.epoch ?? 0,
+    totalSteps: c?.totalSteps ?? 0,
+    finished: trainer?.finished ?? false,
+    checkpointStep: trainer?.checkpoint?.step ?? null,
+    stepsPerSecond: player.lastRate,
+    measuring: trainer !== null && backgroundPending(trainer),
+  };
 }
