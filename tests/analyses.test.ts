@@ -220,8 +220,11 @@ describe('trajectory plane', () => {
       expect(cos).toBeGreaterThan(1 - 1e-9);
       expect(pca.explained[k]).toBeCloseTo(v / total, 9);
     });
-    // Every snapshot lies in the plane: its projection reproduces its distance from the centre.
-    pca.coordinates.forEach(([x, y], k) => expect(Math.hypot(x, y)).toBeCloseTo(Math.hypot(...centred[k]), 9));
+    // Every snapshot lies in the plane: centre + x·d1 + y·d2 gives it back.
+    pca.coordinates.forEach(([x, y], k) => {
+      const back = centre.map((c, i) => c + x * pca.directions[0][i] + y * pca.directions[1][i]);
+      back.forEach((v, i) => expect(v).toBeCloseTo(rows[k][i], 9));
+    });
   });
 
   it('the connectivity plane places θ1, θ2 and every point of the curve at its true distances', () => {
@@ -237,6 +240,33 @@ describe('trajectory plane', () => {
       expect(Math.hypot(...plane.bezier[k])).toBeCloseTo(dist, 9);
     });
     expect(plane.ends[1][0] - plane.ends[0][0]).toBeCloseTo(Math.hypot(...theta2.map((v, i) => v - theta1[i])), 9);
+  });
+});
+
+describe('cancelling', () => {
+  it('every analysis stops at a cancel, keeps what it had, says so, and leaves no tensor behind', async () => {
+    const snapshot = await snapshotOf(MLP, data, 'cross-entropy', [
+      { id: 'a', seed: 9, steps: 20 },
+      { id: 'b', seed: 10, steps: 20 },
+    ]);
+    const s = DEFAULT_ANALYSIS_SETTINGS;
+    const requests: Parameters<typeof runAnalysis>[1][] = [
+      { kind: 'sharpness', laneIds: ['a', 'b'], settings: { ...s.sharpness, samples: 120 } },
+      { kind: 'layers', laneIds: ['a', 'b'], settings: { ...s.layers, samples: 120 } },
+      { kind: 'eigen-slices', laneIds: ['a', 'b'], settings: { ...s['eigen-slices'], samples: 120, testSamples: 40 } },
+      { kind: 'connectivity', from: 'a', to: 'b', settings: { ...s.connectivity, trainSamples: 120, evalSamples: 120, testSamples: 40 } },
+      { kind: 'convexity', laneIds: ['a', 'b'], settings: { ...s.convexity, samples: 120 } },
+    ];
+    for (const request of requests) {
+      let calls = 0;
+      const control = { ...DIRECT_CONTROL, cancelled: () => calls > 3, progress: () => void calls++ };
+      const before = tf.memory().numTensors;
+      const results: AnalysisResult[] = [];
+      await runAnalysis({ snapshot, trajectories: null }, request, control, (r, final) => final && results.push(r));
+      expect(tf.memory().numTensors, request.kind).toBe(before);
+      expect(results.length, request.kind).toBeLessThanOrEqual(1);
+      for (const r of results) expect((r.result as { cancelled: boolean }).cancelled, request.kind).toBe(true);
+    }
   });
 });
 
