@@ -8,7 +8,7 @@ import type { WeightsSnapshot } from '../train/snapshot';
 import { barrier, bezierCoefficients, trainBend, type BendTraining } from './bezier';
 import type { ConnectivitySettings } from './config';
 import { ModelObjective } from './objective';
-import { laneWeights, Subsets } from './subject';
+import { laneWeights, Subsets, surfaceSoFar } from './subject';
 import { flatten, subtract, unflatten } from './vector';
 
 /** Loss and accuracy along a path θ(t), t in [0, 1], with its barrier on each split. */
@@ -175,7 +175,7 @@ export async function connectivity(
       'train',
       control,
       (s) => {
-        plane.surface = { ...s, loss: [...s.loss], accuracy: [...s.accuracy] };
+        plane.surface = surfaceSoFar(s);
         onUpdate(result);
       },
       done,

@@ -17,7 +17,7 @@ import { linspace } from '../landscape/grid';
 import type { WeightsSnapshot } from '../train/snapshot';
 import { deriveSeed } from '../rng';
 import type { EigenSliceSettings } from './config';
-import { countingControl, laneWeights, Subsets } from './subject';
+import { countingControl, laneWeights, Subsets, surfaceSoFar } from './subject';
 import { flatten, unflatten } from './vector';
 
 /**
@@ -221,7 +221,7 @@ export async function eigenSlices(
         'train',
         control,
         (s) => {
-          result.surface = { ...s, loss: [...s.loss], accuracy: [...s.accuracy] };
+          result.surface = surfaceSoFar(s);
           onUpdate(result);
         },
         done,

@@ -35,6 +35,10 @@ export interface LayerCurvatureResult extends LaneStamp {
   hvps: number;
 }
 
+function stamp(snapshot: WeightsSnapshot, laneId: string, label: string, started: number, control: JobControl): LaneStamp {
+  return { laneId, label, step: snapshot.step, seconds: (performance.now() - started) / 1000, cancelled: control.cancelled() };
+}
+
 export type AnalysisResult =
   | { kind: 'sharpness'; result: SharpnessResult }
   | { kind: 'layers'; result: LayerCurvatureResult }
@@ -76,18 +80,8 @@ async function sharpnessOf(
     const objective = new ModelObjective(snapshot.model, set, snapshot.loss);
     const counted = countingControl(control, () => objective.counts.losses + objective.counts.gradients);
     const measures = await sharpnessMeasures(objective, flatten(snapshot.model.params, weights), settings, mBatches, counted);
-    return {
-      laneId,
-      label,
-      step: snapshot.step,
-      samples: set.count,
-      settings,
-      ...measures,
-      losses: objective.counts.losses,
-      gradients: objective.counts.gradients,
-      seconds: (performance.now() - started) / 1000,
-      cancelled: control.cancelled(),
-    };
+    const { losses, gradients } = objective.counts;
+    return { ...stamp(snapshot, laneId, label, started, control), samples: set.count, settings, ...measures, losses, gradients };
   } finally {
     subsets.dispose();
   }
@@ -112,17 +106,7 @@ async function layersOf(
       settings,
       countingControl(control, () => op.hvps),
     );
-    return {
-      laneId,
-      label,
-      step: snapshot.step,
-      samples: set.count,
-      settings,
-      blocks,
-      hvps: op.hvps,
-      seconds: (performance.now() - started) / 1000,
-      cancelled: control.cancelled(),
-    };
+    return { ...stamp(snapshot, laneId, label, started, control), samples: set.count, settings, blocks, hvps: op.hvps };
   } finally {
     op.dispose();
     subsets.dispose();

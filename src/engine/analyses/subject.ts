@@ -4,6 +4,7 @@ import { evaluationChunkSize, gradientChunkSize } from '../model/chunks';
 import type { HostParams } from '../model/params';
 import type { WeightsSnapshot } from '../train/snapshot';
 import type { LandscapeContext } from '../landscape/compute';
+import type { SurfaceResult } from '../landscape/config';
 
 /** One lane of a snapshot: its weights and name. */
 export function laneWeights(snapshot: WeightsSnapshot, laneId: string): { weights: HostParams; label: string } {
@@ -56,4 +57,9 @@ export function countingControl(control: JobControl, count: () => number): JobCo
       return result;
     },
   };
+}
+
+/** A copy of a surface being computed (its arrays go on filling in): what a partial result shows. */
+export function surfaceSoFar(s: SurfaceResult): SurfaceResult {
+  return { ...s, loss: [...s.loss], accuracy: [...s.accuracy] };
 }

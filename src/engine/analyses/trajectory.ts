@@ -5,7 +5,7 @@ import type { WeightsSnapshot } from '../train/snapshot';
 import type { TrajectoryState, WeightSnapshot } from '../train/trajectories';
 import type { TrajectorySettings } from './config';
 import { planePca } from './pca';
-import { laneWeights, Subsets } from './subject';
+import { laneWeights, Subsets, surfaceSoFar } from './subject';
 import { flatten, unflatten } from './vector';
 
 export interface LanePath {
@@ -107,7 +107,7 @@ export async function trajectoryPlane(
       'train',
       control,
       (s) => {
-        result.surface = { ...s, loss: [...s.loss], accuracy: [...s.accuracy] };
+        result.surface = surfaceSoFar(s);
         onUpdate(result);
       },
     );
