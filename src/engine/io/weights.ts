@@ -6,6 +6,7 @@ import type { LossKind, ModelSpec } from '../model/spec';
 import { paramSize } from '../model/params';
 import { readSafetensors, writeSafetensors } from './safetensors';
 import { errorMessage } from '../errors';
+import { layersModelTopology } from './layersTopology';
 
 /** What travels with exported weights: enough to rebuild the model and say where they came from. */
 export interface WeightsMetadata {
@@ -62,17 +63,21 @@ export function weightsFromSafetensors(bytes: Uint8Array, file: string): Importe
   };
 }
 
-/** The TF.js format: model.json (weights manifest + our metadata) and weights.bin, through tf.io. */
+/**
+ * The TF.js layers format: model.json (the model's topology, so `tf.loadLayersModel` returns a
+ * model whose predictions are the engine's logits; the weights manifest; our metadata) and
+ * weights.bin, through tf.io.
+ */
 export async function weightsToTfjs(specs: readonly ParamSpec[], values: HostParams, metadata: WeightsMetadata): Promise<ExportedFile[]> {
   const tensors = Object.fromEntries(specs.map((s) => [s.name, tf.tensor(values[s.name], s.shape, 'float32')]));
   try {
     const { data, specs: weightSpecs } = await tf.io.encodeWeights(tensors);
     const buffer = data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]);
     const modelJson = {
-      format: 'flat-minima-playground/weights',
+      format: 'layers-model',
       generatedBy: 'Flat Minima Playground',
       convertedBy: null,
-      modelTopology: null,
+      modelTopology: layersModelTopology(metadata.model, metadata.inputShape, metadata.classes),
       weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }],
       userDefinedMetadata: { [METADATA_KEY]: metadata },
     };
