@@ -84,6 +84,8 @@ describe('npm run experiment', () => {
           'landscape/curves.csv',
           'hessian.json',
           'weights/sgd.safetensors',
+          'weights/sgd/model.json',
+          'weights/sgd/weights.bin',
           'eval-data/hessian-train.safetensors',
         ])
           expect(existsSync(path.join(out, file)), file).toBe(true);

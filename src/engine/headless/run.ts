@@ -10,7 +10,7 @@ import { hessianJson } from '../io/exports/hessian';
 import { surfaceVtp } from '../io/exports/vtp';
 import { curvesCsv, surfaceCsv, trackedSlicesCsv } from '../io/exports/landscape';
 import { metricsCsv } from '../io/exports/metrics';
-import { weightsToSafetensors } from '../io/weights';
+import { weightsToSafetensors, weightsToTfjs } from '../io/weights';
 import { writeSafetensors } from '../io/safetensors';
 import type { CurveResult, SurfaceResult } from '../landscape/config';
 import { readParams } from '../model/paramTensors';
@@ -173,10 +173,10 @@ export async function runHeadless(
     }
     for (const lane of comparison.lanes) {
       const values = await readParams(lane.params);
-      out.write(
-        `weights/${lane.config.id}.safetensors`,
-        weightsToSafetensors(comparison.model.params, values, comparison.weightsMetadata(lane.config.id)),
-      );
+      const metadata = comparison.weightsMetadata(lane.config.id);
+      out.write(`weights/${lane.config.id}.safetensors`, weightsToSafetensors(comparison.model.params, values, metadata));
+      for (const f of await weightsToTfjs(comparison.model.params, values, metadata))
+        out.write(`weights/${lane.config.id}/${f.name}`, f.bytes);
     }
     if (options.saveEvalData) saveEvalData(comparison.dataset, experiment, out);
     const results: HeadlessResults = {
