@@ -104,7 +104,13 @@ test(TITLE, async ({ page }, testInfo) => {
   const names = Object.keys(unzipSync(new Uint8Array(readFileSync((await zip.path())!))));
   for (const kind of ['sharpness', 'layers', 'eigen-slices', 'connectivity', 'trajectory', 'convexity'])
     expect(names).toContain(`analyses/${kind}.csv`);
-  for (const file of ['connectivity-plane.vtp', 'connectivity-paths.vtp', 'trajectory-surface.vtp', 'trajectory-paths.vtp'])
+  for (const file of [
+    'connectivity-plane.vtp',
+    'connectivity-paths.vtp',
+    'trajectory-surface.vtp',
+    'trajectory-paths.vtp',
+    'convexity-lane1.h5',
+  ])
     expect(names).toContain(`analyses/${file}`);
 
   const shot = testInfo.outputPath('analyses.png');

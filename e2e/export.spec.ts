@@ -152,6 +152,10 @@ test(
     for (const name of ['experiment.json', 'metrics.csv', 'metrics.json', 'toy/trajectories.csv', 'hessian.json'])
       expect(names).toContain(name);
     expect(names.some((n) => /^landscape\/surface-.*\.vtp$/.test(n))).toBe(true);
+    // The surfaces also in loss-landscape's HDF5 layout (h5wasm in the browser): an HDF5 signature.
+    const h5 = names.filter((n) => /^landscape\/surface-.*\.h5$/.test(n));
+    expect(h5.length).toBeGreaterThan(0);
+    expect(Array.from(members[h5[0]].slice(0, 8))).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('.safetensors')).length).toBe(4);
     expect(names.filter((n) => n.startsWith('plots/') && n.endsWith('.png')).length).toBeGreaterThanOrEqual(6);
     const inZip = JSON.parse(strFromU8(members['experiment.json']));

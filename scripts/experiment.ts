@@ -6,7 +6,8 @@
  * results and weights to the output folder. Ctrl-C stops cleanly and keeps what was written.
  * A bad config prints what is wrong and exits with code 2.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { H5Module, H5Scratch } from '../src/engine/io/exports/h5';
 import path from 'node:path';
 import { initBackend } from '../src/engine/backend';
 import { type BackendName } from '../src/engine/gpuProbe';
@@ -28,6 +29,18 @@ function parseAnalyses(text: string | undefined): Analyses {
   if (bad.length)
     throw new UsageError(`--analyses: unknown ${bad.join(', ')}; use ${HEADLESS_ANALYSES.join(', ')} (comma-separated) or none`);
   return Object.fromEntries(HEADLESS_ANALYSES.map((a) => [a, parts.includes(a)])) as Analyses;
+}
+
+/** h5wasm's Node build, writing through a scratch file in the output folder. */
+async function h5Scratch(out: string): Promise<H5Scratch> {
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  return {
+    h5: h5wasm as unknown as H5Module,
+    path: path.join(out, '.scratch.h5'),
+    readBytes: (p) => new Uint8Array(readFileSync(p)),
+    remove: (p) => rmSync(p, { force: true }),
+  };
 }
 
 let lastLoggedTenth = -1;
@@ -128,6 +141,7 @@ export async function main(args: string[]): Promise<number> {
         control: { cancelled: () => cancelled, exclusive: (work) => work(), progress: () => undefined },
         onTrainProgress: (done, total) => progressBar('training', done, total, started),
         onPhase: (phase) => process.stderr.write(process.stderr.isTTY ? `\n${phase}…` : `${phase}…\n`),
+        h5: await h5Scratch(out),
       },
     );
     if (process.stderr.isTTY) process.stderr.write('\n');

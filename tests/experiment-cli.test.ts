@@ -82,6 +82,8 @@ describe('npm run experiment', () => {
         for (const file of [
           'metrics.csv',
           'landscape/curves.csv',
+          'landscape/curve-sgd.h5',
+          'landscape/curve-sam.h5',
           'hessian.json',
           'weights/sgd.safetensors',
           'weights/sgd/model.json',
@@ -140,6 +142,7 @@ describe('npm run experiment', () => {
       'trajectory-surface.vtp',
       'trajectory-paths.vtp',
       'convexity.csv',
+      'convexity-sgd.h5',
     ])
       expect(existsSync(path.join(out, 'analyses', file)), file).toBe(true);
     const sharpness = parseCsv(readFileSync(path.join(out, 'analyses/sharpness.csv'), 'utf8'));

@@ -42,7 +42,7 @@ export function LandscapePanel() {
         <button
           type="button"
           className="small-button"
-          onClick={() => downloadLandscape('csv')}
+          onClick={() => void downloadLandscape('csv')}
           data-testid="landscape-csv"
           title="Download the results shown as CSV (α, β, split, loss, accuracy)"
         >
@@ -52,13 +52,22 @@ export function LandscapePanel() {
           <button
             type="button"
             className="small-button"
-            onClick={() => downloadLandscape('vtp')}
+            onClick={() => void downloadLandscape('vtp')}
             data-testid="landscape-vtp"
             title="Download each surface as VTK PolyData (.vtp) for ParaView"
           >
             VTP
           </button>
         )}
+        <button
+          type="button"
+          className="small-button"
+          onClick={() => void downloadLandscape('h5')}
+          data-testid="landscape-h5"
+          title="Every curve and surface as HDF5 in the loss-landscape tool's layout (its plot_1D.py, plot_2D.py, h52vtp.py read it)"
+        >
+          H5
+        </button>
         <Progress />
       </JobActions>
       {open && <Settings lanes={lanes} />}

@@ -1,5 +1,9 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { analysisFiles } from '../analyses/downloads';
+import { laneNames, safeName } from './names';
+import { convexityH5Files, landscapeH5Files } from './h5Files';
+
+export { laneNames };
 import { toyCsv } from '../../engine/io/exports/toy';
 import { hessianJson } from '../../engine/io/exports/hessian';
 import { surfaceVtp } from '../../engine/io/exports/vtp';
@@ -35,16 +39,6 @@ export function allMetricPoints(): MetricPoint[] {
     ),
   );
 }
-
-export function laneNames(): Record<string, string> {
-  return Object.fromEntries(useApp.getState().config.lanes.map((l) => [l.id, l.name]));
-}
-
-const safeName = (text: string, max = 40) =>
-  text
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, max) || 'lane';
 
 export function downloadMetrics(format: 'csv' | 'json'): void {
   const points = allMetricPoints();
@@ -147,12 +141,16 @@ export async function downloadReport(): Promise<void> {
       files[`landscape/surface-${safeName(name)}.vtp`] = strToU8(surfaceVtp(surface));
     }
   });
+  await attempt('landscapes as .h5', async () => {
+    for (const [name, bytes] of Object.entries(await landscapeH5Files())) files[`landscape/${name}`] = bytes;
+  });
   await attempt('hessian.json', () => {
     const hessian = Object.values(useHessian.getState().results);
     if (hessian.length > 0) files['hessian.json'] = strToU8(hessianJson(hessian, laneNames()));
   });
-  await attempt('analyses', () => {
+  await attempt('analyses', async () => {
     for (const [name, text] of Object.entries(analysisFiles())) files[`analyses/${name}`] = strToU8(text);
+    for (const [name, bytes] of Object.entries(await convexityH5Files())) files[`analyses/${name}`] = bytes;
   });
   await attempt('toy lab trajectories', () => {
     if (Object.keys(useToy.getState().results).length === 0) recompute();
@@ -181,9 +179,15 @@ export async function downloadReport(): Promise<void> {
   );
 }
 
-/** The landscape results on screen as CSV (curves, or every lane's surface), and surfaces as ParaView .vtp. */
-export function downloadLandscape(kind: 'csv' | 'vtp'): void {
+/** The landscape results on screen as CSV (curves, or every lane's surface), surfaces as ParaView .vtp, or all as .h5. */
+export async function downloadLandscape(kind: 'csv' | 'vtp' | 'h5'): Promise<void> {
   const landscape = useLandscape.getState();
+  if (kind === 'h5') {
+    const files = Object.entries(await landscapeH5Files());
+    if (files.length === 0) return notify('error', 'no landscape computed yet');
+    for (const [name, bytes] of files) download(name, bytes, 'application/x-hdf5');
+    return;
+  }
   const names = laneNames();
   if (landscape.kind === 'surface') {
     const surfaces = Object.values(landscape.surfaces);

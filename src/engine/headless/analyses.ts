@@ -21,6 +21,7 @@ import {
   trajectoryPathsVtp,
 } from '../io/exports/analyses';
 import { surfaceCsv } from '../io/exports/landscape';
+import { convexityH5, type H5Scratch } from '../io/exports/h5';
 import { surfaceVtp } from '../io/exports/vtp';
 import type { Trainer } from '../train/trainer';
 
@@ -138,6 +139,7 @@ export async function runHeadlessAnalyses(
   out: Sink,
   control: JobControl,
   onPhase: (phase: string) => void,
+  h5?: H5Scratch,
 ): Promise<{ lanes: Map<string, LaneAnalyses>; run: RunAnalyses }> {
   const { comparison } = trainer;
   const names = Object.fromEntries(comparison.lanes.map((l) => [l.config.id, l.config.name]));
@@ -164,7 +166,7 @@ export async function runHeadlessAnalyses(
     };
     const results: AnalysisResult[] = [];
     await runAnalysis(inputs, request, control, (r, final) => final && results.push(r));
-    write(results, request.kind, out, names, lanes, run);
+    write(results, request.kind, out, names, lanes, run, h5);
   }
   return { lanes, run };
 }
@@ -176,6 +178,7 @@ function write(
   names: Record<string, string>,
   lanes: Map<string, LaneAnalyses>,
   run: RunAnalyses,
+  h5: H5Scratch | undefined,
 ): void {
   const lane = (id: string) => lanes.get(id) ?? {};
   if (kind === 'sharpness') {
@@ -235,5 +238,6 @@ function write(
     const rs: ConvexityResult[] = finals(results, 'convexity');
     out.write('analyses/convexity.csv', convexityCsv(rs));
     rs.forEach((r) => (lane(r.laneId).convexity = convexityKeys(r)));
+    if (h5) for (const r of rs) out.write(`analyses/convexity-${r.laneId}.h5`, convexityH5(h5, r, names[r.laneId]));
   }
 }

@@ -8,6 +8,7 @@ import type { TrackedSlice } from '../hessian/tracker';
 import type { Experiment } from '../io/experiment';
 import { hessianJson } from '../io/exports/hessian';
 import { surfaceVtp } from '../io/exports/vtp';
+import { curveH5, surfaceH5, type H5Scratch } from '../io/exports/h5';
 import { curvesCsv, surfaceCsv, trackedSlicesCsv } from '../io/exports/landscape';
 import { metricsCsv } from '../io/exports/metrics';
 import { weightsToSafetensors, weightsToTfjs } from '../io/weights';
@@ -119,6 +120,8 @@ export interface HeadlessOptions {
   onTrainProgress(done: number, total: number): void;
   /** Called when an analysis starts. */
   onPhase(phase: string): void;
+  /** h5wasm and a scratch file: landscapes also as loss-landscape .h5 files (absent: none). */
+  h5?: H5Scratch;
 }
 
 const FINAL_TRAIN_SAMPLES = 10_000;
@@ -158,7 +161,16 @@ export async function runHeadless(
     const healthy = comparison.lanes.filter((l) => !l.diverged).map((l) => l.config.id);
     const more =
       healthy.length > 0 && !options.control.cancelled()
-        ? await runHeadlessAnalyses(trainer, healthy, options.analyses, experiment.analysisSettings, out, options.control, options.onPhase)
+        ? await runHeadlessAnalyses(
+            trainer,
+            healthy,
+            options.analyses,
+            experiment.analysisSettings,
+            out,
+            options.control,
+            options.onPhase,
+            options.h5,
+          )
         : { lanes: new Map<string, LaneAnalyses>(), run: {} };
     for (const lane of lanes) Object.assign(lane, more.lanes.get(lane.laneId) ?? {});
     for (const lane of lanes) {
@@ -260,9 +272,11 @@ async function analyses(
       else if (u.result.computed === u.result.total || u.result.cancelled) surfaces.push(u.result);
     });
     if (curves.length > 0) out.write('landscape/curves.csv', curvesCsv(curves));
+    for (const c of curves) if (options.h5) out.write(`landscape/curve-${c.key}.h5`, curveH5(options.h5, c, c.label));
     for (const s of surfaces) {
       out.write(`landscape/surface-${s.laneId}.csv`, surfaceCsv(s, names[s.laneId]));
       out.write(`landscape/surface-${s.laneId}.vtp`, surfaceVtp(s));
+      if (options.h5) out.write(`landscape/surface-${s.laneId}.h5`, surfaceH5(options.h5, s, names[s.laneId]));
     }
   }
   if (options.analyses.hessian && !options.control.cancelled()) {
