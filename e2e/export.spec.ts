@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
 import { readSafetensors } from '../src/engine/io/safetensors';
@@ -45,6 +46,14 @@ test(
 
     const tfjs = await downloaded(page, () => page.getByTestId('export-tfjs-lane1').click(), 2);
     expect(tfjs.map((d) => d.suggestedFilename()).sort()).toEqual(['model.json', 'weights.bin']);
+    // ONNX: onnxruntime runs the downloaded file on two images of pixels p/255.
+    const [onnxFile] = await downloaded(page, () => page.getByTestId('export-onnx-lane1').click());
+    expect(onnxFile.suggestedFilename()).toMatch(/\.onnx$/);
+    const session = await ort.InferenceSession.create(await bytesOf(onnxFile));
+    const run = await session.run({ pixels: new ort.Tensor('float32', new Float32Array(2 * 784).fill(0.5), [2, 28, 28, 1]) });
+    expect(run.logits.dims).toEqual([2, 10]);
+    expect(Array.from(run.logits.data as Float32Array).every(Number.isFinite)).toBe(true);
+    await session.release();
 
     // Import the safetensors file as a new lane: its weights equal lane 1's.
     await page
@@ -157,6 +166,7 @@ test(
     expect(h5.length).toBeGreaterThan(0);
     expect(Array.from(members[h5[0]].slice(0, 8))).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('.safetensors')).length).toBe(4);
+    expect(names.filter((n) => n.startsWith('weights/') && n.endsWith('.onnx')).length).toBe(4);
     expect(names.filter((n) => n.startsWith('plots/') && n.endsWith('.png')).length).toBeGreaterThanOrEqual(6);
     const inZip = JSON.parse(strFromU8(members['experiment.json']));
     expect(inZip.format).toBe('flat-minima-playground/experiment');

@@ -87,6 +87,7 @@ describe('npm run experiment', () => {
           'hessian.json',
           'weights/sgd.safetensors',
           'weights/sgd/model.json',
+          'weights/sgd.onnx',
           'weights/sgd/weights.bin',
           'eval-data/hessian-train.safetensors',
         ])

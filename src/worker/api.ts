@@ -55,7 +55,7 @@ export interface RunStatus {
 
 export type UserDatasetKind = 'cifar10' | 'mnist-idx';
 
-export type WeightsFormat = 'safetensors' | 'tfjs';
+export type WeightsFormat = 'safetensors' | 'tfjs' | 'onnx';
 
 /** Where imported weights go: a new lane (joining at the current step) or an existing lane's weights. */
 export type WeightsTarget = { mode: 'new'; lane: LaneConfig } | { mode: 'replace'; laneId: string };

@@ -9,6 +9,7 @@ import {
   type ImportedWeights,
 } from '../engine/io/weights';
 import { readParams } from '../engine/model/paramTensors';
+import { weightsToOnnx } from '../engine/io/exports/onnx';
 import type { Comparison } from '../engine/train/comparison';
 import { laneConfigSchema } from '../engine/train/config';
 import { MAX_LANES } from '../engine/train/lanes';
@@ -21,6 +22,7 @@ export async function exportWeights(comparison: Comparison, laneId: string, form
   const metadata = comparison.weightsMetadata(laneId);
   if (format === 'tfjs') return weightsToTfjs(comparison.model.params, values, metadata);
   const base = `${lane.config.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || lane.config.id}-step${lane.steps}`;
+  if (format === 'onnx') return [{ name: `${base}.onnx`, bytes: weightsToOnnx(values, metadata) }];
   return [{ name: `${base}.safetensors`, bytes: weightsToSafetensors(comparison.model.params, values, metadata) }];
 }
 

@@ -166,6 +166,7 @@ export async function downloadReport(): Promise<void> {
   for (const lane of config.lanes) {
     await attempt(`weights of "${lane.name}"`, async () => {
       for (const f of await engine.api.exportWeights(lane.id, 'safetensors')) files[`weights/${f.name}`] = f.bytes;
+      for (const f of await engine.api.exportWeights(lane.id, 'onnx')) files[`weights/${f.name}`] = f.bytes;
       weights++;
     });
   }

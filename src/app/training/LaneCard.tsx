@@ -150,6 +150,16 @@ export function LaneCard({
         >
           TF.js
         </button>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => void exportLaneWeights(lane.id, 'onnx')}
+          title="ONNX (opset 17) for onnxruntime and most runtimes: input pixels p/255 [N, H, W, C], output the logits"
+          aria-label={`Export the model of ${lane.name} as ONNX`}
+          data-testid={`export-onnx-${lane.id}`}
+        >
+          ONNX
+        </button>
       </div>
     </article>
   );

@@ -9,6 +9,7 @@ import type { Experiment } from '../io/experiment';
 import { hessianJson } from '../io/exports/hessian';
 import { surfaceVtp } from '../io/exports/vtp';
 import { curveH5, surfaceH5, type H5Scratch } from '../io/exports/h5';
+import { weightsToOnnx } from '../io/exports/onnx';
 import { curvesCsv, surfaceCsv, trackedSlicesCsv } from '../io/exports/landscape';
 import { metricsCsv } from '../io/exports/metrics';
 import { weightsToSafetensors, weightsToTfjs } from '../io/weights';
@@ -189,6 +190,7 @@ export async function runHeadless(
       out.write(`weights/${lane.config.id}.safetensors`, weightsToSafetensors(comparison.model.params, values, metadata));
       for (const f of await weightsToTfjs(comparison.model.params, values, metadata))
         out.write(`weights/${lane.config.id}/${f.name}`, f.bytes);
+      out.write(`weights/${lane.config.id}.onnx`, weightsToOnnx(values, metadata));
     }
     if (options.saveEvalData) saveEvalData(comparison.dataset, experiment, out);
     const results: HeadlessResults = {
