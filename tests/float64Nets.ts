@@ -133,6 +133,8 @@ export function cnnLogitsNchw(
   [, h, w]: [number, number, number],
   pattern?: Pattern,
   padding: Padding = 'tfjs-same',
+  /** 'chw': dense1 reads the NCHW activations as they lie, as PyTorch's nn.Flatten does. */
+  flatten: 'hwc' | 'chw' = 'hwc',
 ): Float64Array {
   const c1 = t['conv1.weight'].shape[0];
   const c2 = t['conv2.weight'].shape[0];
@@ -142,7 +144,8 @@ export function cnnLogitsNchw(
   const z2 = conv(a1, n, h1, w1, t['conv2.weight'], t['conv2.bias'].data, padding);
   const a2 = maxPool(relu(z2.y, 'conv2', pattern), n, c2, z2.oh, z2.ow, 'pool2', pattern);
   const [h2, w2] = [Math.floor(z2.oh / 2), Math.floor(z2.ow / 2)];
-  const features = relu(linear(flattenHwc(a2, n, c2, h2, w2), n, t['dense1.weight'], t['dense1.bias'].data), 'dense1', pattern);
+  const flat = flatten === 'hwc' ? flattenHwc(a2, n, c2, h2, w2) : a2;
+  const features = relu(linear(flat, n, t['dense1.weight'], t['dense1.bias'].data), 'dense1', pattern);
   return linear(features, n, t['head.weight'], t['head.bias'].data);
 }
 

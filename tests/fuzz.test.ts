@@ -9,6 +9,7 @@ import { encodeDataset } from '../src/engine/data/shards';
 import { encodeCifarBatch } from '../src/engine/data/cifar';
 import { loadDataset, MemoryByteCache } from '../src/engine/data/loader';
 import type { InputFile } from '../src/engine/data/files';
+import { readSafetensors, writeSafetensors } from '../src/engine/io/safetensors';
 import { defaultExperiment, experimentSchema } from '../src/engine/io/experiment';
 import { decodeExperimentParam, encodeExperimentParam } from '../src/engine/io/shareLink';
 import { defaultComparison, makeLane, type ComparisonConfig } from '../src/engine/train/config';
@@ -203,6 +204,41 @@ describe('fuzzing every importer', () => {
       }
     }
     expect(refused).toBeGreaterThan(150);
+  });
+
+  it('a PyTorch state dict of the lane loads; 120 mutated ones are refused with the problem or load finite weights that fit', async () => {
+    const rng = createRng(15);
+    // The lane's weights as nn.Sequential(Flatten, Linear, ReLU, Linear) would save them: 1.weight [out, in] …
+    const ours = readSafetensors(lane1);
+    const numbers: Record<string, string> = { dense1: '1', head: '3' };
+    const torch = writeSafetensors(
+      ours.tensors.map((t) => {
+        const [layer, kind] = t.name.split('/');
+        if (kind === 'bias') return { name: `${numbers[layer]}.bias`, shape: t.shape, data: t.data };
+        const [inputs, outputs] = t.shape;
+        const w = new Float32Array(t.data.length);
+        for (let i = 0; i < inputs; i++) for (let o = 0; o < outputs; o++) w[o * inputs + i] = t.data[i * outputs + o];
+        return { name: `${numbers[layer]}.weight`, shape: [outputs, inputs], data: w };
+      }),
+      { format: 'pt' },
+    );
+    const summary = await host.importWeights([{ name: 'torch.safetensors', bytes: torch }], { mode: 'replace', laneId: 'lane1' });
+    expect(summary.origin).toMatch(/PyTorch state dict/);
+    await unchangedWeights('the state dict of the lane itself');
+    let refused = 0;
+    for (let i = 0; i < 120; i++) {
+      counts.weights++;
+      try {
+        await host.importWeights([{ name: 'torch.safetensors', bytes: mutateBytes(torch, rng) }], { mode: 'replace', laneId: 'lane1' });
+        await host.stepOnce();
+        lane1 = (await host.exportWeights('lane1', 'safetensors'))[0].bytes;
+      } catch (error) {
+        refused++;
+        expectNamedProblem(error, `state dict #${i}`);
+        await unchangedWeights(`state dict #${i}: ${(error as Error).message}`);
+      }
+    }
+    expect(refused).toBeGreaterThan(60);
   });
 
   it('120 mutated CIFAR-10 and IDX files are refused naming the file, and the dataset list is unchanged', async () => {

@@ -1,4 +1,4 @@
-/** A lane's weights to and from files: safetensors, or TF.js (model.json + weights.bin). */
+/** A lane's weights to and from files: safetensors (ours, or a PyTorch state dict), TF.js (model.json + weights.bin), ONNX out. */
 import type { InputFile } from '../engine/data/files';
 import {
   architectureDifferences,
@@ -10,6 +10,7 @@ import {
 } from '../engine/io/weights';
 import { readParams } from '../engine/model/paramTensors';
 import { weightsToOnnx } from '../engine/io/exports/onnx';
+import { fromPytorch, looksLikePytorch } from '../engine/io/pytorchWeights';
 import type { Comparison } from '../engine/train/comparison';
 import { laneConfigSchema } from '../engine/train/config';
 import { MAX_LANES } from '../engine/train/lanes';
@@ -41,7 +42,9 @@ export async function readWeightFiles(files: InputFile[]): Promise<ImportedWeigh
  * Puts imported weights into a new lane (joining at the current step) or over a lane's weights;
  * refuses weights of another architecture, changing nothing. Returns the lane and the file's origin in words.
  */
-export function applyWeights(comparison: Comparison, imported: ImportedWeights, target: WeightsTarget): { laneId: string; origin: string } {
+export function applyWeights(comparison: Comparison, file: ImportedWeights, target: WeightsTarget): { laneId: string; origin: string } {
+  const pytorch = looksLikePytorch(Object.keys(file.shapes));
+  const imported = pytorch ? fromPytorch(file, comparison.config.model, comparison.dataset.info.shape, comparison.model.params) : file;
   const differences = architectureDifferences(comparison.model.params, imported.shapes);
   if (differences.length > 0) {
     const more = differences.length > 8 ? `; and ${differences.length - 8} more` : '';
@@ -58,6 +61,8 @@ export function applyWeights(comparison: Comparison, imported: ImportedWeights, 
     laneId = comparison.addLaneWithWeights(lane, imported.values).config.id;
   }
   const m = imported.metadata;
+  if (pytorch)
+    return { laneId, origin: `a PyTorch state dict (${Object.keys(file.shapes).length} tensors, mapped onto the model's layout)` };
   const origin = m
     ? `${m.model.kind.toUpperCase()} trained ${m.step} steps on ${m.dataset.title} (seed ${m.seed})`
     : 'no Flat Minima Playground metadata in the file';

@@ -48,7 +48,7 @@ function Presets() {
   );
 }
 
-/** Restores weights from a .safetensors file or a TF.js pair into a new lane or over a lane. */
+/** Restores weights from a .safetensors file (ours or a PyTorch state dict) or a TF.js pair into a new lane or over a lane. */
 function ImportWeights({ lanes, disabled }: { lanes: LaneConfig[]; disabled: boolean }) {
   const [target, setTarget] = useState('new');
   const input = useRef<HTMLInputElement>(null);
@@ -65,7 +65,11 @@ function ImportWeights({ lanes, disabled }: { lanes: LaneConfig[]; disabled: boo
         type="button"
         className="small-button"
         disabled={disabled || (target === 'new' && lanes.length >= MAX_LANES)}
-        title={disabled ? PAUSE : 'Choose a .safetensors file, or model.json together with weights.bin'}
+        title={
+          disabled
+            ? PAUSE
+            : 'Choose a .safetensors file (exported here, or a PyTorch state dict of an equivalent nn.Sequential), or model.json with weights.bin'
+        }
         onClick={() => input.current?.click()}
         data-testid="import-weights"
       >
