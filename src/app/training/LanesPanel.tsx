@@ -68,7 +68,7 @@ function ImportWeights({ lanes, disabled }: { lanes: LaneConfig[]; disabled: boo
         title={
           disabled
             ? PAUSE
-            : 'Choose a .safetensors file (exported here, or a PyTorch state dict of an equivalent nn.Sequential), or model.json with weights.bin'
+            : 'A .safetensors file (exported here, or a PyTorch state dict of an equivalent nn.Sequential), or model.json with weights.bin'
         }
         onClick={() => input.current?.click()}
         data-testid="import-weights"
