@@ -137,7 +137,8 @@ export function fromPytorch(
       else if (matches.length === 0) problems.push(`no weight of shape ${show(torchShape(layer))} for "${layer.name}"`);
       else
         problems.push(
-          `${matches.map((m) => `"${m.path}.weight"`).join(' and ')} both fit "${layer.name}" ${show(torchShape(layer))}: number the layers (nn.Sequential) so their order is known`,
+          `${matches.map((m) => `"${m.path}.weight"`).join(' and ')} both fit "${layer.name}" ${show(torchShape(layer))}: ` +
+            'number the layers (nn.Sequential) so their order is known',
         );
     }
     const unused = candidates.filter((c) => !chosen.includes(c));
@@ -166,7 +167,8 @@ export function fromPytorch(
   });
   if (problems.length > 0)
     throw new Error(
-      `the PyTorch weights do not fit this model: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}`,
+      `the PyTorch weights do not fit this model: ${problems.slice(0, 8).join('; ')}` +
+        (problems.length > 8 ? `; and ${problems.length - 8} more` : ''),
     );
   return { values, shapes, metadata: imported.metadata };
 }
