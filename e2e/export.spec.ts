@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
-import { readSafetensors } from '../src/engine/io/safetensors';
+import { readSafetensors, writeSafetensors } from '../src/engine/io/safetensors';
 import { parseMetricsCsv } from '../src/engine/io/exports/metrics';
 import { setField, trainSteps, chooseTinyModel, waitForPhase } from './helpers';
 
@@ -76,6 +76,26 @@ test(
       ),
     );
     await expect(page.getByText(/now has the imported weights/)).toBeVisible();
+    // A PyTorch state dict (nn.Sequential(Flatten, Linear, ReLU, Linear): 1.weight [out, in] …) over lane 3.
+    const torch = writeSafetensors(
+      file.tensors.map((t) => {
+        const [layer, kind] = t.name.split('/');
+        const index = layer === 'head' ? '3' : '1';
+        if (kind === 'bias') return { name: `${index}.bias`, shape: t.shape, data: t.data };
+        const [inputs, outputs] = t.shape;
+        const w = new Float32Array(t.data.length);
+        for (let i = 0; i < inputs; i++) for (let o = 0; o < outputs; o++) w[o * inputs + i] = t.data[i * outputs + o];
+        return { name: `${index}.weight`, shape: [outputs, inputs], data: w };
+      }),
+      { format: 'pt' },
+    );
+    await page.getByLabel('import weights into').selectOption('lane3');
+    await page
+      .getByTestId('import-weights-input')
+      .setInputFiles({ name: 'torch.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(torch) });
+    await expect(page.getByText(/PyTorch state dict/)).toBeVisible();
+    const [lane3] = await downloaded(page, () => page.getByTestId('export-st-lane3').click());
+    readSafetensors(await bytesOf(lane3)).tensors.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(file.tensors[i].data)));
     // A corrupt file changes nothing.
     await page
       .getByTestId('import-weights-input')
