@@ -94,7 +94,7 @@ function reportReadme(files: string[], left: string[]): string {
     'plots/               every chart and view on screen as PNG (2x), titled, with legend or colour bar',
     'landscape/, hessian.json, toy/   the analyses computed on screen (each says the step it was computed at)',
     'analyses/            sharpness, per-layer curvature, eigen-slices, connectivity, trajectories, convexity (CSV; planes as VTP)',
-    "weights/             each lane's weights as safetensors (PyTorch: safetensors.torch.load_file)",
+    "weights/             each lane's weights as safetensors (PyTorch: scripts/to-pytorch.py) and its model as ONNX",
     '',
     `Files (${files.length + 1}):`,
     ...files.map((f) => `  ${f}`),
