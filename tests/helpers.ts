@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Dataset } from '../src/engine/data/dataset';
+import type { ModelSpec } from '../src/engine/model/spec';
+import type { WeightsMetadata } from '../src/engine/io/weights';
 import { createRng } from '../src/engine/rng';
 
 export async function useCpu(): Promise<void> {
@@ -58,4 +60,31 @@ export async function runMain(
     console.log = log;
     console.error = error;
   }
+}
+
+/** Largest |a − b| over the largest |b|: how far two sets of logits are apart, relative to their size. */
+export function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return worst / scale;
+}
+
+/** The metadata exported weights carry, for a model of `spec` on a test dataset. */
+export function testWeightsMetadata(spec: ModelSpec, data: Dataset, seed = 1): WeightsMetadata {
+  return {
+    format: 'flat-minima-playground/weights',
+    version: 1,
+    model: spec,
+    inputShape: data.info.shape,
+    classes: data.info.classNames.length,
+    dataset: { id: data.info.id, title: data.info.title, normalization: data.info.normalization },
+    loss: 'cross-entropy',
+    seed,
+    step: 0,
+    lane: {},
+  };
 }

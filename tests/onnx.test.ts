@@ -11,7 +11,7 @@ import { initParams } from '../src/engine/model/init';
 import { disposeParams, readParams, uploadParams } from '../src/engine/model/paramTensors';
 import { createModel } from '../src/engine/model/registry';
 import type { ModelSpec } from '../src/engine/model/spec';
-import { syntheticDataset, useCpu } from './helpers';
+import { relativeGap, syntheticDataset, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
@@ -21,17 +21,6 @@ const real = existsSync(path.join(FASHION, 'manifest.json'));
 async function fashion(): Promise<Dataset> {
   const { dataset } = await loadDataset({ cacheKey: 'onnx', fetchFile: async (f) => new Uint8Array(readFileSync(path.join(FASHION, f))) });
   return dataset;
-}
-
-/** Largest |a − b| over the largest |a|. */
-function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(a[i]));
-  }
-  return worst / scale;
 }
 
 async function compare(data: Dataset, spec: ModelSpec, normalize: boolean, samples = 300): Promise<number> {
@@ -64,7 +53,7 @@ async function compare(data: Dataset, spec: ModelSpec, normalize: boolean, sampl
   const name = normalize ? 'pixels' : 'x';
   const out = await session.run({ [name]: new ort.Tensor('float32', input, [samples, ...data.info.shape]) });
   expect(out.logits.dims).toEqual([samples, classes]);
-  const gap = relativeGap(ours, out.logits.data as Float32Array);
+  const gap = relativeGap(out.logits.data as Float32Array, ours);
   tf.dispose(engine);
   disposeParams(uploaded);
   disposeEvalSet(set);

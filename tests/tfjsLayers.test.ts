@@ -6,27 +6,12 @@ import { initParams } from '../src/engine/model/init';
 import { createModel } from '../src/engine/model/registry';
 import { disposeParams, readParams, uploadParams } from '../src/engine/model/paramTensors';
 import type { ModelSpec } from '../src/engine/model/spec';
-import { weightsFromTfjs, weightsToTfjs, type WeightsMetadata } from '../src/engine/io/weights';
-import { syntheticDataset, useCpu } from './helpers';
+import { weightsFromTfjs, weightsToTfjs } from '../src/engine/io/weights';
+import { syntheticDataset, testWeightsMetadata, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
 const data = syntheticDataset(300, 10, [12, 12, 2], 5);
-
-function metadataOf(spec: ModelSpec): WeightsMetadata {
-  return {
-    format: 'flat-minima-playground/weights',
-    version: 1,
-    model: spec,
-    inputShape: data.info.shape,
-    classes: 5,
-    dataset: { id: 'synthetic', title: 'synthetic', normalization: data.info.normalization },
-    loss: 'cross-entropy',
-    seed: 1,
-    step: 0,
-    lane: {},
-  };
-}
 
 const SPECS: Array<[string, ModelSpec]> = [
   ['MLP 16-8', { kind: 'mlp', hidden: [16, 8] }],
@@ -41,7 +26,7 @@ describe('the TF.js export is a layers model', () => {
       const model = createModel(spec, data.info.shape, 5);
       const params = initParams(model.params, 3);
       const values = await readParams(params);
-      const files = await weightsToTfjs(model.params, values, metadataOf(spec));
+      const files = await weightsToTfjs(model.params, values, testWeightsMetadata(spec, data, 3));
       const json = JSON.parse(new TextDecoder().decode(files[0].bytes));
       expect(json.format).toBe('layers-model');
       const bin = files[1].bytes;

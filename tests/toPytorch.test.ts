@@ -10,9 +10,9 @@ import { disposeParams, readParams, uploadParams } from '../src/engine/model/par
 import { createModel } from '../src/engine/model/registry';
 import type { ModelSpec } from '../src/engine/model/spec';
 import { writeSafetensors } from '../src/engine/io/safetensors';
-import { weightsFromSafetensors, weightsToSafetensors, type WeightsMetadata } from '../src/engine/io/weights';
+import { weightsFromSafetensors, weightsToSafetensors } from '../src/engine/io/weights';
 import { fromPytorch } from '../src/engine/io/pytorchWeights';
-import { syntheticDataset, useCpu } from './helpers';
+import { syntheticDataset, testWeightsMetadata, useCpu } from './helpers';
 
 beforeAll(useCpu);
 
@@ -32,18 +32,7 @@ async function exported(spec: ModelSpec, name: string) {
   const params = initParams(model.params, 4);
   const values = await readParams(params);
   disposeParams(params);
-  const metadata: WeightsMetadata = {
-    format: 'flat-minima-playground/weights',
-    version: 1,
-    model: spec,
-    inputShape: SHAPE,
-    classes: 5,
-    dataset: { id: 'synthetic', title: 'synthetic', normalization: data.info.normalization },
-    loss: 'cross-entropy',
-    seed: 4,
-    step: 0,
-    lane: {},
-  };
+  const metadata = testWeightsMetadata(spec, data, 4);
   const x = normalizedPixels(data.train, data.info, rangeIndices(0, 40));
   const uploaded = uploadParams(model.params, values);
   const out = tf.tidy(() => model.forward(uploaded, tf.tensor4d(x, [40, ...SHAPE])).logits);
