@@ -64,7 +64,9 @@ test('a lane with a learning rate far too high stops with the reason; the others
   const members = unzipSync(new Uint8Array(readFileSync((await zip.path())!)));
   const readme = strFromU8(members['README.txt']);
   expect(readme).toMatch(/Left out:\n\s+- weights of "SGDM": .*diverged at step \d+/);
-  expect(Object.keys(members).filter((n) => n.startsWith('weights/')).length).toBe(2);
+  // The two healthy lanes' weights (safetensors) and models (ONNX); nothing of the diverged one.
+  expect(Object.keys(members).filter((n) => n.startsWith('weights/') && n.endsWith('.safetensors')).length).toBe(2);
+  expect(Object.keys(members).filter((n) => n.startsWith('weights/') && n.endsWith('.onnx')).length).toBe(2);
   expect(Object.keys(members)).toContain('metrics.csv');
   // Reset clears it: every lane starts again.
   await lane1.getByLabel('learning rate η').fill('0.05');
