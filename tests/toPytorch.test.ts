@@ -21,7 +21,6 @@ const SCRIPT = path.join(import.meta.dirname, '..', 'scripts', 'to-pytorch.py');
 const PYTHON = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import torch, numpy']).status === 0);
 const hasTorch = PYTHON !== undefined;
 if (!hasTorch) console.log('tests/toPytorch.test.ts skipped: no python3 with torch and numpy here (apt-get install -y python3-torch)');
-console.log('tests/toPytorch.test.ts skipped: python3 with torch and numpy is not importable here (apt-get install -y python3-torch)');
 
 const SHAPE: [number, number, number] = [12, 12, 3];
 const data = syntheticDataset(40, 4, SHAPE, 5);
