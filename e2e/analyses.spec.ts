@@ -110,6 +110,8 @@ test(TITLE, async ({ page }, testInfo) => {
     'trajectory-surface.vtp',
     'trajectory-paths.vtp',
     'convexity-lane1.h5',
+    'trajectory-directions.h5',
+    'trajectory-lane2.h5',
   ])
     expect(names).toContain(`analyses/${file}`);
 

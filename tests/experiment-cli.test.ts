@@ -144,6 +144,9 @@ describe('npm run experiment', () => {
       'trajectory-paths.vtp',
       'convexity.csv',
       'convexity-sgd.h5',
+      'trajectory-surface.h5',
+      'trajectory-directions.h5',
+      'trajectory-sam.h5',
     ])
       expect(existsSync(path.join(out, 'analyses', file)), file).toBe(true);
     const sharpness = parseCsv(readFileSync(path.join(out, 'analyses/sharpness.csv'), 'utf8'));

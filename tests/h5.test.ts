@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import h5wasm from 'h5wasm/node';
-import { convexityH5, curveH5, surfaceH5, type H5Module, type H5Scratch } from '../src/engine/io/exports/h5';
+import { convexityH5, curveH5, surfaceH5, trajectoryH5, type H5Module, type H5Scratch } from '../src/engine/io/exports/h5';
+import type { TrajectoryResult } from '../src/engine/analyses/trajectory';
 import { DEFAULT_ANALYSIS_SETTINGS } from '../src/engine/analyses/config';
 import type { CurveResult, SurfaceResult } from '../src/engine/landscape/config';
 
@@ -94,6 +95,45 @@ describe('loss-landscape .h5 files', () => {
     expect(sets.min_eig.values.slice(0, 8)).toEqual(map.lambdaMin.slice(0, 8));
     expect(Number.isNaN(sets.max_eig.values[8])).toBe(true);
     expect(sets.train_loss.values[8]).toBe(-1);
+  });
+
+  it('a trajectory plane as plot_contour_trajectory reads it: explained_variance_ratio_ and each lane’s proj_xcoord, proj_ycoord', async () => {
+    const plane = {
+      step: 40,
+      centre: 'mean',
+      explained: [0.7, 0.2],
+      paths: [
+        {
+          laneId: 'a',
+          label: 'A',
+          steps: [0, 20, 40],
+          points: [
+            [1, 2],
+            [0.5, 1],
+            [0, 0],
+          ],
+        },
+        {
+          laneId: 'b',
+          label: 'B',
+          steps: [0, 20, 40],
+          points: [
+            [1, 2],
+            [1.5, 0.5],
+            [0.1, -0.2],
+          ],
+        },
+      ],
+      snapshots: 6,
+      surface: null,
+    } as unknown as TrajectoryResult;
+    const files = trajectoryH5(await scratch('t.h5'), plane);
+    expect(Object.keys(files).sort()).toEqual(['trajectory-a.h5', 'trajectory-b.h5', 'trajectory-directions.h5']);
+    expect((await readBack(files['trajectory-directions.h5'])).sets.explained_variance_ratio_.values).toEqual([0.7, 0.2]);
+    const b = (await readBack(files['trajectory-b.h5'])).sets;
+    expect(b.proj_xcoord.values).toEqual([1, 1.5, 0.1]);
+    expect(b.proj_ycoord.values).toEqual([2, 0.5, -0.2]);
+    expect(b.steps.values).toEqual([0, 20, 40]);
   });
 
   it('a curve with a test split: xcoordinates and four [nx] datasets', async () => {

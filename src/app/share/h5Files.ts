@@ -1,5 +1,5 @@
 import type { H5Module, H5Scratch } from '../../engine/io/exports/h5';
-import { convexityH5, curveH5, surfaceH5 } from '../../engine/io/exports/h5';
+import { convexityH5, curveH5, surfaceH5, trajectoryH5 } from '../../engine/io/exports/h5';
 import { useAnalyses } from '../analyses/store';
 import { useLandscape } from '../landscape/store';
 import { laneNames, safeName } from './names';
@@ -40,11 +40,13 @@ export async function landscapeH5Files(): Promise<Record<string, Uint8Array>> {
   return files;
 }
 
-/** Every convexity map on screen as plot_hessian_eigen.py's .h5 (name → bytes). */
-export async function convexityH5Files(): Promise<Record<string, Uint8Array>> {
-  const maps = Object.values(useAnalyses.getState().results.convexity);
-  if (maps.length === 0) return {};
+/** The analyses on screen in loss-landscape's .h5 layouts: convexity maps and the trajectory plane (name → bytes). */
+export async function analysisH5Files(): Promise<Record<string, Uint8Array>> {
+  const { convexity, trajectory } = useAnalyses.getState().results;
+  const maps = Object.values(convexity);
+  if (maps.length === 0 && !trajectory) return {};
   const s = await scratch();
   const names = laneNames();
-  return Object.fromEntries(maps.map((m) => [`convexity-${m.laneId}.h5`, convexityH5(s, m, names[m.laneId] ?? m.laneId)]));
+  const files = Object.fromEntries(maps.map((m) => [`convexity-${m.laneId}.h5`, convexityH5(s, m, names[m.laneId] ?? m.laneId)]));
+  return trajectory ? { ...files, ...trajectoryH5(s, trajectory) } : files;
 }

@@ -1,7 +1,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { analysisFiles } from '../analyses/downloads';
 import { laneNames, safeName } from './names';
-import { convexityH5Files, landscapeH5Files } from './h5Files';
+import { analysisH5Files, landscapeH5Files } from './h5Files';
 
 export { laneNames };
 import { toyCsv } from '../../engine/io/exports/toy';
@@ -150,7 +150,7 @@ export async function downloadReport(): Promise<void> {
   });
   await attempt('analyses', async () => {
     for (const [name, text] of Object.entries(analysisFiles())) files[`analyses/${name}`] = strToU8(text);
-    for (const [name, bytes] of Object.entries(await convexityH5Files())) files[`analyses/${name}`] = bytes;
+    for (const [name, bytes] of Object.entries(await analysisH5Files())) files[`analyses/${name}`] = bytes;
   });
   await attempt('toy lab trajectories', () => {
     if (Object.keys(useToy.getState().results).length === 0) recompute();

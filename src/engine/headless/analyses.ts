@@ -21,7 +21,7 @@ import {
   trajectoryPathsVtp,
 } from '../io/exports/analyses';
 import { surfaceCsv } from '../io/exports/landscape';
-import { convexityH5, type H5Scratch } from '../io/exports/h5';
+import { convexityH5, trajectoryH5, type H5Scratch } from '../io/exports/h5';
 import { surfaceVtp } from '../io/exports/vtp';
 import type { Trainer } from '../train/trainer';
 
@@ -229,6 +229,7 @@ function write(
     if (!r) return;
     out.write('analyses/trajectory.csv', trajectoryCsv(r));
     out.write('analyses/trajectory-paths.vtp', trajectoryPathsVtp(r));
+    if (h5) for (const [name, bytes] of Object.entries(trajectoryH5(h5, r))) out.write(`analyses/${name}`, bytes);
     if (r.surface) {
       out.write('analyses/trajectory-surface.csv', surfaceCsv(r.surface, 'trajectory plane'));
       out.write('analyses/trajectory-surface.vtp', surfaceVtp(r.surface));

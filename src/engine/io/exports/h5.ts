@@ -12,6 +12,7 @@
  */
 import type { CurveResult, CurveValues, SurfaceResult } from '../../landscape/config';
 import type { ConvexityResult } from '../../analyses/convexity';
+import type { TrajectoryResult } from '../../analyses/trajectory';
 
 /** The part of h5wasm's API this writer uses. */
 export interface H5Module {
@@ -103,4 +104,29 @@ export function convexityH5(scratch: H5Scratch, map: ConvexityResult, title: str
     f.create_attribute('samples', map.samples);
     f.create_attribute('lanczos_steps', map.settings.lanczosSteps);
   });
+}
+
+/**
+ * A trajectory plane as loss-landscape's plot_2D.py draws one (plot_contour_trajectory): the loss on
+ * the plane (`<prefix>-surface.h5`), the PCA's `explained_variance_ratio_` (`<prefix>-directions.h5`)
+ * and each lane's path as `proj_xcoord`, `proj_ycoord` (`<prefix>-<lane>.h5`).
+ */
+export function trajectoryH5(scratch: H5Scratch, plane: TrajectoryResult, prefix = 'trajectory'): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  if (plane.surface) files[`${prefix}-surface.h5`] = surfaceH5(scratch, plane.surface, 'trajectory plane');
+  files[`${prefix}-directions.h5`] = written(scratch, (f) => {
+    f.create_dataset({ name: 'explained_variance_ratio_', data: Float64Array.from(plane.explained) });
+    f.create_attribute('source', 'Flat Minima Playground');
+    f.create_attribute('centre', plane.centre);
+    f.create_attribute('snapshots', plane.snapshots);
+  });
+  for (const path of plane.paths) {
+    files[`${prefix}-${path.laneId}.h5`] = written(scratch, (f) => {
+      f.create_dataset({ name: 'proj_xcoord', data: Float64Array.from(path.points, (p) => p[0]) });
+      f.create_dataset({ name: 'proj_ycoord', data: Float64Array.from(path.points, (p) => p[1]) });
+      f.create_dataset({ name: 'steps', data: Float64Array.from(path.steps) });
+      f.create_attribute('lane', path.label);
+    });
+  }
+  return files;
 }
