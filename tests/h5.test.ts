@@ -97,7 +97,7 @@ describe('loss-landscape .h5 files', () => {
     expect(sets.train_loss.values[8]).toBe(-1);
   });
 
-  it('a trajectory plane as plot_contour_trajectory reads it: explained_variance_ratio_ and each lane’s proj_xcoord, proj_ycoord', async () => {
+  it('a trajectory plane for plot_contour_trajectory: explained_variance_ratio_ and per-lane proj_xcoord, proj_ycoord', async () => {
     const plane = {
       step: 40,
       centre: 'mean',
