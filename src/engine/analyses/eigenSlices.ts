@@ -18,7 +18,7 @@ import type { WeightsSnapshot } from '../train/snapshot';
 import { deriveSeed } from '../rng';
 import type { EigenSliceSettings } from './config';
 import { countingControl, laneWeights, Subsets, surfaceSoFar } from './subject';
-import { flatten, unflatten } from './vector';
+import { flatten, oriented, unflatten } from './vector';
 
 /**
  * d²L/dα² along a direction at α = 0 by a three-point difference with a small step, beside what it
@@ -105,13 +105,6 @@ async function frozenSecondDifference(
     disposeParams(theta);
     disposeParams(v);
   }
-}
-
-/** A unit vector's sign fixed so its largest entry is positive (the same slice on every run). */
-function oriented(v: Float64Array): Float64Array {
-  let k = 0;
-  for (let i = 1; i < v.length; i++) if (Math.abs(v[i]) > Math.abs(v[k])) k = i;
-  return v[k] < 0 ? v.map((x) => -x) : v;
 }
 
 /**

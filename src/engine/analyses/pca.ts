@@ -1,5 +1,6 @@
 import { topEigenpairs } from '../hessian/lanczos';
 import { dot, type SymmetricOperator } from '../hessian/operator';
+import { oriented } from './vector';
 
 export interface PlanePca {
   /** The first two principal directions, unit norm, each oriented so its largest entry is positive. */
@@ -8,12 +9,6 @@ export interface PlanePca {
   explained: [number, number];
   /** Coordinates (⟨p − c, d1⟩, ⟨p − c, d2⟩) of every row, in the rows' order. */
   coordinates: Array<[number, number]>;
-}
-
-function oriented(v: Float64Array): Float64Array {
-  let k = 0;
-  for (let i = 1; i < v.length; i++) if (Math.abs(v[i]) > Math.abs(v[k])) k = i;
-  return v[k] < 0 ? v.map((x) => -x) : v;
 }
 
 /**

@@ -42,3 +42,10 @@ export function add(a: ArrayLike<number>, b: ArrayLike<number>, scale = 1): Floa
 export function subtract(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
   return Float64Array.from({ length: a.length }, (_, i) => a[i] - b[i]);
 }
+
+/** A vector signed so its largest entry is positive (eigenvectors and principal components come out the same on every run). */
+export function oriented(v: Float64Array): Float64Array {
+  let k = 0;
+  for (let i = 1; i < v.length; i++) if (Math.abs(v[i]) > Math.abs(v[k])) k = i;
+  return v[k] < 0 ? v.map((x) => -x) : v;
+}

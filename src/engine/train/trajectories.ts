@@ -32,6 +32,8 @@ export interface TrajectoryState {
 export class TrajectoryRecorder {
   private readonly lanes = new Map<string, WeightSnapshot[]>();
   private thinned = false;
+  /** Bytes of every snapshot held, kept as they come and go. */
+  private held = 0;
 
   constructor(public options: TrajectoryOptions = DEFAULT_TRAJECTORY) {}
 
@@ -41,11 +43,10 @@ export class TrajectoryRecorder {
 
   record(laneId: string, step: number, weights: Float32Array): void {
     const list = this.lanes.get(laneId) ?? [];
-    if (list.length > 0 && list[list.length - 1].step >= step) {
-      // A step already recorded (or one the comparison went back from): keep the newest.
-      while (list.length > 0 && list[list.length - 1].step >= step) list.pop();
-    }
+    // A step already recorded (or one the comparison went back from): keep the newest.
+    while (list.length > 0 && list[list.length - 1].step >= step) this.held -= list.pop()!.weights.byteLength;
     list.push({ step, weights });
+    this.held += weights.byteLength;
     this.lanes.set(laneId, list);
     this.enforceBudget();
   }
@@ -56,27 +57,34 @@ export class TrajectoryRecorder {
   }
 
   forget(laneId: string): void {
+    this.keep(laneId, []);
     this.lanes.delete(laneId);
   }
 
   clear(): void {
     this.lanes.clear();
     this.thinned = false;
+    this.held = 0;
   }
 
   /** Drops snapshots after `step` (the comparison went back to it). */
   dropAfter(step: number): void {
     for (const [id, list] of this.lanes)
-      this.lanes.set(
+      this.keep(
         id,
         list.filter((s) => s.step <= step),
       );
   }
 
   get bytes(): number {
-    let total = 0;
-    for (const list of this.lanes.values()) for (const s of list) total += s.weights.byteLength;
-    return total;
+    return this.held;
+  }
+
+  /** Replaces a lane's snapshots with `kept` (a subset of them), keeping the byte count. */
+  private keep(laneId: string, kept: WeightSnapshot[]): void {
+    const size = (list: readonly WeightSnapshot[]) => list.reduce((acc, s) => acc + s.weights.byteLength, 0);
+    this.held += size(kept) - size(this.lanes.get(laneId) ?? []);
+    this.lanes.set(laneId, kept);
   }
 
   state(): TrajectoryState {
@@ -98,7 +106,7 @@ export class TrajectoryRecorder {
         // Keep index 0 and every second one of the older half; the newer half stays as it is.
         const kept = list.filter((_, i) => i === 0 || i > half || i % 2 === 0);
         if (kept.length < list.length) removed = true;
-        this.lanes.set(id, kept);
+        this.keep(id, kept);
       }
       this.thinned ||= removed;
       if (!removed) break;
