@@ -1,9 +1,10 @@
 /**
- * npm run analyses-cost [-- --steps 300]
+ * npm run analyses-cost [-- --steps 300] [--recording]
  * What each analysis across lanes costs with its default settings on the default comparison (the
  * default MLP on Fashion-MNIST, WASM in Node), after `steps` of training: seconds, HVPs, gradients,
  * loss evaluations, and loss point-samples (grid points × samples) of its slices and planes. The
  * per-lane analyses run on one lane, mode connectivity on the first two, the trajectory plane on all.
+ * --recording instead times training with and without the trajectory snapshots, alternating.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { defaultComparison } from '../src/engine/train/config';
 import { Trainer } from '../src/engine/train/trainer';
 import { describeModel } from '../src/engine/model/spec';
 import { parseOptions } from './args';
+import type { Dataset } from '../src/engine/data/dataset';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -68,12 +70,42 @@ function requestOf(kind: AnalysisKind, lanes: string[]): AnalysisRequest {
   return { kind, laneIds: [lanes[0]], settings: settings[kind] } as AnalysisRequest;
 }
 
+/** Seconds to train `steps` of the default comparison, with or without weight snapshots. */
+async function trainingSeconds(dataset: Dataset, steps: number, recording: boolean): Promise<number> {
+  const trainer = new Trainer(dataset, defaultComparison(), { checkpointEvery: null, trajectory: recording ? undefined : null });
+  await trainer.start();
+  await trainer.trainWindow(20); // warm-up
+  const started = performance.now();
+  while (trainer.comparison.step < steps + 20 && !trainer.finished) await trainer.trainWindow(steps + 20 - trainer.comparison.step);
+  const seconds = (performance.now() - started) / 1000;
+  await trainer.dispose();
+  return seconds;
+}
+
+async function recordingCost(dataset: Dataset, steps: number): Promise<void> {
+  const times = { on: [] as number[], off: [] as number[] };
+  for (let round = 0; round < 3; round++) {
+    times.off.push(await trainingSeconds(dataset, steps, false));
+    times.on.push(await trainingSeconds(dataset, steps, true));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
+  const [off, on] = [median(times.off), median(times.on)];
+  console.log(`default comparison, ${steps} steps, median of 3 alternating rounds (wasm in Node):`);
+  console.log(
+    `  without snapshots ${off.toFixed(2)} s, with snapshots every 20 steps ${on.toFixed(2)} s: ${((on / off - 1) * 100).toFixed(1)}%`,
+  );
+}
+
 export async function main(args: string[]): Promise<number> {
-  const options = parseOptions(args, { values: ['steps'], flags: [] });
+  const options = parseOptions(args, { values: ['steps'], flags: ['recording'] });
   const steps = Number(options.get('steps') ?? 300);
   await initBackend('wasm');
   const dir = path.join(root, 'public', 'data', 'fashion-mnist');
   const { dataset } = await loadDataset({ cacheKey: 'cost', fetchFile: async (f) => new Uint8Array(readFileSync(path.join(dir, f))) });
+  if (options.has('recording')) {
+    await recordingCost(dataset, steps);
+    return 0;
+  }
   const config = defaultComparison();
   const trainer = new Trainer(dataset, config, { checkpointEvery: null });
   await trainer.start();
