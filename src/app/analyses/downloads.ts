@@ -71,7 +71,12 @@ export function downloadAnalysisCsv(kind: AnalysisKind): void {
 
 /** Whether `kind` has a plane or paths to write as VTP. */
 export function hasVtp(kind: AnalysisKind): boolean {
-  return Object.keys(vtpOf(kind)).length > 0;
+  // Asked on every render of the panel: look at the results, do not build the files.
+  const { results } = useAnalyses.getState();
+  if (kind === 'connectivity') return results.connectivity?.plane?.surface != null;
+  if (kind === 'trajectory') return results.trajectory !== null;
+  if (kind === 'eigen-slices') return Object.values(results['eigen-slices']).some((r) => r.surface !== null);
+  return false;
 }
 
 /** The plane's surface and its paths as VTK files for ParaView. */
